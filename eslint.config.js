@@ -1,0 +1,44 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// Wall-clock time and unseeded randomness break replay: only the system clock and live mode
+// may touch them; everything else takes the injected Clock and Rng.
+const nondeterminism = {
+  'no-restricted-properties': [
+    'error',
+    { object: 'Date', property: 'now', message: 'Use the injected Clock.' },
+    { object: 'Math', property: 'random', message: 'Use the injected Rng.' },
+    { object: 'performance', property: 'now', message: 'Use the injected Clock.' },
+  ],
+  'no-restricted-globals': [
+    'error',
+    { name: 'setTimeout', message: 'Use the injected Clock.' },
+    { name: 'setInterval', message: 'Use the injected Clock.' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'reports/', 'coverage/', 'schemas/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/engine/system-clock.ts', 'src/live/**'],
+    rules: nondeterminism,
+  },
+  {
+    files: ['**/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+);

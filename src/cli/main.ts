@@ -1,0 +1,52 @@
+/**
+ * @module cli/main
+ * The `failover-drill` command. Exit codes (contract): 0 every SLO held, 1 an SLO was
+ * breached, 2 bad input (scenario, config, flags), 3 the harness itself failed.
+ */
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { HarnessError, InputError, formatIssue } from '../errors.js';
+import { runCommand } from './run-command.js';
+import { validateCommand } from './validate-command.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** Exit codes of the CLI. */
+export const EXIT = { ok: 0, breached: 1, badInput: 2, harness: 3 } as const;
+
+/** Builds the program; exported for tests. */
+export function createProgram(): Command {
+  const program = new Command('failover-drill')
+    .description('Chaos drills for LLM API failover: simulate provider outages against your failover config, in virtual time, and report availability, latency and cost.')
+    .version(pkg.version)
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .addHelpText('after', '\nExit codes: 0 every SLO held, 1 an SLO was breached, 2 bad input, 3 the harness failed.\n\nStart with:\n  $ failover-drill run scenarios/black-friday.yaml');
+  for (const command of [runCommand(), validateCommand()]) {
+    program.addCommand(command.exitOverride().showHelpAfterError('(add --help for usage)'));
+  }
+  return program;
+}
+
+/** Runs the CLI and returns its exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  process.exitCode = undefined;
+  try {
+    await createProgram().parseAsync([...argv], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed its message; help and version are not errors.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    }
+    if (error instanceof InputError) {
+      for (const issue of error.issues) process.stderr.write(`${formatIssue(issue)}\n`);
+      return EXIT.badInput;
+    }
+    const cause = error instanceof HarnessError && error.cause !== undefined ? error.cause : error;
+    process.stderr.write(`failover-drill: the harness failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (cause instanceof Error && cause.stack !== undefined) process.stderr.write(`${cause.stack}\n`);
+    process.stderr.write('This is a defect of failover-drill, not of the scenario: please report it with the replay command.\n');
+    return EXIT.harness;
+  }
+}

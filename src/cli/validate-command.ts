@@ -1,0 +1,31 @@
+/**
+ * @module cli/validate-command
+ * `failover-drill validate <file...>`: checks scenario files (and the configs they use) without
+ * running anything. Exit 0 when all are valid, 2 when any is not.
+ */
+import { Command } from 'commander';
+import { InputError, formatIssue } from '../errors.js';
+import { loadScenario } from '../scenario/load-scenario.js';
+
+/** The `validate` command. */
+export function validateCommand(): Command {
+  return new Command('validate')
+    .description('Check scenario files against the schema and for names used but not defined; runs nothing.')
+    .argument('<file...>', 'scenario files (YAML or JSON)')
+    .option('--config <file>', 'also check this failover config against each scenario')
+    .addHelpText('after', '\nExit codes: 0 all valid, 2 a file has problems (each printed as file:line:col key: message).')
+    .action((files: string[], options: { config?: string }) => {
+      let bad = 0;
+      for (const file of files) {
+        try {
+          const scenario = loadScenario(file, options.config === undefined ? {} : { configFile: options.config });
+          process.stdout.write(`ok  ${file}  (${scenario.name}: ${Object.keys(scenario.providers).length} providers, ${scenario.faults.length} faults, ${scenario.slos.length} SLOs)\n`);
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          bad++;
+          for (const issue of error.issues) process.stderr.write(`${formatIssue(issue)}\n`);
+        }
+      }
+      process.exitCode = bad > 0 ? 2 : 0;
+    });
+}

@@ -1,0 +1,187 @@
+/**
+ * @module engine/attempt
+ * The innermost step: one HTTP exchange with one target, read to the end and turned into an
+ * outcome. A stream that breaks after the headers is a failure, never a short answer.
+ */
+import type { Clock } from './clock.js';
+import { classifyStatus } from './classify.js';
+import type { EventHub } from './events.js';
+import type { AttemptContext, AttemptFn } from './policy.js';
+import { parseRetryAfter } from './retry-after.js';
+import type { Transport } from './transport.js';
+import type { AttemptFailure, AttemptOutcome, FailureReason, Target } from './types.js';
+import { anthropicWire } from './wire/anthropic.js';
+import { openAiWire } from './wire/openai.js';
+import { SseParser } from './wire/sse.js';
+import type { ResolvedEndpoint, WireAdapter } from './wire/wire-adapter.js';
+
+/** Everything the attempt step needs. */
+export interface AttemptDeps {
+  readonly clock: Clock;
+  readonly transport: Transport;
+  readonly events: EventHub;
+  readonly endpoint: (provider: string) => ResolvedEndpoint | undefined;
+}
+
+const WIRES: Readonly<Record<ResolvedEndpoint['wire'], WireAdapter>> = { openai: openAiWire, anthropic: anthropicWire };
+
+const ABORTED = Symbol('aborted');
+
+/** Resolves with the promise's value, or {@link ABORTED} as soon as the signal aborts. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.resolve(ABORTED);
+  }
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve(ABORTED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) resolve(ABORTED);
+        else reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+function failure(target: Target, reason: FailureReason, message: string, extra: Partial<AttemptFailure> = {}): AttemptFailure {
+  const failureClass = extra.failureClass ?? (reason === 'aborted' ? 'final' : 'transient');
+  return { ok: false, target, reason, message, ...extra, failureClass };
+}
+
+/** The reason an aborted attempt failed: its own timeout, or the caller/deadline. */
+function abortFailure(target: Target, signal: AbortSignal): AttemptFailure {
+  const reason: unknown = signal.reason;
+  const code = typeof reason === 'object' && reason !== null ? (reason as { code?: unknown }).code : undefined;
+  if (code === 'ATTEMPT_TIMEOUT') {
+    return failure(target, 'timeout', (reason as Error).message);
+  }
+  return failure(target, 'aborted', 'the request was cancelled or its deadline passed');
+}
+
+function networkMessage(error: unknown): string {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  return code === undefined ? message : `${message} (${code})`;
+}
+
+/** Creates the terminal attempt function the policies wrap. */
+export function createAttempt(deps: AttemptDeps): AttemptFn {
+  const { clock, transport, events } = deps;
+
+  const run = async (ctx: AttemptContext, attempt: number): Promise<AttemptOutcome> => {
+    const { target, signal } = ctx;
+    const endpoint = deps.endpoint(target.provider);
+    if (endpoint === undefined) {
+      return failure(target, 'network', `no endpoint configured for provider "${target.provider}"`, {
+        failureClass: 'target-unusable',
+      });
+    }
+    if (signal.aborted) return abortFailure(target, signal);
+    const wire = WIRES[endpoint.wire];
+    const request = wire.buildRequest(endpoint, target, ctx.request, `${ctx.request.id}#${attempt}`, signal);
+
+    let response: Response | typeof ABORTED;
+    try {
+      response = await raceAbort(transport(request, signal), signal);
+    } catch (error) {
+      return failure(target, 'network', networkMessage(error));
+    }
+    if (response === ABORTED) return abortFailure(target, signal);
+
+    if (response.status >= 400) {
+      const body = await raceAbort(response.text(), signal).catch(() => '');
+      if (body === ABORTED) return abortFailure(target, signal);
+      const error = wire.readError(body);
+      const retryAfterMs = parseRetryAfter(response.headers, clock.now());
+      return failure(target, 'http-status', `${response.status}: ${error.message}`, {
+        status: response.status,
+        failureClass: classifyStatus(response.status, error.code, error.message),
+        ...(error.code === undefined ? {} : { code: error.code }),
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      });
+    }
+
+    if (!ctx.request.stream) {
+      let body: unknown;
+      try {
+        body = await raceAbort(response.json() as Promise<unknown>, signal);
+      } catch (error) {
+        return failure(target, 'stream-cut', `the answer broke off: ${networkMessage(error)}`, { status: response.status });
+      }
+      if (body === ABORTED) return abortFailure(target, signal);
+      const answer = wire.readAnswer(body);
+      if (typeof answer === 'string') return failure(target, 'stream-malformed', answer, { status: response.status });
+      return { ok: true, target, status: response.status, text: answer.text, usage: answer.usage, finishReason: answer.finishReason, responseModel: answer.model };
+    }
+
+    if (response.body === null) return failure(target, 'stream-cut', 'the stream had no body', { status: response.status });
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    const sse = new SseParser();
+    const stream = wire.readStream();
+    const stop = (): void => {
+      reader.cancel().catch(() => undefined);
+    };
+    for (;;) {
+      let chunk: Awaited<ReturnType<typeof reader.read>> | typeof ABORTED;
+      try {
+        chunk = await raceAbort(reader.read(), signal);
+      } catch (error) {
+        const partial = stream.result().text;
+        return failure(target, 'stream-cut', `the stream broke off: ${networkMessage(error)}`, { status: response.status, partialText: partial });
+      }
+      if (chunk === ABORTED) {
+        stop();
+        return { ...abortFailure(target, signal), status: response.status, partialText: stream.result().text };
+      }
+      if (chunk.done) break;
+      for (const event of sse.push(decoder.decode(chunk.value, { stream: true }))) {
+        const verdict = stream.push(event);
+        if (verdict === 'continue') continue;
+        if (verdict === 'done') {
+          stop();
+          const answer = stream.result();
+          return { ok: true, target, status: response.status, text: answer.text, usage: answer.usage, finishReason: answer.finishReason, responseModel: answer.model };
+        }
+        stop();
+        return failure(target, verdict.broken === 'malformed' ? 'stream-malformed' : 'stream-cut', verdict.message, {
+          status: response.status,
+          partialText: stream.result().text,
+        });
+      }
+    }
+    const answer = stream.result();
+    if (!answer.complete || sse.pending.trim() !== '') {
+      return failure(target, 'stream-cut', 'the stream ended before the answer was complete', { status: response.status, partialText: answer.text });
+    }
+    return { ok: true, target, status: response.status, text: answer.text, usage: answer.usage, finishReason: answer.finishReason, responseModel: answer.model };
+  };
+
+  return async (ctx) => {
+    const attempt = ++ctx.state.attempts;
+    const startedAt = clock.now();
+    if (events.active) events.emit({ type: 'attempt:start', at: startedAt, requestId: ctx.request.id, attempt, target: ctx.target });
+    const outcome = await run(ctx, attempt);
+    if (events.active) {
+      events.emit({
+        type: 'attempt:end',
+        at: clock.now(),
+        requestId: ctx.request.id,
+        attempt,
+        target: ctx.target,
+        startedAt,
+        ok: outcome.ok,
+        ...(outcome.ok ? { status: outcome.status } : { reason: outcome.reason, ...(outcome.status === undefined ? {} : { status: outcome.status }) }),
+      });
+    }
+    return outcome;
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * @module engine/config
+ * The failover config: one zod schema is the source of its types, its validation and its JSON
+ * Schema. Every option has a default, so `groups` alone is a working config.
+ */
+import { z } from 'zod';
+import { duration } from '../units.js';
+import type { Target } from './types.js';
+
+/** `provider/model` (the model may itself contain slashes) or `{ provider, model }`. */
+export const targetSchema = z
+  .union([
+    z.string(),
+    z.strictObject({ provider: z.string().min(1), model: z.string().min(1) }),
+  ])
+  .transform((value, ctx): Target => {
+    if (typeof value !== 'string') return value;
+    const slash = value.indexOf('/');
+    if (slash <= 0 || slash === value.length - 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${value}" is not a target: write provider/model, e.g. primary/gpt-4o`,
+      });
+      return z.NEVER;
+    }
+    return { provider: value.slice(0, slash), model: value.slice(slash + 1) };
+  })
+  .meta({ description: 'A target: "provider/model" or { provider, model }.' });
+
+const groupSchema = z.strictObject({
+  /** Targets in priority order: the first healthy one serves. */
+  targets: z.array(targetSchema).min(1, 'a group needs at least one target'),
+});
+
+/** Retry with exponential backoff and jitter, per target. */
+export const retrySchema = z
+  .strictObject({
+    /** Attempts per target, the first included. @defaultValue 3 */
+    maxAttempts: z.number().int().min(1).max(20).default(3),
+    /** Backoff before the first retry, doubled each time. @defaultValue 200ms */
+    baseDelay: duration.default(200),
+    /** Longest backoff. @defaultValue 5s */
+    maxDelay: duration.default(5_000),
+    /** `full`: uniform in [0, backoff]; `equal`: half fixed, half random; `none`. @defaultValue full */
+    jitter: z.enum(['full', 'equal', 'none']).default('full'),
+    /** A Retry-After longer than this fails over instead of waiting. @defaultValue 10s */
+    retryAfterCap: duration.default(10_000),
+  })
+  .default({ maxAttempts: 3, baseDelay: 200, maxDelay: 5_000, jitter: 'full', retryAfterCap: 10_000 });
+
+/** Timeouts. */
+export const timeoutSchema = z
+  .strictObject({
+    /** Longest single attempt, headers to last byte. @defaultValue 30s */
+    attempt: duration.default(30_000),
+    /** Deadline for the whole caller request, all retries and failovers included. @defaultValue 60s */
+    total: duration.default(60_000),
+  })
+  .default({ attempt: 30_000, total: 60_000 });
+
+/** Consecutive-failure circuit breaker, one per target. */
+export const breakerSchema = z
+  .strictObject({
+    /** Failures in a row that open the breaker. @defaultValue 5 */
+    consecutiveFailures: z.number().int().min(1).default(5),
+    /** How long an open breaker refuses traffic before a probe. @defaultValue 30s */
+    breakDuration: duration.default(30_000),
+    /** Probe requests let through while half-open. @defaultValue 1 */
+    halfOpenProbes: z.number().int().min(1).default(1),
+  })
+  .default({ consecutiveFailures: 5, breakDuration: 30_000, halfOpenProbes: 1 });
+
+/** A production endpoint; the simulator fills these in from the scenario's providers. */
+export const endpointSchema = z.strictObject({
+  wire: z.enum(['openai', 'anthropic']),
+  baseUrl: z.url(),
+  /** Name of the environment variable that holds the API key; the key itself never appears in a file. */
+  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
+});
+
+/** The whole failover config. */
+export const failoverConfigSchema = z
+  .strictObject({
+    /** Model groups: the name the application asks for, mapped to ordered targets. */
+    groups: z.record(z.string().min(1), groupSchema),
+    retry: retrySchema,
+    timeout: timeoutSchema,
+    breaker: breakerSchema,
+    /** Endpoints per provider, for production use. */
+    providers: z.record(z.string().min(1), endpointSchema).optional(),
+  })
+  .meta({ title: 'failover-drill failover config' });
+
+/** A failover config as written in a file. */
+export type FailoverConfigInput = z.input<typeof failoverConfigSchema>;
+/** A failover config with every default filled in and every unit resolved. */
+export type FailoverConfig = z.output<typeof failoverConfigSchema>;
+/** An endpoint as resolved. */
+export type Endpoint = z.output<typeof endpointSchema>;

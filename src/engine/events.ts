@@ -1,0 +1,87 @@
+/**
+ * @module engine/events
+ * Every decision the engine takes, as typed data. Telemetry and reports subscribe; the engine
+ * imports neither.
+ */
+import type { Disposable } from './clock.js';
+import type { FailureReason, RequestOutcome, Target } from './types.js';
+
+/** Circuit breaker states. */
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** All engine events, discriminated by `type` (named `noun:verb`). `at` is clock time in ms. */
+export type EngineEvent =
+  | { readonly type: 'request:start'; readonly at: number; readonly requestId: string; readonly group: string }
+  | {
+      readonly type: 'attempt:start';
+      readonly at: number;
+      readonly requestId: string;
+      readonly attempt: number;
+      readonly target: Target;
+    }
+  | {
+      readonly type: 'attempt:end';
+      readonly at: number;
+      readonly requestId: string;
+      readonly attempt: number;
+      readonly target: Target;
+      readonly startedAt: number;
+      readonly ok: boolean;
+      readonly reason?: FailureReason;
+      readonly status?: number;
+    }
+  | {
+      readonly type: 'retry:scheduled';
+      readonly at: number;
+      readonly requestId: string;
+      readonly target: Target;
+      /** The attempt that failed and is being retried. */
+      readonly attempt: number;
+      readonly delayMs: number;
+      /** True when the delay came from the provider's Retry-After. */
+      readonly fromRetryAfter: boolean;
+    }
+  | {
+      readonly type: 'breaker:transition';
+      readonly at: number;
+      readonly target: Target;
+      readonly from: BreakerState;
+      readonly to: BreakerState;
+    }
+  | {
+      readonly type: 'failover';
+      readonly at: number;
+      readonly requestId: string;
+      readonly group: string;
+      readonly from: Target;
+      readonly to: Target;
+      readonly reason: FailureReason;
+    }
+  | { readonly type: 'request:end'; readonly at: number; readonly outcome: RequestOutcome };
+
+/** A subscriber to engine events. */
+export type EngineListener = (event: EngineEvent) => void;
+
+/** A minimal synchronous event hub: listeners run in subscription order. */
+export class EventHub {
+  #listeners: EngineListener[] = [];
+
+  /** True when anyone listens, so emitters can skip building events nobody reads. */
+  get active(): boolean {
+    return this.#listeners.length > 0;
+  }
+
+  /** Subscribes; dispose the result to unsubscribe. */
+  on(listener: EngineListener): Disposable {
+    this.#listeners = [...this.#listeners, listener];
+    return {
+      dispose: () => {
+        this.#listeners = this.#listeners.filter((l) => l !== listener);
+      },
+    };
+  }
+
+  emit(event: EngineEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * @module engine/failover-engine
+ * The router: sends a caller request down its group's priority chain, each target guarded by
+ * the composed policies (retry around circuit breaker around attempt timeout), under one total
+ * deadline. Every decision is an event.
+ */
+import { createAttempt } from './attempt.js';
+import type { Clock } from './clock.js';
+import type { FailoverConfig } from './config.js';
+import { EventHub } from './events.js';
+import { wrap, type AttemptContext, type AttemptFn, type PolicyEnv, type RequestState } from './policy.js';
+import { circuitBreaker, type CircuitBreakerPolicy } from './policies/circuit-breaker.js';
+import { retry } from './policies/retry.js';
+import { timeout } from './policies/timeout.js';
+import type { Rng } from './rng.js';
+import type { Transport } from './transport.js';
+import type { AttemptFailure, AttemptOutcome, ChatRequest, RequestOutcome, Target } from './types.js';
+import type { ResolvedEndpoint } from './wire/wire-adapter.js';
+
+/** What the engine is given to run. */
+export interface FailoverEngineOptions {
+  readonly clock: Clock;
+  readonly transport: Transport;
+  readonly rng: Rng;
+  /** Endpoints by provider name. */
+  readonly endpoints: Readonly<Record<string, ResolvedEndpoint>>;
+}
+
+/** The reason a request's signal carries when its total deadline passes. */
+export class DeadlineExceededError extends Error {
+  readonly code = 'DEADLINE_EXCEEDED' as const;
+  readonly afterMs: number;
+  constructor(afterMs: number) {
+    super(`request deadline of ${Math.round(afterMs)}ms exceeded`);
+    this.name = 'DeadlineExceededError';
+    this.afterMs = afterMs;
+  }
+}
+
+/** The failover engine: one per application, shared by all its requests. */
+export class FailoverEngine {
+  /** Subscribe here for every decision the engine takes. */
+  readonly events = new EventHub();
+  readonly #config: FailoverConfig;
+  readonly #clock: Clock;
+  readonly #breaker: CircuitBreakerPolicy;
+  readonly #pipeline: (ctx: AttemptContext, terminal: AttemptFn) => Promise<AttemptOutcome>;
+  readonly #attempt: AttemptFn;
+
+  constructor(config: FailoverConfig, options: FailoverEngineOptions) {
+    this.#config = config;
+    this.#clock = options.clock;
+    const env: PolicyEnv = { clock: options.clock, rng: options.rng, events: this.events };
+    this.#breaker = circuitBreaker(
+      {
+        consecutiveFailures: config.breaker.consecutiveFailures,
+        breakDurationMs: config.breaker.breakDuration,
+        halfOpenProbes: config.breaker.halfOpenProbes,
+      },
+      env,
+    );
+    this.#pipeline = wrap(
+      retry(
+        {
+          maxAttempts: config.retry.maxAttempts,
+          baseDelayMs: config.retry.baseDelay,
+          maxDelayMs: config.retry.maxDelay,
+          jitter: config.retry.jitter,
+          retryAfterCapMs: config.retry.retryAfterCap,
+        },
+        env,
+      ),
+      this.#breaker,
+      timeout({ attemptMs: config.timeout.attempt }, env),
+    );
+    this.#attempt = createAttempt({
+      clock: options.clock,
+      transport: options.transport,
+      events: this.events,
+      endpoint: (provider) => options.endpoints[provider],
+    });
+  }
+
+  /** The breaker state of a target, for health pages and tests. */
+  breakerState(target: Target): ReturnType<CircuitBreakerPolicy['state']> {
+    return this.#breaker.state(target);
+  }
+
+  /** Serialisable breaker states keyed `provider/model`. */
+  breakerSnapshot(): ReturnType<CircuitBreakerPolicy['snapshot']> {
+    return this.#breaker.snapshot();
+  }
+
+  /** Serves one caller request. Never rejects for a provider's failure: read the outcome. */
+  async handle(request: ChatRequest, signal?: AbortSignal): Promise<RequestOutcome> {
+    const clock = this.#clock;
+    const startedAt = clock.now();
+    const totalMs = this.#config.timeout.total;
+    const state: RequestState = { attempts: 0, deadline: startedAt + totalMs, startedAt };
+    const controller = new AbortController();
+    const deadline = clock.setTimer(totalMs, () => controller.abort(new DeadlineExceededError(totalMs)));
+    const onCallerAbort = (): void => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onCallerAbort, { once: true });
+    if (this.events.active) this.events.emit({ type: 'request:start', at: startedAt, requestId: request.id, group: request.group });
+
+    let outcome: RequestOutcome;
+    try {
+      outcome = await this.#route(request, state, controller.signal, startedAt);
+    } finally {
+      deadline.dispose();
+      signal?.removeEventListener('abort', onCallerAbort);
+    }
+    if (this.events.active) this.events.emit({ type: 'request:end', at: clock.now(), outcome });
+    return outcome;
+  }
+
+  async #route(request: ChatRequest, state: RequestState, signal: AbortSignal, startedAt: number): Promise<RequestOutcome> {
+    const targets = this.#config.groups[request.group]?.targets;
+    if (targets === undefined) {
+      return { ok: false, requestId: request.id, reason: 'no-target', message: `no model group named "${request.group}"`, attempts: 0, latencyMs: 0 };
+    }
+    let last: AttemptFailure | undefined;
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[i] as Target;
+      const outcome = await this.#pipeline({ request, target, signal, state }, this.#attempt);
+      if (outcome.ok) {
+        return {
+          ok: true,
+          requestId: request.id,
+          target,
+          text: outcome.text,
+          usage: outcome.usage,
+          responseModel: outcome.responseModel,
+          attempt: state.attempts,
+          attempts: state.attempts,
+          latencyMs: this.#clock.now() - startedAt,
+          degraded: false,
+        };
+      }
+      last = outcome;
+      // A refused request (context length, content filter) or a cancelled one ends here:
+      // another target would refuse it too, or nobody is waiting for the answer.
+      if (outcome.failureClass === 'final' || outcome.failureClass === 'invalid-request' || signal.aborted) break;
+      const next = targets[i + 1];
+      if (next !== undefined && this.events.active) {
+        this.events.emit({ type: 'failover', at: this.#clock.now(), requestId: request.id, group: request.group, from: target, to: next, reason: outcome.reason });
+      }
+    }
+    const final = last as AttemptFailure;
+    const timedOut = signal.aborted && (signal.reason as { code?: unknown } | undefined)?.code === 'DEADLINE_EXCEEDED';
+    return {
+      ok: false,
+      requestId: request.id,
+      reason: timedOut && final.reason === 'aborted' ? 'timeout' : final.reason,
+      message: final.message,
+      attempts: state.attempts,
+      latencyMs: this.#clock.now() - startedAt,
+      ...(final.status === undefined ? {} : { status: final.status }),
+      ...(final.code === undefined ? {} : { code: final.code }),
+    };
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * @module engine/policies/retry
+ * Retries transient failures on the same target with exponential backoff and jitter, honouring
+ * the provider's Retry-After up to a cap. A Retry-After longer than the cap, or a retry that
+ * would miss the deadline, gives up on the target so the router can fail over.
+ */
+import { backoffDelay, type BackoffOptions } from '../backoff.js';
+import { sleep } from '../clock.js';
+import type { AttemptContext, AttemptFn, Policy, PolicyEnv } from '../policy.js';
+import type { AttemptOutcome } from '../types.js';
+
+/** Retry options, in milliseconds. */
+export interface RetryOptions extends BackoffOptions {
+  /** Attempts per target, the first included. */
+  readonly maxAttempts: number;
+  /** A Retry-After longer than this is not waited for. */
+  readonly retryAfterCapMs: number;
+}
+
+/** Creates the retry policy. */
+export function retry(options: RetryOptions, env: PolicyEnv): Policy {
+  return {
+    name: 'retry',
+    async execute(ctx: AttemptContext, next: AttemptFn): Promise<AttemptOutcome> {
+      for (let attempt = 1; ; attempt++) {
+        const outcome = await next(ctx);
+        if (outcome.ok || outcome.failureClass !== 'transient' || attempt >= options.maxAttempts) {
+          return outcome;
+        }
+        const backoff = backoffDelay(options, attempt, env.rng);
+        const asked = outcome.retryAfterMs;
+        if (asked !== undefined && asked > options.retryAfterCapMs) return outcome;
+        const delayMs = asked === undefined ? backoff : Math.max(asked, backoff);
+        const now = env.clock.now();
+        if (now + delayMs >= ctx.state.deadline) return outcome;
+        if (env.events.active) {
+          env.events.emit({
+            type: 'retry:scheduled',
+            at: now,
+            requestId: ctx.request.id,
+            target: ctx.target,
+            attempt: ctx.state.attempts,
+            delayMs,
+            fromRetryAfter: asked !== undefined && asked >= backoff,
+          });
+        }
+        try {
+          await sleep(env.clock, delayMs, ctx.signal);
+        } catch {
+          return outcome;
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * @module engine/types
+ * The data the engine passes around: requests, targets and outcomes. Outcomes are data, not
+ * exceptions: a provider failing is an ordinary result.
+ */
+
+/** The wire format a provider speaks. */
+export type Wire = 'openai' | 'anthropic';
+
+/** One place a request can be sent: a provider and one of its models. */
+export interface Target {
+  readonly provider: string;
+  readonly model: string;
+}
+
+/** `provider/model`, the key breakers and statistics are kept under. */
+export function targetKey(target: Target): string {
+  return `${target.provider}/${target.model}`;
+}
+
+/** A chat message as the caller gives it. */
+export interface ChatMessage {
+  readonly role: 'system' | 'user' | 'assistant';
+  readonly content: string;
+}
+
+/** What the application asks for: a model group, not a concrete model. */
+export interface ChatRequest {
+  /** Caller-chosen identifier, echoed in events and sent as `x-client-request-id`. */
+  readonly id: string;
+  /** The model group, mapped to targets by the config. */
+  readonly group: string;
+  readonly messages: readonly ChatMessage[];
+  readonly maxTokens: number;
+  readonly stream: boolean;
+}
+
+/** Token usage as the provider reported it. */
+export interface Usage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+/**
+ * Why an attempt failed:
+ * - `http-status`: the provider answered with an error status;
+ * - `network`: the connection failed (reset, refused) before an answer;
+ * - `timeout`: the attempt ran out of time;
+ * - `stream-cut`, `stream-malformed`: a streamed answer broke after the headers;
+ * - `breaker-open`: the target's circuit breaker refused the attempt;
+ * - `aborted`: the caller gave up, or the deadline passed.
+ */
+export type FailureReason =
+  | 'http-status'
+  | 'network'
+  | 'timeout'
+  | 'stream-cut'
+  | 'stream-malformed'
+  | 'breaker-open'
+  | 'aborted';
+
+/** How a failure should be handled, decided once from the wire details. */
+export type FailureClass =
+  /** Worth another try on the same target (429, 5xx, network, timeouts, broken streams). */
+  | 'transient'
+  /** The request itself was refused (context length, content filter): never retry this model. */
+  | 'invalid-request'
+  /** The target cannot serve anyone (bad key, quota gone): move on, do not retry. */
+  | 'target-unusable'
+  /** Nothing to do: the caller aborted or the deadline passed. */
+  | 'final';
+
+/** A successful attempt. */
+export interface AttemptSuccess {
+  readonly ok: true;
+  readonly target: Target;
+  readonly status: number;
+  readonly text: string;
+  readonly usage: Usage;
+  readonly finishReason: string;
+  /** The model the provider says answered. */
+  readonly responseModel: string;
+}
+
+/** A failed attempt. */
+export interface AttemptFailure {
+  readonly ok: false;
+  readonly target: Target;
+  readonly reason: FailureReason;
+  readonly failureClass: FailureClass;
+  readonly message: string;
+  readonly status?: number;
+  /** The provider's error code or type, such as `insufficient_quota` or `overloaded_error`. */
+  readonly code?: string;
+  /** How long the provider asked us to wait, from `retry-after-ms` or `retry-after`. */
+  readonly retryAfterMs?: number;
+  /** Output tokens received before a stream broke. */
+  readonly partialText?: string;
+}
+
+/** The result of one attempt on one target. */
+export type AttemptOutcome = AttemptSuccess | AttemptFailure;
+
+/** What the caller receives. */
+export type RequestOutcome =
+  | {
+      readonly ok: true;
+      readonly requestId: string;
+      readonly target: Target;
+      readonly text: string;
+      readonly usage: Usage;
+      readonly responseModel: string;
+      /** The attempt number (1-based, across targets) whose answer was used. */
+      readonly attempt: number;
+      readonly attempts: number;
+      readonly latencyMs: number;
+      /** True when the answer is a stand-in (cache or static), not a model's answer. */
+      readonly degraded: boolean;
+    }
+  | {
+      readonly ok: false;
+      readonly requestId: string;
+      readonly reason: FailureReason | 'no-target';
+      readonly message: string;
+      readonly status?: number;
+      readonly code?: string;
+      readonly attempts: number;
+      readonly latencyMs: number;
+    };

@@ -1,0 +1,58 @@
+/**
+ * @module errors
+ * Errors of the harness, as data with a literal `code`. Bad input is not a crash: it carries
+ * where the problem is (file, line, column, key path) so the CLI can say so and exit 2.
+ */
+
+/** One problem found in an input file. */
+export interface InputIssue {
+  readonly file: string;
+  /** 1-based line, when the problem could be located in the file. */
+  readonly line?: number;
+  readonly column?: number;
+  /** The key path, e.g. `['faults', 0, 'at']`. */
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+/** Renders a key path the way a person reads it: `faults[0].at`. */
+export function formatPath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? key : `.${key}`;
+  }
+  return out;
+}
+
+/** Renders an issue as `file:line:col key: message`. */
+export function formatIssue(issue: InputIssue): string {
+  const where = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}:${issue.column ?? 1}`;
+  const key = issue.path.length > 0 ? ` ${formatPath(issue.path)}:` : '';
+  return `${where}${key} ${issue.message}`;
+}
+
+/** Bad input: a scenario, a config or a flag. The CLI prints the issues and exits 2. */
+export class InputError extends Error {
+  readonly code = 'BAD_INPUT' as const;
+  readonly issues: readonly InputIssue[];
+  constructor(issues: readonly InputIssue[]) {
+    super(issues.map(formatIssue).join('\n'));
+    this.name = 'InputError';
+    this.issues = issues;
+  }
+
+  /** A single issue without a location inside a file (a flag, a missing file). */
+  static of(file: string, message: string, path: readonly (string | number)[] = []): InputError {
+    return new InputError([{ file, path, message }]);
+  }
+}
+
+/** The harness itself went wrong (not the input, not an SLO). The CLI exits 3. */
+export class HarnessError extends Error {
+  readonly code = 'HARNESS_FAILED' as const;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HarnessError';
+  }
+}

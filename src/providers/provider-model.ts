@@ -1,0 +1,188 @@
+/**
+ * @module providers/provider-model
+ * A pure model of one provider: given the time, a request and its own state (rate-limit
+ * buckets, warm or cold models, the fault timeline), it plans the response. It knows nothing of
+ * HTTP or wire formats; the handlers render its plans.
+ */
+import type { Rng } from '../engine/rng.js';
+import { sample } from '../scenario/sample.js';
+import type { ProviderSpec } from '../scenario/schema.js';
+import type { TimedFault } from './fault-timeline.js';
+import type { ErrorKind, RateLimitInfo, RateMeter, ResponsePlan, StreamFault } from './response-plan.js';
+import { TokenBucket } from './token-bucket.js';
+
+/** A request as the provider sees it, already read off the wire. */
+export interface ProviderRequest {
+  readonly model: string;
+  readonly inputTokens: number;
+  readonly maxTokens: number;
+  /** The answer length the prompt asks for, if it says. */
+  readonly wantedTokens: number | undefined;
+  readonly stream: boolean;
+}
+
+/** Answer length when the prompt does not say. */
+const DEFAULT_ANSWER_TOKENS = 256;
+
+interface ModelState {
+  lastRequestAt: number;
+  warmUntil: number;
+  requests: TokenBucket | undefined;
+  tokens: TokenBucket | undefined;
+}
+
+const OUTAGE_ERRORS: Readonly<Record<number, ErrorKind>> = { 500: 'server-error', 502: 'bad-gateway', 503: 'unavailable', 529: 'overloaded' };
+
+/** One mock provider's behaviour. */
+export class ProviderModel {
+  readonly name: string;
+  readonly spec: ProviderSpec;
+  readonly #faults: readonly TimedFault[];
+  readonly #rng: Rng;
+  readonly #startMs: number;
+  readonly #models = new Map<string, ModelState>();
+
+  /**
+   * @param startMs - clock time of the drill's start; fault windows are relative to it.
+   * @param faults - this provider's faults, in declaration order.
+   */
+  constructor(name: string, spec: ProviderSpec, faults: readonly TimedFault[], rng: Rng, startMs: number) {
+    this.name = name;
+    this.spec = spec;
+    this.#faults = faults;
+    this.#rng = rng;
+    this.#startMs = startMs;
+  }
+
+  /** USD for the given tokens on `model` (0 for an unknown model). */
+  cost(model: string, inputTokens: number, outputTokens: number): number {
+    const price = this.spec.models[model];
+    if (price === undefined) return 0;
+    return (inputTokens * price.input + outputTokens * price.output) / 1_000_000;
+  }
+
+  #state(model: string, now: number): ModelState {
+    let state = this.#models.get(model);
+    if (state === undefined) {
+      const limits = this.spec.rateLimits;
+      state = {
+        lastRequestAt: Number.NEGATIVE_INFINITY,
+        warmUntil: Number.NEGATIVE_INFINITY,
+        requests: limits?.rpm === undefined ? undefined : new TokenBucket(limits.rpm, now),
+        tokens: limits?.tpm === undefined ? undefined : new TokenBucket(limits.tpm, now),
+      };
+      this.#models.set(model, state);
+    }
+    return state;
+  }
+
+  #rateLimit(state: ModelState, now: number): RateLimitInfo {
+    const info: { requests?: RateMeter; tokens?: RateMeter } = {};
+    if (state.requests !== undefined) {
+      info.requests = { limit: state.requests.capacity, remaining: Math.max(0, state.requests.remaining(now)), resetMs: state.requests.resetMs(now) };
+    }
+    if (state.tokens !== undefined) {
+      info.tokens = { limit: state.tokens.capacity, remaining: Math.max(0, state.tokens.remaining(now)), resetMs: state.tokens.resetMs(now) };
+    }
+    return info;
+  }
+
+  /** Plans the response to `request` arriving at clock time `now`. */
+  plan(now: number, request: ProviderRequest): ResponsePlan {
+    const t = now - this.#startMs;
+    const rng = this.#rng;
+    const modelSpec = this.spec.models[request.model];
+    const state = this.#state(request.model, now);
+    const ttft = Math.max(1, sample(this.spec.latency.ttft, rng));
+    const quick = ttft / 4;
+    const error = (kind: ErrorKind, status: number, retryAfterMs: number | undefined): ResponsePlan => ({
+      kind: 'error',
+      afterMs: quick,
+      error: kind,
+      status,
+      retryAfterMs,
+      rateLimit: this.#rateLimit(state, now),
+    });
+
+    if (modelSpec === undefined) return error('invalid-key', 404, undefined);
+
+    let extraLatency = 0;
+    let firstTokenDelay = 0;
+    let streamFault: StreamFault | undefined;
+    for (const fault of this.#faults) {
+      if (t < fault.startMs || t >= fault.endMs) continue;
+      if (fault.model !== undefined && fault.model !== request.model) continue;
+      const spec = fault.spec;
+      if (spec.probability < 1 && rng.next() >= spec.probability) continue;
+      switch (spec.kind) {
+        case 'outage':
+          if (spec.status === 'refused') return { kind: 'network', afterMs: 0, code: 'ECONNREFUSED' };
+          if (spec.status === 'reset') return { kind: 'network', afterMs: ttft / 2, code: 'ECONNRESET' };
+          return error(OUTAGE_ERRORS[spec.status] ?? 'server-error', spec.status, undefined);
+        case 'error-rate':
+          return error(OUTAGE_ERRORS[spec.status] ?? 'server-error', spec.status, undefined);
+        case 'hang':
+          return { kind: 'hang' };
+        case 'rate-limit':
+          return error('rate-limited', 429, spec.retryAfter === 'none' ? undefined : spec.retryAfter);
+        case 'quota-exhausted':
+          return error('quota-exhausted', 429, undefined);
+        case 'invalid-key':
+          return error('invalid-key', 401, undefined);
+        case 'context-length-exceeded':
+          return error('context-length-exceeded', 400, undefined);
+        case 'content-filter':
+          return error('content-filter', 400, undefined);
+        case 'latency-spike':
+          extraLatency += spec.extra;
+          break;
+        case 'slow-first-token':
+          firstTokenDelay += spec.extra;
+          break;
+        case 'stream-cut':
+          streamFault ??= { kind: 'cut', afterTokens: spec.afterTokens };
+          break;
+        case 'stream-stall':
+          streamFault ??= { kind: 'stall', afterTokens: spec.afterTokens, stallMs: spec.stall ?? Number.POSITIVE_INFINITY };
+          break;
+        case 'malformed-chunk':
+          streamFault ??= { kind: 'malformed', afterTokens: spec.afterTokens };
+          break;
+        case 'stream-no-done':
+          streamFault ??= { kind: 'no-done' };
+          break;
+      }
+    }
+
+    if (request.inputTokens > modelSpec.contextWindow) return error('context-length-exceeded', 400, undefined);
+
+    const outputTokens = Math.min(request.maxTokens, request.wantedTokens ?? DEFAULT_ANSWER_TOKENS);
+    const wait = state.requests?.waitFor(1, now) ?? 0;
+    const tokenWait = state.tokens?.waitFor(request.inputTokens + outputTokens, now) ?? 0;
+    if (wait > 0 || tokenWait > 0) return error('rate-limited', 429, Math.max(wait, tokenWait));
+    state.requests?.take(1, now);
+    state.tokens?.take(request.inputTokens + outputTokens, now);
+
+    // Cold start: after a long idle period the next requests wait for the model to load.
+    const cold = this.spec.coldStart;
+    if (cold !== undefined && now - state.lastRequestAt > cold.idleAfter && now >= state.warmUntil) {
+      state.warmUntil = now + cold.extra;
+    }
+    state.lastRequestAt = now;
+    const warming = Math.max(0, state.warmUntil - now);
+
+    const tps = Math.max(0.001, sample(this.spec.latency.tokensPerSecond, rng));
+    return {
+      kind: 'answer',
+      model: request.model,
+      headersMs: warming + extraLatency + ttft,
+      firstTokenDelayMs: firstTokenDelay,
+      msPerToken: 1_000 / tps,
+      inputTokens: request.inputTokens,
+      outputTokens,
+      finishReason: outputTokens < (request.wantedTokens ?? DEFAULT_ANSWER_TOKENS) ? 'length' : 'stop',
+      streamFault,
+      rateLimit: this.#rateLimit(state, now),
+    };
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * @module providers/response-plan
+ * What a mock provider decided to do with one request, before it is rendered into a wire
+ * format. Pure data: the provider model produces it, the handlers render it.
+ */
+
+/** Rate-limit headroom reported in headers. */
+export interface RateLimitInfo {
+  readonly requests?: RateMeter;
+  readonly tokens?: RateMeter;
+}
+
+/** One metered quantity's headroom. */
+export interface RateMeter {
+  readonly limit: number;
+  readonly remaining: number;
+  readonly resetMs: number;
+}
+
+/** A mid-answer stream fault. */
+export type StreamFault =
+  | { readonly kind: 'cut'; readonly afterTokens: number }
+  | { readonly kind: 'stall'; readonly afterTokens: number; readonly stallMs: number }
+  | { readonly kind: 'malformed'; readonly afterTokens: number }
+  | { readonly kind: 'no-done' };
+
+/** The kinds of error a provider answers with; each wire renders them its own way. */
+export type ErrorKind =
+  | 'server-error'
+  | 'bad-gateway'
+  | 'unavailable'
+  | 'overloaded'
+  | 'rate-limited'
+  | 'quota-exhausted'
+  | 'invalid-key'
+  | 'context-length-exceeded'
+  | 'content-filter';
+
+/** One planned response. Times are milliseconds from the moment the request arrived. */
+export type ResponsePlan =
+  | {
+      readonly kind: 'error';
+      readonly afterMs: number;
+      readonly error: ErrorKind;
+      /** Only for `server-error`-like kinds: the exact status (500, 502, 503, 529). */
+      readonly status: number;
+      /** `undefined`: send no Retry-After at all. */
+      readonly retryAfterMs: number | undefined;
+      readonly rateLimit: RateLimitInfo;
+    }
+  | { readonly kind: 'network'; readonly afterMs: number; readonly code: 'ECONNRESET' | 'ECONNREFUSED' }
+  | { readonly kind: 'hang' }
+  | {
+      readonly kind: 'answer';
+      readonly model: string;
+      /** When the headers (and, unstreamed, the whole body) would be ready without output time. */
+      readonly headersMs: number;
+      /** Extra wait between the headers and the first content token. */
+      readonly firstTokenDelayMs: number;
+      readonly msPerToken: number;
+      readonly inputTokens: number;
+      readonly outputTokens: number;
+      readonly finishReason: 'stop' | 'length';
+      readonly streamFault: StreamFault | undefined;
+      readonly rateLimit: RateLimitInfo;
+    };
+
+/** Tokens billed for an attempt, reported once it ends however it ends. */
+export interface BillingRecord {
+  /** The `x-client-request-id` the caller sent, when it sent one. */
+  readonly attemptId: string | undefined;
+  readonly provider: string;
+  readonly model: string;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costUsd: number;
+}

@@ -1,0 +1,81 @@
+/**
+ * @module providers/wire-renderer
+ * How a wire format renders the provider model's plans: request reading, error bodies and
+ * headers, JSON answers and SSE frames. One implementation per wire.
+ */
+import type { ErrorKind, RateLimitInfo } from './response-plan.js';
+
+/** The parts of a chat request a mock provider needs. */
+export interface WireRequest {
+  readonly model: string;
+  /** All message text, to count input tokens from. */
+  readonly texts: readonly string[];
+  /** The last user message, where the answer length is asked for. */
+  readonly lastUser: string;
+  readonly maxTokens: number;
+  readonly stream: boolean;
+}
+
+/** Identity of one answer, shared by its frames. */
+export interface AnswerIds {
+  readonly id: string;
+  /** Unix seconds. */
+  readonly created: number;
+  readonly model: string;
+}
+
+/** Renders one wire format. */
+export interface WireRenderer {
+  /** The chat endpoint's path below the base URL. */
+  readonly chatPath: string;
+  /** Reads the request body; a string says what is wrong with it (answered with a 400). */
+  readRequest(body: unknown): WireRequest | string;
+  /** Status, body and headers of an error answer. */
+  error(kind: ErrorKind, status: number, message: string): { status: number; body: unknown };
+  /** Retry and rate-limit headers; `retryAfterMs` undefined sends no Retry-After. */
+  limitHeaders(rate: RateLimitInfo, retryAfterMs: number | undefined, nowMs: number): Record<string, string>;
+  /** The header carrying the provider's request id. */
+  readonly requestIdHeader: string;
+  json(ids: AnswerIds, text: string, inputTokens: number, outputTokens: number, finishReason: 'stop' | 'length'): unknown;
+  /** Frames before the first content token. */
+  streamHead(ids: AnswerIds, inputTokens: number): string;
+  streamDelta(ids: AnswerIds, text: string): string;
+  /** Frames after the last content token: finish reason and usage. */
+  streamTail(ids: AnswerIds, inputTokens: number, outputTokens: number, finishReason: 'stop' | 'length'): string;
+  /** The end-of-stream marker (`[DONE]`, `message_stop`). */
+  streamDone(): string;
+  /** A frame whose data is not valid JSON. */
+  streamMalformed(ids: AnswerIds): string;
+  models(names: readonly string[], created: number): unknown;
+}
+
+/** One SSE frame. */
+export function sseFrame(data: string, event?: string): string {
+  return event === undefined ? `data: ${data}\n\n` : `event: ${event}\ndata: ${data}\n\n`;
+}
+
+const FILLER_WORDS = 'the order ships today and the refund lands within five business days so please keep the receipt ';
+
+let filler = FILLER_WORDS;
+
+/** Deterministic answer text of about `tokens` tokens (four characters a token). */
+export function answerText(tokens: number): string {
+  const chars = tokens * 4;
+  while (filler.length < chars) filler += filler;
+  return filler.slice(0, chars);
+}
+
+/** Input tokens of a request, estimated the usual way (four characters a token). */
+export function countTokens(texts: readonly string[]): number {
+  let chars = 0;
+  for (const text of texts) chars += text.length;
+  return Math.ceil(chars / 4);
+}
+
+const WANTED = /answer in (\d+) tokens/i;
+
+/** The answer length a prompt asks for (`… answer in 300 tokens …`), if it does. */
+export function wantedTokens(prompt: string): number | undefined {
+  const match = WANTED.exec(prompt);
+  return match === null ? undefined : Number(match[1]);
+}

@@ -1,0 +1,89 @@
+/**
+ * @module report/build-report
+ * Turns the engine run and the baseline run into report.json and judges the SLOs.
+ */
+import type { Scenario } from '../scenario/load-scenario.js';
+import { sloHolds, type Slo, type SloMetric } from '../scenario/slo.js';
+import type { SimulationResult } from '../simulator/simulate.js';
+import type { Aggregate } from './recorder.js';
+import type { Report } from './report-schema.js';
+
+/** Dollars to a millionth of a cent; milliseconds to a microsecond: stable, readable numbers. */
+const usd = (n: number): number => Math.round(n * 1e8) / 1e8;
+const ms = (n: number): number => Math.round(n * 1e3) / 1e3;
+const share = (n: number): number => Math.round(n * 1e6) / 1e6;
+
+function roundRecord(record: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, usd(v)]));
+}
+
+function availability(agg: Aggregate): number {
+  return agg.requests.total === 0 ? 1 : share(agg.requests.succeeded / agg.requests.total);
+}
+
+type Figures = Omit<Report, 'slos' | 'pass'>;
+
+const METRICS: Readonly<Record<SloMetric, (r: Figures) => number>> = {
+  availability: (r) => r.availability,
+  'baseline.availability': (r) => r.baseline.availability,
+  'latency.p50': (r) => r.latencyMs.p50,
+  'latency.p95': (r) => r.latencyMs.p95,
+  'latency.p99': (r) => r.latencyMs.p99,
+  'latency.max': (r) => r.latencyMs.max,
+  'cost.total': (r) => r.costUsd.total,
+  'cost.wasted': (r) => r.costUsd.wasted,
+  'failover.count': (r) => r.failovers.length + r.failoversUnlisted,
+  'failover.detection.max': (r) => Math.max(0, ...r.failovers.map((f) => f.detectionMs)),
+  'requests.failed': (r) => r.requests.failed,
+  'attempts.total': (r) => r.attempts.total,
+};
+
+/** Reads the figure an SLO names from a report. */
+export function sloActual(metric: SloMetric, figures: Figures): number {
+  return METRICS[metric](figures);
+}
+
+/** Inputs of {@link buildReport}. */
+export interface ReportInput {
+  readonly scenario: Scenario;
+  readonly seed: number;
+  readonly engine: SimulationResult;
+  readonly baseline: SimulationResult;
+  readonly wallMs: number;
+  readonly replay: string;
+  /** SLOs to judge; the scenario's own by default. */
+  readonly slos?: readonly Slo[];
+}
+
+/** Builds report.json. Everything but `wallMs` is a function of scenario, seed and config. */
+export function buildReport(input: ReportInput): Report {
+  const e = input.engine.aggregate;
+  const b = input.baseline.aggregate;
+  const figures: Figures = {
+    schemaVersion: 1,
+    scenario: input.scenario.name,
+    seed: input.seed,
+    simulatedMs: ms(input.engine.simulatedMs),
+    wallMs: Math.round(input.wallMs),
+    requests: e.requests,
+    availability: availability(e),
+    latencyMs: e.latencyMs,
+    attempts: e.attempts,
+    costUsd: { total: usd(e.costUsd.total), byProvider: roundRecord(e.costUsd.byProvider), byModel: roundRecord(e.costUsd.byModel), wasted: usd(e.costUsd.wasted) },
+    failures: { byReason: e.failuresByReason },
+    failovers: e.failovers.map((f) => ({ from: f.from, to: f.to, atMs: ms(f.atMs), detectionMs: ms(f.detectionMs), recoveredAtMs: f.recoveredAtMs === null ? null : ms(f.recoveredAtMs) })),
+    failoversUnlisted: e.failoversUnlisted,
+    baseline: { requests: b.requests, availability: availability(b), latencyMs: b.latencyMs, costUsd: usd(b.costUsd.total) },
+    timeline: {
+      minutes: e.minutes.map((m) => ({ ...m, costUsd: usd(m.costUsd) })),
+      baselineMinutes: b.minutes.map((m) => ({ ...m, costUsd: usd(m.costUsd) })),
+    },
+    replay: input.replay,
+  };
+  const slos = (input.slos ?? input.scenario.slos).map((slo) => {
+    const actual = sloActual(slo.metric, figures);
+    return { name: slo.name, metric: slo.metric, op: slo.op, threshold: slo.threshold, actual, pass: sloHolds(slo, actual) };
+  });
+  const { replay, ...rest } = figures;
+  return { ...rest, slos, pass: slos.every((s) => s.pass), replay };
+}

@@ -1,0 +1,34 @@
+/**
+ * @module report/latency-histogram
+ * Latency percentiles in constant memory: an HDR histogram at three significant digits.
+ */
+import * as hdr from 'hdr-histogram-js';
+
+/** Caller-visible latency summary, in milliseconds. */
+export interface LatencySummary {
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** Records latencies (ms, rounded to whole milliseconds) and reads percentiles. */
+export class LatencyHistogram {
+  readonly #histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3, autoResize: true });
+  #count = 0;
+
+  record(ms: number): void {
+    this.#histogram.recordValue(Math.max(0, Math.round(ms)));
+    this.#count++;
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  summary(): LatencySummary {
+    if (this.#count === 0) return { p50: 0, p95: 0, p99: 0, max: 0 };
+    const h = this.#histogram;
+    return { p50: h.getValueAtPercentile(50), p95: h.getValueAtPercentile(95), p99: h.getValueAtPercentile(99), max: h.maxValue };
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * @module report/recorder
+ * Streams a drill's engine events and the providers' billing into aggregates: counts, an HDR
+ * histogram, cost sums, failover episodes and per-minute buckets. Memory grows with requests in
+ * flight and with minutes of drill time, never with the number of requests.
+ */
+import type { Clock } from '../engine/clock.js';
+import type { EngineEvent } from '../engine/events.js';
+import { targetKey } from '../engine/types.js';
+import type { BillingRecord } from '../providers/response-plan.js';
+import { LatencyHistogram, type LatencySummary } from './latency-histogram.js';
+
+/** A failover episode: traffic of a group moved off `from`. */
+export interface FailoverEpisode {
+  readonly from: string;
+  readonly to: string;
+  /** When the first request failed over, ms from the start of the drill. */
+  readonly atMs: number;
+  /** From the start of the first failed attempt on `from` (since its last success) to the failover. */
+  readonly detectionMs: number;
+  /** When `from` served again, ms from the start; `null` if it never did during the drill. */
+  recoveredAtMs: number | null;
+}
+
+/** Requests and spend in one minute of drill time. */
+export interface MinuteBucket {
+  readonly minute: number;
+  total: number;
+  succeeded: number;
+  degraded: number;
+  failed: number;
+  costUsd: number;
+}
+
+/** Everything a drill run adds up to. */
+export interface Aggregate {
+  readonly requests: { total: number; succeeded: number; degraded: number; failed: number };
+  readonly failuresByReason: Record<string, number>;
+  readonly latencyMs: LatencySummary;
+  readonly attempts: { total: number; byProvider: Record<string, number> };
+  readonly costUsd: { total: number; byProvider: Record<string, number>; byModel: Record<string, number>; wasted: number };
+  readonly failovers: readonly FailoverEpisode[];
+  /** Failover episodes beyond the first {@link MAX_EPISODES}, counted but not listed. */
+  readonly failoversUnlisted: number;
+  readonly minutes: readonly MinuteBucket[];
+  /** Requests still unanswered when the drill ended (a harness or config defect). */
+  readonly unfinished: number;
+}
+
+/** Episodes listed in full; more are only counted. */
+export const MAX_EPISODES = 1_000;
+
+const add = (record: Record<string, number>, key: string, value: number): void => {
+  record[key] = (record[key] ?? 0) + value;
+};
+
+/** Sorts a record's keys so reports do not depend on arrival order. */
+export function sortedRecord(record: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Collects one drill run. */
+export class Recorder {
+  readonly #startMs: number;
+  readonly #latency = new LatencyHistogram();
+  readonly #requests = { total: 0, succeeded: 0, degraded: 0, failed: 0 };
+  readonly #failures: Record<string, number> = {};
+  readonly #attempts: Record<string, number> = {};
+  #attemptTotal = 0;
+  readonly #cost = { total: 0, useful: 0, byProvider: {} as Record<string, number>, byModel: {} as Record<string, number> };
+  /** Cost of each attempt of each request still in flight, to tell useful spend from waste. */
+  readonly #inFlight = new Map<string, { startMs: number; costs: Map<number, number> }>();
+  readonly #streakStart = new Map<string, number>();
+  readonly #openEpisodes = new Map<string, FailoverEpisode>();
+  readonly #episodes: FailoverEpisode[] = [];
+  #unlisted = 0;
+  readonly #minutes: MinuteBucket[] = [];
+
+  readonly #clock: Clock;
+
+  /** Starts recording at the clock's current time, the start of the drill. */
+  constructor(clock: Clock) {
+    this.#clock = clock;
+    this.#startMs = clock.now();
+  }
+
+  #minute(at: number): MinuteBucket {
+    const minute = Math.max(0, Math.floor((at - this.#startMs) / 60_000));
+    for (let m = this.#minutes.length; m <= minute; m++) this.#minutes.push({ minute: m, total: 0, succeeded: 0, degraded: 0, failed: 0, costUsd: 0 });
+    return this.#minutes[minute] as MinuteBucket;
+  }
+
+  /** Subscribe this to the engine's events. */
+  readonly onEvent = (event: EngineEvent): void => {
+    switch (event.type) {
+      case 'request:start':
+        this.#inFlight.set(event.requestId, { startMs: event.at, costs: new Map() });
+        return;
+      case 'attempt:start':
+        this.#attemptTotal++;
+        add(this.#attempts, event.target.provider, 1);
+        return;
+      case 'attempt:end': {
+        const key = targetKey(event.target);
+        if (event.ok) {
+          // Only an attempt started after the trouble began proves the target is back: a long
+          // answer that was already under way when the outage began says nothing.
+          const streak = this.#streakStart.get(key);
+          if (streak !== undefined && event.startedAt <= streak) return;
+          this.#streakStart.delete(key);
+          const open = this.#openEpisodes.get(key);
+          if (open !== undefined && event.startedAt - this.#startMs > open.atMs) {
+            open.recoveredAtMs = event.at - this.#startMs;
+            this.#openEpisodes.delete(key);
+          }
+        } else if (event.reason !== 'aborted' && event.reason !== 'breaker-open' && !this.#streakStart.has(key)) {
+          this.#streakStart.set(key, event.startedAt);
+        }
+        return;
+      }
+      case 'failover': {
+        const from = targetKey(event.from);
+        if (this.#openEpisodes.has(from)) return;
+        const episode: FailoverEpisode = {
+          from,
+          to: targetKey(event.to),
+          atMs: event.at - this.#startMs,
+          detectionMs: event.at - (this.#streakStart.get(from) ?? event.at),
+          recoveredAtMs: null,
+        };
+        this.#openEpisodes.set(from, episode);
+        if (this.#episodes.length < MAX_EPISODES) this.#episodes.push(episode);
+        else this.#unlisted++;
+        return;
+      }
+      case 'request:end': {
+        const outcome = event.outcome;
+        const flight = this.#inFlight.get(outcome.requestId);
+        this.#inFlight.delete(outcome.requestId);
+        const bucket = this.#minute(flight?.startMs ?? event.at);
+        this.#requests.total++;
+        bucket.total++;
+        this.#latency.record(outcome.latencyMs);
+        if (outcome.ok) {
+          if (outcome.degraded) {
+            this.#requests.degraded++;
+            bucket.degraded++;
+          } else {
+            this.#requests.succeeded++;
+            bucket.succeeded++;
+          }
+          this.#cost.useful += flight?.costs.get(outcome.attempt) ?? 0;
+        } else {
+          this.#requests.failed++;
+          bucket.failed++;
+          add(this.#failures, outcome.reason, 1);
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  };
+
+  /** Subscribe this to the mock providers' billing. */
+  readonly onBill = (record: BillingRecord): void => {
+    const cost = record.costUsd;
+    this.#cost.total += cost;
+    add(this.#cost.byProvider, record.provider, cost);
+    add(this.#cost.byModel, `${record.provider}/${record.model}`, cost);
+    this.#minute(this.#clock.now()).costUsd += cost;
+    const id = record.attemptId;
+    if (id === undefined) return;
+    const hash = id.lastIndexOf('#');
+    const flight = this.#inFlight.get(id.slice(0, hash));
+    if (flight !== undefined) flight.costs.set(Number(id.slice(hash + 1)), cost);
+  };
+
+  /** The aggregate so far. */
+  summary(): Aggregate {
+    return {
+      requests: { ...this.#requests },
+      failuresByReason: sortedRecord(this.#failures),
+      latencyMs: this.#latency.summary(),
+      attempts: { total: this.#attemptTotal, byProvider: sortedRecord(this.#attempts) },
+      costUsd: {
+        total: this.#cost.total,
+        byProvider: sortedRecord(this.#cost.byProvider),
+        byModel: sortedRecord(this.#cost.byModel),
+        wasted: Math.max(0, this.#cost.total - this.#cost.useful),
+      },
+      failovers: this.#episodes.map((e) => ({ ...e })),
+      failoversUnlisted: this.#unlisted,
+      minutes: this.#minutes.map((m) => ({ ...m })),
+      unfinished: this.#inFlight.size,
+    };
+  }
+}

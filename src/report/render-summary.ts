@@ -1,0 +1,73 @@
+/**
+ * @module report/render-summary
+ * The short summary a terminal shows after a drill: engine against baseline, failovers, SLOs.
+ */
+import { formatDuration } from '../units.js';
+import type { Report } from './report-schema.js';
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const pct = (n: number): string => `${(n * 100).toFixed(n >= 0.9995 && n < 1 ? 3 : 2)}%`;
+const usd = (n: number): string => `$${n.toFixed(n < 10 ? 4 : 2)}`;
+const dur = (n: number): string => formatDuration(Math.round(n));
+const clockTime = (ms: number): string => {
+  const total = Math.floor(ms / 1_000);
+  const h = Math.floor(total / 3_600);
+  const m = Math.floor((total % 3_600) / 60);
+  const s = total % 60;
+  const mm = String(m).padStart(2, '0');
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+};
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('   ').trimEnd()).join('\n');
+}
+
+/** Formats an SLO's value in the metric's unit. */
+export function formatSloValue(metric: string, value: number): string {
+  if (metric.endsWith('availability')) return pct(value);
+  if (metric.startsWith('latency') || metric.startsWith('failover.detection')) return dur(value);
+  if (metric.startsWith('cost')) return usd(value);
+  return int(value);
+}
+
+/** The terminal summary of one report. */
+export function renderSummary(report: Report, reportPath?: string): string {
+  const b = report.baseline;
+  const lines: string[] = [];
+  lines.push(`${report.scenario}  (seed ${report.seed}, ${dur(report.simulatedMs)} simulated in ${(report.wallMs / 1_000).toFixed(2)}s)`);
+  lines.push(
+    table([
+      ['', 'with failover', 'no failover (baseline)'],
+      ['requests', int(report.requests.total), int(b.requests.total)],
+      ['availability', pct(report.availability), pct(b.availability)],
+      ['failed', int(report.requests.failed), int(b.requests.failed)],
+      ['latency p50 / p95 / p99', `${dur(report.latencyMs.p50)} / ${dur(report.latencyMs.p95)} / ${dur(report.latencyMs.p99)}`, `${dur(b.latencyMs.p50)} / ${dur(b.latencyMs.p95)} / ${dur(b.latencyMs.p99)}`],
+      ['cost', usd(report.costUsd.total), usd(b.costUsd)],
+      ['  wasted on discarded attempts', usd(report.costUsd.wasted), ''],
+      ['attempts', int(report.attempts.total), ''],
+    ]),
+  );
+  const failovers = report.failovers;
+  const count = failovers.length + report.failoversUnlisted;
+  if (count === 0) lines.push('failovers: none');
+  else {
+    lines.push(`failovers: ${int(count)} episode${count === 1 ? '' : 's'}`);
+    for (const f of failovers.slice(0, 5)) {
+      const recovered = f.recoveredAtMs === null ? 'not recovered' : `back at ${clockTime(f.recoveredAtMs)}`;
+      lines.push(`  ${clockTime(f.atMs)}  ${f.from} -> ${f.to}, detected in ${dur(f.detectionMs)}, ${recovered}`);
+    }
+    if (count > 5) lines.push(`  … ${int(count - 5)} more in report.json`);
+  }
+  if (report.slos.length === 0) lines.push('SLOs: none set');
+  else {
+    lines.push('SLOs:');
+    for (const slo of report.slos) {
+      lines.push(`  ${slo.pass ? 'PASS' : 'FAIL'}  ${slo.name}  (actual ${formatSloValue(slo.metric, slo.actual)})`);
+    }
+  }
+  lines.push(report.pass ? 'result: every SLO held' : 'result: SLO breached');
+  if (reportPath !== undefined) lines.push(`report: ${reportPath}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,94 @@
+/**
+ * @module report/report-schema
+ * report.json, version 1: the contract CI pipelines read. This schema is the source of the
+ * {@link Report} type and of `schemas/report.schema.json`. Additions are allowed within a
+ * version; renaming or removing a field bumps `schemaVersion`.
+ */
+import { z } from 'zod';
+
+const money = z.number().nonnegative().meta({ description: 'US dollars.' });
+const byName = z.record(z.string(), z.number());
+
+const requests = z
+  .strictObject({
+    total: z.number().int(),
+    succeeded: z.number().int(),
+    degraded: z.number().int().meta({ description: 'Answered by a stand-in (cache or static), not counted as success.' }),
+    failed: z.number().int(),
+  })
+  .meta({ description: 'Caller requests by how they ended.' });
+
+const latency = z
+  .strictObject({ p50: z.number(), p95: z.number(), p99: z.number(), max: z.number() })
+  .meta({ description: 'Caller-visible latency of every request, end to end (failed ones included), in milliseconds.' });
+
+const cost = z.strictObject({
+  total: money,
+  byProvider: byName,
+  byModel: byName.meta({ description: 'Keyed provider/model.' }),
+  wasted: money.meta({ description: 'Spend on attempts whose answer was thrown away (broken streams, losing attempts).' }),
+});
+
+const minute = z.strictObject({
+  minute: z.number().int(),
+  total: z.number().int(),
+  succeeded: z.number().int(),
+  degraded: z.number().int(),
+  failed: z.number().int(),
+  costUsd: money,
+});
+
+/** report.json, schema version 1. */
+export const reportSchema = z
+  .strictObject({
+    schemaVersion: z.literal(1),
+    scenario: z.string(),
+    seed: z.number().int(),
+    /** Drill time from the start until the last request ended, in ms. */
+    simulatedMs: z.number(),
+    /** Wall-clock time the run took, in ms; the only field that differs between replays. */
+    wallMs: z.number(),
+    requests,
+    availability: z.number().min(0).max(1).meta({ description: 'succeeded / total (degraded answers are not successes).' }),
+    latencyMs: latency,
+    attempts: z.strictObject({ total: z.number().int(), byProvider: byName }),
+    costUsd: cost,
+    failures: z.strictObject({ byReason: byName }).meta({ description: 'Failed caller requests by the reason of their last attempt.' }),
+    failovers: z
+      .array(
+        z.strictObject({
+          from: z.string(),
+          to: z.string(),
+          atMs: z.number().meta({ description: 'When the first request moved off `from`, ms from the start.' }),
+          detectionMs: z.number().meta({ description: 'From the first failed attempt on `from` to that failover.' }),
+          recoveredAtMs: z.number().nullable().meta({ description: 'When `from` answered again; null if it did not.' }),
+        }),
+      )
+      .meta({ description: 'Failover episodes, in order; the first 1,000 are listed.' }),
+    failoversUnlisted: z.number().int(),
+    baseline: z
+      .strictObject({
+        requests,
+        availability: z.number().min(0).max(1),
+        latencyMs: latency,
+        costUsd: money,
+      })
+      .meta({ description: 'The same traffic and faults sent straight to each request’s first target: no retries, no failover.' }),
+    timeline: z.strictObject({ minutes: z.array(minute), baselineMinutes: z.array(minute) }),
+    slos: z.array(
+      z.strictObject({
+        name: z.string(),
+        metric: z.string(),
+        op: z.enum(['>=', '<=', '>', '<', '==']),
+        threshold: z.number(),
+        actual: z.number(),
+        pass: z.boolean(),
+      }),
+    ),
+    pass: z.boolean().meta({ description: 'Every SLO held.' }),
+    replay: z.string().meta({ description: 'The command that replays this drill.' }),
+  })
+  .meta({ title: 'failover-drill report (schema version 1)' });
+
+/** report.json. */
+export type Report = z.output<typeof reportSchema>;

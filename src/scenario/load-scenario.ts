@@ -1,0 +1,100 @@
+/**
+ * @module scenario/load-scenario
+ * Loads a scenario file, resolves its failover config (inline, a path beside it, or an
+ * override from `--config`) and checks that every name it uses is defined.
+ */
+import { dirname, resolve } from 'node:path';
+import { failoverConfigSchema, type FailoverConfig } from '../engine/config.js';
+import { InputError, type InputIssue } from '../errors.js';
+import { locate, parseFile, type SourceFile } from './parse-file.js';
+import { scenarioSchema, type ScenarioParsed } from './schema.js';
+
+/** A fully resolved scenario, ready to run. */
+export interface Scenario extends Omit<ScenarioParsed, 'failover' | 'startsAt'> {
+  readonly failover: FailoverConfig;
+  /** Drill start, ms since the Unix epoch. */
+  readonly startsAt: number;
+  /** The scenario file it came from. */
+  readonly file: string;
+  /** The failover config file, when the config was not inline. */
+  readonly configFile?: string;
+}
+
+/** Options of {@link loadScenario}. */
+export interface LoadOptions {
+  /** A failover config file that replaces the scenario's own. */
+  readonly configFile?: string;
+}
+
+/** Loads and checks a failover config file on its own. */
+export function loadFailoverConfig(file: string): { config: FailoverConfig; source: SourceFile } {
+  const { value, source } = parseFile(file, failoverConfigSchema);
+  return { config: value, source };
+}
+
+/** Loads, validates and resolves a scenario; throws {@link InputError} on any problem. */
+export function loadScenario(file: string, options: LoadOptions = {}): Scenario {
+  const { value, source } = parseFile(file, scenarioSchema);
+  let config: FailoverConfig;
+  let configSource: SourceFile | undefined;
+  let configFile: string | undefined;
+  if (options.configFile !== undefined) {
+    configFile = options.configFile;
+    ({ config, source: configSource } = loadFailoverConfig(configFile));
+  } else if (typeof value.failover === 'string') {
+    configFile = resolve(dirname(file), value.failover);
+    ({ config, source: configSource } = loadFailoverConfig(configFile));
+  } else {
+    config = value.failover;
+  }
+  const issues = crossCheck(value, config, source, configSource);
+  if (issues.length > 0) throw new InputError(issues);
+  const { failover: _inline, startsAt, ...rest } = value;
+  return {
+    ...rest,
+    failover: config,
+    startsAt: Date.parse(startsAt),
+    file,
+    ...(configFile === undefined ? {} : { configFile }),
+  };
+}
+
+/** Names used but not defined, and windows that make no sense. */
+function crossCheck(scenario: ScenarioParsed, config: FailoverConfig, source: SourceFile, configSource: SourceFile | undefined): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const at = (src: SourceFile, path: (string | number)[], message: string): void => {
+    issues.push({ file: src.file, path, message, ...locate(src, path) });
+  };
+  // Paths into the config point at the config file, or at `failover:` when it is inline.
+  const cfgSrc = configSource ?? source;
+  const cfgPrefix: (string | number)[] = configSource === undefined ? ['failover'] : [];
+
+  const providers = scenario.providers;
+  const checkTarget = (provider: string, model: string | undefined, src: SourceFile, path: (string | number)[]): void => {
+    const spec = providers[provider];
+    if (spec === undefined) {
+      at(src, path, `provider "${provider}" is not defined in providers (defined: ${Object.keys(providers).join(', ') || 'none'})`);
+    } else if (model !== undefined && spec.models[model] === undefined) {
+      at(src, path, `provider "${provider}" has no model "${model}" (it has: ${Object.keys(spec.models).join(', ')})`);
+    }
+  };
+
+  for (const [group, { targets }] of Object.entries(config.groups)) {
+    targets.forEach((t, i) => checkTarget(t.provider, t.model, cfgSrc, [...cfgPrefix, 'groups', group, 'targets', i]));
+  }
+  scenario.traffic.mix.forEach((entry, i) => {
+    if (config.groups[entry.group] === undefined) {
+      at(source, ['traffic', 'mix', i, 'group'], `model group "${entry.group}" is not defined in the failover config (defined: ${Object.keys(config.groups).join(', ') || 'none'})`);
+    }
+  });
+  scenario.faults.forEach((f, i) => {
+    const slash = f.target.indexOf('/');
+    const provider = slash === -1 ? f.target : f.target.slice(0, slash);
+    checkTarget(provider, slash === -1 ? undefined : f.target.slice(slash + 1), source, ['faults', i, 'target']);
+    if (f.for !== undefined && f.until !== undefined) at(source, ['faults', i, 'until'], 'give either "for" or "until", not both');
+    if (f.until !== undefined && f.until <= f.at) at(source, ['faults', i, 'until'], '"until" must come after "at"');
+    if (f.at >= scenario.duration) at(source, ['faults', i, 'at'], 'the fault starts after the drill ends');
+  });
+  if (scenario.duration <= 0) at(source, ['duration'], 'the drill must last longer than 0');
+  return issues;
+}

@@ -1,0 +1,62 @@
+/**
+ * @module simulator/run-drill
+ * A whole drill: the engine run, then the baseline run (the same traffic and faults, each
+ * request sent once to its group's first target), then the report.
+ */
+import type { FailoverConfig } from '../engine/config.js';
+import { systemClock } from '../engine/system-clock.js';
+import { HarnessError } from '../errors.js';
+import { buildReport } from '../report/build-report.js';
+import type { Report } from '../report/report-schema.js';
+import type { Scenario } from '../scenario/load-scenario.js';
+import { simulate, type SimulationResult } from './simulate.js';
+
+/** Options of {@link runDrill}. */
+export interface DrillOptions {
+  /** Overrides the scenario's seed. */
+  readonly seed?: number;
+  /** The command that replays this drill, recorded in the report. */
+  readonly replay?: string;
+  /** Called now and then with the share of the whole drill done, 0 to 1. */
+  readonly onProgress?: (done: number) => void;
+}
+
+/**
+ * The "no failover engine" twin of a config: first target only, one attempt, no breaker.
+ * Timeouts stay, as any plain client has them.
+ */
+export function baselineConfig(config: FailoverConfig): FailoverConfig {
+  const groups = Object.fromEntries(Object.entries(config.groups).map(([name, g]) => [name, { targets: g.targets.slice(0, 1) }]));
+  return {
+    ...config,
+    groups,
+    retry: { ...config.retry, maxAttempts: 1 },
+    breaker: { ...config.breaker, consecutiveFailures: Number.MAX_SAFE_INTEGER },
+  };
+}
+
+function checkFinished(result: SimulationResult, run: string, scenario: Scenario, seed: number): void {
+  if (result.aggregate.unfinished > 0) {
+    throw new HarnessError(`${result.aggregate.unfinished} request(s) of the ${run} run of ${scenario.name} (seed ${seed}) never ended`);
+  }
+}
+
+/** Runs a scenario with its engine and its baseline and reports on both. */
+export async function runDrill(scenario: Scenario, options: DrillOptions = {}): Promise<Report> {
+  const seed = options.seed ?? scenario.seed;
+  const started = systemClock.now();
+  const progress = options.onProgress;
+  const engine = await simulate(scenario, scenario.failover, { seed, ...(progress === undefined ? {} : { onProgress: (d: number) => progress(d * 0.6) }) });
+  checkFinished(engine, 'engine', scenario, seed);
+  const baseline = await simulate(scenario, baselineConfig(scenario.failover), { seed, ...(progress === undefined ? {} : { onProgress: (d: number) => progress(0.6 + d * 0.4) }) });
+  checkFinished(baseline, 'baseline', scenario, seed);
+  progress?.(1);
+  return buildReport({
+    scenario,
+    seed,
+    engine,
+    baseline,
+    wallMs: systemClock.now() - started,
+    replay: options.replay ?? `npx failover-drill run ${scenario.file} --seed ${seed}`,
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * @module simulator/simulate
+ * One simulated run: a virtual clock, seeded rng streams, the scenario's mock providers, the
+ * engine under a given config, the traffic, and a recorder. Runs to the end of the drill and
+ * until every request in flight has ended.
+ */
+import type { RequestHandler } from 'msw';
+import type { FailoverConfig } from '../engine/config.js';
+import { FailoverEngine } from '../engine/failover-engine.js';
+import type { ResolvedEndpoint } from '../engine/wire/wire-adapter.js';
+import { buildTimeline, faultsOf } from '../providers/fault-timeline.js';
+import { createMockProvider } from '../providers/mock-provider.js';
+import { ProviderModel } from '../providers/provider-model.js';
+import { Recorder, type Aggregate } from '../report/recorder.js';
+import type { Scenario } from '../scenario/load-scenario.js';
+import { inProcessTransport } from './in-process-transport.js';
+import { seededRng } from './seeded-rng.js';
+import { arrivalTimes, RequestFactory } from './traffic.js';
+import { VirtualClock } from './virtual-clock.js';
+
+/** The host a provider is simulated at (a reserved `.test` name, never resolvable). */
+export function simulatedBaseUrl(provider: string): string {
+  return `https://${provider}.failover-drill.test/v1`;
+}
+
+/** Options of {@link simulate}. */
+export interface SimulateOptions {
+  readonly seed: number;
+  /** Called now and then with the share of drill time done, 0 to 1. */
+  readonly onProgress?: (done: number) => void;
+}
+
+/** The result of one run. */
+export interface SimulationResult {
+  readonly aggregate: Aggregate;
+  /** Drill time from start until the last request ended. */
+  readonly simulatedMs: number;
+}
+
+/** Runs the scenario's traffic and faults against the engine configured by `config`. */
+export async function simulate(scenario: Scenario, config: FailoverConfig, options: SimulateOptions): Promise<SimulationResult> {
+  const { seed } = options;
+  const clock = new VirtualClock(scenario.startsAt);
+  const recorder = new Recorder(clock);
+  const timeline = buildTimeline(scenario.faults);
+
+  const handlers = new Map<string, RequestHandler[]>();
+  const endpoints: Record<string, ResolvedEndpoint> = {};
+  for (const [name, spec] of Object.entries(scenario.providers)) {
+    const baseUrl = simulatedBaseUrl(name);
+    const model = new ProviderModel(name, spec, faultsOf(timeline, name), seededRng(seed, `provider:${name}`), scenario.startsAt);
+    handlers.set(new URL(baseUrl).origin, createMockProvider({ model, clock, baseUrl, onBill: recorder.onBill }));
+    endpoints[name] = { wire: spec.wire, baseUrl, apiKey: 'drill-key' };
+  }
+
+  const engine = new FailoverEngine(config, { clock, transport: inProcessTransport(handlers), rng: seededRng(seed, 'engine'), endpoints });
+  engine.events.on(recorder.onEvent);
+
+  // Arrivals are scheduled one ahead, so the heap holds requests in flight, not the whole hour.
+  const trafficRng = seededRng(seed, 'traffic');
+  const arrivals = arrivalTimes(scenario.traffic, scenario.duration, trafficRng);
+  const factory = new RequestFactory(scenario.traffic, trafficRng);
+  let lastEnd = scenario.startsAt;
+  const scheduleNext = (): void => {
+    const next = arrivals.next();
+    if (next.done === true) return;
+    clock.setTimer(scenario.startsAt + next.value - clock.now(), () => {
+      const request = factory.next();
+      void engine.handle(request).then(() => {
+        lastEnd = Math.max(lastEnd, clock.now());
+      });
+      scheduleNext();
+    });
+  };
+  scheduleNext();
+
+  const onProgress = options.onProgress;
+  await clock.run(onProgress === undefined ? {} : { onTick: (now) => onProgress(Math.min(1, (now - scenario.startsAt) / scenario.duration)) });
+  return { aggregate: recorder.summary(), simulatedMs: Math.max(scenario.duration, lastEnd - scenario.startsAt) };
+}

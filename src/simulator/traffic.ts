@@ -1,0 +1,144 @@
+/**
+ * @module simulator/traffic
+ * The caller side of a drill: when requests arrive (rate shapes over time, Poisson or evenly
+ * spaced) and what they ask for (model group, prompt and answer size, streaming, turns). All
+ * draws come from the traffic rng stream in a fixed order, so the same seed sends the same
+ * requests whatever the engine does with them.
+ */
+import type { Rng } from '../engine/rng.js';
+import type { ChatMessage, ChatRequest } from '../engine/types.js';
+import { exponential, sample, sampleCount } from '../scenario/sample.js';
+import type { ArrivalsSpec, TrafficSpec } from '../scenario/schema.js';
+
+/** Requests per millisecond at `t` ms into a drill of `durationMs`. */
+export function rateAt(arrivals: ArrivalsSpec, t: number, durationMs: number): number {
+  switch (arrivals.shape) {
+    case 'constant':
+    case 'poisson':
+      return arrivals.rate;
+    case 'ramp':
+      return arrivals.from + (arrivals.to - arrivals.from) * Math.min(1, Math.max(0, t / durationMs));
+    case 'spike':
+      return t >= arrivals.at && t < arrivals.at + arrivals.for ? arrivals.peak : arrivals.rate;
+    case 'diurnal': {
+      const phase = ((t - arrivals.peakAt) / arrivals.period) * 2 * Math.PI;
+      return arrivals.min + ((arrivals.max - arrivals.min) * (1 + Math.cos(phase))) / 2;
+    }
+    case 'steps': {
+      let rate = 0;
+      for (const step of arrivals.steps) if (step.at <= t) rate = step.rate;
+      return rate;
+    }
+  }
+}
+
+/** The rate function over a drill of `durationMs`, and its maximum (for thinning). */
+export function rateFunction(arrivals: ArrivalsSpec, durationMs: number): { rate: (t: number) => number; max: number } {
+  let max: number;
+  switch (arrivals.shape) {
+    case 'ramp':
+      max = Math.max(arrivals.from, arrivals.to);
+      break;
+    case 'spike':
+      max = Math.max(arrivals.rate, arrivals.peak);
+      break;
+    case 'diurnal':
+      max = Math.max(arrivals.min, arrivals.max);
+      break;
+    case 'steps':
+      max = Math.max(...arrivals.steps.map((s) => s.rate));
+      break;
+    default:
+      max = arrivals.rate;
+  }
+  return { rate: (t) => rateAt(arrivals, t, durationMs), max };
+}
+
+/** Yields arrival times (ms from the start) until `durationMs`. */
+export function* arrivalTimes(traffic: TrafficSpec, durationMs: number, rng: Rng): Generator<number> {
+  const { rate, max } = rateFunction(traffic.arrivals, durationMs);
+  if (max <= 0) return;
+  const spacing = traffic.spacing ?? (traffic.arrivals.shape === 'constant' ? 'even' : 'poisson');
+  let t = 0;
+  if (spacing === 'poisson') {
+    // Lewis-Shedler thinning: candidates at the peak rate, kept in proportion to the rate at t.
+    for (;;) {
+      t += exponential(1 / max, rng);
+      if (t >= durationMs) return;
+      const r = rate(t);
+      if (r >= max || rng.next() * max < r) yield t;
+    }
+  }
+  for (;;) {
+    const r = rate(t);
+    // A zero rate waits a second of drill time and looks again.
+    if (r <= 0) {
+      t += 1_000;
+      if (t >= durationMs) return;
+      continue;
+    }
+    if (t >= durationMs) return;
+    yield t;
+    t += 1 / r;
+  }
+}
+
+const PROMPT_WORDS = 'where is my order and can i still change the delivery address before it ships ';
+let promptFiller = PROMPT_WORDS;
+
+function promptText(chars: number): string {
+  while (promptFiller.length < chars) promptFiller += promptFiller;
+  return promptFiller.slice(0, Math.max(0, chars));
+}
+
+/** Draws one request's content. */
+export class RequestFactory {
+  readonly #traffic: TrafficSpec;
+  readonly #rng: Rng;
+  readonly #weights: number[];
+  readonly #totalWeight: number;
+  #count = 0;
+
+  constructor(traffic: TrafficSpec, rng: Rng) {
+    this.#traffic = traffic;
+    this.#rng = rng;
+    this.#weights = traffic.mix.map((m) => m.weight);
+    this.#totalWeight = this.#weights.reduce((a, b) => a + b, 0);
+  }
+
+  next(): ChatRequest {
+    const rng = this.#rng;
+    const traffic = this.#traffic;
+    let pick = rng.next() * this.#totalWeight;
+    let index = 0;
+    while (index < this.#weights.length - 1 && pick >= (this.#weights[index] ?? 0)) pick -= this.#weights[index++] ?? 0;
+    const entry = traffic.mix[index] ?? traffic.mix[0];
+    if (entry === undefined) throw new Error('traffic.mix is empty');
+    const inputTokens = Math.max(1, sampleCount(entry.inputTokens ?? traffic.inputTokens, rng));
+    const outputTokens = Math.max(1, sampleCount(entry.outputTokens ?? traffic.outputTokens, rng));
+    const stream = rng.next() < (entry.streaming ?? traffic.streaming);
+    const turns = Math.max(1, Math.round(sample(traffic.conversationTurns, rng)));
+    this.#count++;
+    return {
+      id: `req-${this.#count}`,
+      group: entry.group,
+      messages: conversation(turns, inputTokens, outputTokens),
+      maxTokens: traffic.maxTokens,
+      stream,
+    };
+  }
+}
+
+/** `turns` messages ending with the user's, `inputTokens` long in all (four characters a token). */
+function conversation(turns: number, inputTokens: number, outputTokens: number): ChatMessage[] {
+  const ask = `Answer in ${outputTokens} tokens. `;
+  const total = Math.max(ask.length, inputTokens * 4);
+  const messages: ChatMessage[] = [];
+  const count = 2 * turns - 1;
+  const share = Math.floor((total - ask.length) / count);
+  for (let i = 0; i < count - 1; i++) {
+    messages.push({ role: i % 2 === 0 ? 'user' : 'assistant', content: promptText(share) });
+  }
+  messages.push({ role: 'user', content: ask + promptText(total - ask.length - share * (count - 1)) });
+  return messages;
+}

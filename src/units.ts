@@ -1,0 +1,104 @@
+/**
+ * @module units
+ * Human units in scenario and config files (`15m`, `250ms`, `5000/h`, `99.9%`, `$50`), parsed
+ * once at load time so the rest of the code only sees milliseconds, per-millisecond rates,
+ * fractions and dollars.
+ */
+import { z } from 'zod';
+
+const DURATION_UNITS: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  min: 60_000,
+  h: 3_600_000,
+};
+
+const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|m|h)\s*$/;
+const RATE = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(ms|s|min|m|h)\s*$/;
+
+/** Parses `250ms`, `2s`, `1.5m`, `1h` into milliseconds; `undefined` when malformed. */
+export function parseDuration(text: string): number | undefined {
+  const match = DURATION.exec(text);
+  if (match === null) return undefined;
+  const unit = DURATION_UNITS[match[2] ?? ''];
+  return unit === undefined ? undefined : Number(match[1]) * unit;
+}
+
+/** Parses `5000/h`, `10/s` into requests per millisecond; `undefined` when malformed. */
+export function parseRate(text: string): number | undefined {
+  const match = RATE.exec(text);
+  if (match === null) return undefined;
+  const unit = DURATION_UNITS[match[2] ?? ''];
+  return unit === undefined ? undefined : Number(match[1]) / unit;
+}
+
+/** Formats milliseconds the way a person writes them (`1h 2m`, `15m`, `1.5s`, `200ms`). */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  const abs = Math.abs(ms);
+  const sign = ms < 0 ? '-' : '';
+  if (abs < 1_000) return `${sign}${Math.round(abs * 100) / 100}ms`;
+  if (abs < 60_000) return `${sign}${Math.round(abs / 10) / 100}s`;
+  const totalSeconds = Math.round(abs / 1_000);
+  const h = Math.floor(totalSeconds / 3_600);
+  const m = Math.floor((totalSeconds % 3_600) / 60);
+  const s = totalSeconds % 60;
+  const parts = [h > 0 ? `${h}h` : '', m > 0 ? `${m}m` : '', s > 0 ? `${s}s` : ''].filter((p) => p !== '');
+  return sign + parts.join(' ');
+}
+
+/** A duration: a string with a unit, or a bare number of milliseconds. Output: ms. */
+export const duration = z
+  .union([z.number().nonnegative(), z.string()])
+  .transform((value, ctx) => {
+    if (typeof value === 'number') return value;
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${value}" is not a duration: write a number and a unit (ms, s, m, h), e.g. 250ms or 15m`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .meta({ description: 'A duration such as 250ms, 2s, 15m or 1h (a bare number is milliseconds).' });
+
+/** A rate such as `5000/h`. Output: events per millisecond. */
+export const rate = z
+  .union([z.string(), z.number().nonnegative()])
+  .transform((value, ctx) => {
+    if (typeof value === 'number') return value / 1_000;
+    const perMs = parseRate(value);
+    if (perMs === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${value}" is not a rate: write a count per unit, e.g. 5000/h, 90/m or 2/s`,
+      });
+      return z.NEVER;
+    }
+    return perMs;
+  })
+  .meta({ description: 'A rate such as 5000/h, 90/m or 2/s (a bare number is per second).' });
+
+/** A share: `25%` or a fraction in [0, 1]. Output: a fraction. */
+export const share = z
+  .union([z.number(), z.string()])
+  .transform((value, ctx) => {
+    let fraction: number | undefined;
+    if (typeof value === 'number') fraction = value;
+    else {
+      const match = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
+      fraction = match === null ? undefined : Number(match[1]) / 100;
+    }
+    if (fraction === undefined || !(fraction >= 0 && fraction <= 1)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${String(value)}" is not a share: write a percentage such as 25% or a fraction between 0 and 1`,
+      });
+      return z.NEVER;
+    }
+    return fraction;
+  })
+  .meta({ description: 'A share such as 25% or 0.25.' });
