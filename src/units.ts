@@ -90,7 +90,7 @@ export const share = z
     if (typeof value === 'number') fraction = value;
     else {
       const match = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
-      fraction = match === null ? undefined : Number(match[1]) / 100;
+      fraction = match === null ? undefined : Number(`${match[1]}e-2`);
     }
     if (fraction === undefined || !(fraction >= 0 && fraction <= 1)) {
       ctx.addIssue({

@@ -27,13 +27,14 @@ export function readSource(file: string): { source: SourceFile; data: unknown } 
     throw InputError.of(file, code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(error)})`);
   }
   const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
+  const document = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true, strict: true });
   const source: SourceFile = { file, document, lines };
   if (document.errors.length > 0) {
     throw new InputError(
       document.errors.map((e) => {
         const pos = e.linePos?.[0];
-        return { file, path: [], message: e.message.split('\n')[0] ?? e.message, ...(pos === undefined ? {} : { line: pos.line, column: pos.col }) };
+        const message = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
+        return { file, path: [], message: `YAML syntax error: ${message}`, ...(pos === undefined ? {} : { line: pos.line, column: pos.col }) };
       }),
     );
   }
@@ -68,7 +69,7 @@ export function locate(source: SourceFile, path: readonly PropertyKey[]): { line
 }
 
 /** Converts zod issues into located input issues. */
-export function toIssues(source: SourceFile, issues: readonly z.core.$ZodIssue[], prefix: readonly (string | number)[] = []): InputIssue[] {
+export function toIssues(source: SourceFile, data: unknown, issues: readonly z.core.$ZodIssue[], prefix: readonly (string | number)[] = []): InputIssue[] {
   const out: InputIssue[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...issue.path.filter((k): k is string | number => typeof k !== 'symbol')];
@@ -82,11 +83,12 @@ export function toIssues(source: SourceFile, issues: readonly z.core.$ZodIssue[]
       // Report the branch that got furthest, not "invalid input".
       const best = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0] ?? [];
       if (best.length > 0 && depth(best) > 0) {
-        out.push(...toIssues(source, best, path));
+        out.push(...toIssues(source, data, best, path));
         continue;
       }
     }
-    out.push({ file: source.file, path, message: describe(issue), ...locate(source, path) });
+    const missing = issue.code !== 'custom' && valueAt(data, path) === undefined;
+    out.push({ file: source.file, path, message: missing ? `missing required key${expected(issue)}` : issue.message, ...locate(source, path) });
   }
   return dedupe(out);
 }
@@ -95,12 +97,17 @@ function depth(issues: readonly z.core.$ZodIssue[]): number {
   return Math.max(0, ...issues.map((i) => (i.code === 'invalid_type' && i.path.length === 0 ? 0 : i.path.length + (i.code === 'custom' ? 1 : 0))));
 }
 
-function describe(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `missing required key (expected ${issue.expected})`;
-  if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
-    return `${issue.message}`;
+function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
+  let value = data;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string | number, unknown>)[key];
   }
-  return issue.message;
+  return value;
+}
+
+function expected(issue: z.core.$ZodIssue): string {
+  return issue.code === 'invalid_type' ? ` (expected ${issue.expected})` : '';
 }
 
 function dedupe(issues: InputIssue[]): InputIssue[] {
@@ -117,6 +124,6 @@ function dedupe(issues: InputIssue[]): InputIssue[] {
 export function parseFile<S extends z.ZodType>(file: string, schema: S): { source: SourceFile; value: z.output<S> } {
   const { source, data } = readSource(file);
   const result = schema.safeParse(data);
-  if (!result.success) throw new InputError(toIssues(source, result.error.issues));
+  if (!result.success) throw new InputError(toIssues(source, data, result.error.issues));
   return { source, value: result.data };
 }

@@ -41,7 +41,7 @@ function readValue(unit: (typeof SLO_METRICS)[SloMetric], text: string): number 
   switch (unit) {
     case 'share': {
       const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
-      if (percent !== null) return Number(percent[1]) / 100;
+      if (percent !== null) return Number(`${percent[1]}e-2`);
       const fraction = Number(text);
       return text !== '' && fraction >= 0 && fraction <= 1 ? fraction : undefined;
     }

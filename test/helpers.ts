@@ -1,0 +1,57 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A fresh temporary folder. */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'failover-drill-test-'));
+}
+
+/** Writes `text` to `name` in a fresh temporary folder and returns its path. */
+export function writeTemp(name: string, text: string, dir = tempDir()): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** A small valid scenario; `extra` is appended YAML, `replace` swaps text in it. */
+export function scenarioYaml(options: { replace?: [string, string][]; extra?: string } = {}): string {
+  let text = `name: tiny
+seed: 7
+duration: 2m
+traffic:
+  arrivals: { shape: constant, rate: 60/m }
+  mix:
+    - group: chat
+  inputTokens: 100
+  outputTokens: 50
+  streaming: 50%
+providers:
+  primary:
+    wire: openai
+    models:
+      gpt-4o: { input: 2.5, output: 10 }
+    latency: { ttft: 200ms, tokensPerSecond: 100 }
+  backup:
+    wire: anthropic
+    models:
+      claude-sonnet-4-5: { input: 3, output: 15 }
+    latency: { ttft: 300ms, tokensPerSecond: 80 }
+faults:
+  - kind: outage
+    target: primary
+    at: 30s
+    for: 30s
+failover:
+  groups:
+    chat:
+      targets: [primary/gpt-4o, backup/claude-sonnet-4-5]
+slos:
+  - availability >= 99%
+`;
+  for (const [from, to] of options.replace ?? []) {
+    if (!text.includes(from)) throw new Error(`scenarioYaml: "${from}" not found`);
+    text = text.replace(from, to);
+  }
+  return text + (options.extra ?? '');
+}
