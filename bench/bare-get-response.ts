@@ -12,19 +12,32 @@ const handlers = [
       id: 'chatcmpl-bare',
       object: 'chat.completion',
       model: body.model,
-      choices: [{ index: 0, message: { role: 'assistant', content: 'ok '.repeat(250) }, finish_reason: 'stop' }],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: 'ok '.repeat(250) },
+          finish_reason: 'stop',
+        },
+      ],
       usage: { prompt_tokens: 900, completion_tokens: 250, total_tokens: 1150 },
     });
   }),
 ];
-const payload = JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x'.repeat(3_600) }] });
+const payload = JSON.stringify({
+  model: 'gpt-4o',
+  messages: [{ role: 'user', content: 'x'.repeat(3_600) }],
+});
 
 /** Requests per wall second through bare `getResponse`. */
 export async function bareGetResponseRate(requests: number): Promise<number> {
   const run = async (n: number): Promise<number> => {
     const started = performance.now();
     for (let i = 0; i < n; i++) {
-      const request = new Request(url, { method: 'POST', body: payload, headers: { 'content-type': 'application/json' } });
+      const request = new Request(url, {
+        method: 'POST',
+        body: payload,
+        headers: { 'content-type': 'application/json' },
+      });
       const response = await getResponse(handlers, request);
       await response?.json();
     }

@@ -15,7 +15,11 @@ const result = await simulate(scenario, scenario.failover, {
   onProgress: (done) => {
     if (done >= next) {
       const mem = process.memoryUsage();
-      samples.push({ done: Math.round(done * 100) / 100, rssMb: Math.round(mem.rss / 1e6), heapMb: Math.round(mem.heapUsed / 1e6) });
+      samples.push({
+        done: Math.round(done * 100) / 100,
+        rssMb: Math.round(mem.rss / 1e6),
+        heapMb: Math.round(mem.heapUsed / 1e6),
+      });
       next += 0.1;
     }
   },

@@ -27,7 +27,8 @@ export function formatPath(path: readonly (string | number)[]): string {
 
 /** Renders an issue as `file:line:col key: message`. */
 export function formatIssue(issue: InputIssue): string {
-  const where = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}:${issue.column ?? 1}`;
+  const where =
+    issue.line === undefined ? issue.file : `${issue.file}:${issue.line}:${issue.column ?? 1}`;
   const key = issue.path.length > 0 ? ` ${formatPath(issue.path)}:` : '';
   return `${where}${key} ${issue.message}`;
 }

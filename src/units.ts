@@ -44,7 +44,9 @@ export function formatDuration(ms: number): string {
   const h = Math.floor(totalSeconds / 3_600);
   const m = Math.floor((totalSeconds % 3_600) / 60);
   const s = totalSeconds % 60;
-  const parts = [h > 0 ? `${h}h` : '', m > 0 ? `${m}m` : '', s > 0 ? `${s}s` : ''].filter((p) => p !== '');
+  const parts = [h > 0 ? `${h}h` : '', m > 0 ? `${m}m` : '', s > 0 ? `${s}s` : ''].filter(
+    (p) => p !== '',
+  );
   return sign + parts.join(' ');
 }
 
@@ -63,7 +65,9 @@ export const duration = z
     }
     return ms;
   })
-  .meta({ description: 'A duration such as 250ms, 2s, 15m or 1h (a bare number is milliseconds).' });
+  .meta({
+    description: 'A duration such as 250ms, 2s, 15m or 1h (a bare number is milliseconds).',
+  });
 
 /** A rate such as `5000/h`. Output: events per millisecond. */
 export const rate = z

@@ -15,7 +15,9 @@ export function writeTemp(name: string, text: string, dir = tempDir()): string {
 }
 
 /** A small valid scenario; `extra` is appended YAML, `replace` swaps text in it. */
-export function scenarioYaml(options: { replace?: [string, string][]; extra?: string } = {}): string {
+export function scenarioYaml(
+  options: { replace?: [string, string][]; extra?: string } = {},
+): string {
   let text = `name: tiny
 seed: 7
 duration: 2m

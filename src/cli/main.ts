@@ -9,7 +9,9 @@ import { HarnessError, InputError, formatIssue } from '../errors.js';
 import { runCommand } from './run-command.js';
 import { validateCommand } from './validate-command.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 /** Exit codes of the CLI. */
 export const EXIT = { ok: 0, breached: 1, badInput: 2, harness: 3 } as const;
@@ -17,11 +19,16 @@ export const EXIT = { ok: 0, breached: 1, badInput: 2, harness: 3 } as const;
 /** Builds the program; exported for tests. */
 export function createProgram(): Command {
   const program = new Command('failover-drill')
-    .description('Chaos drills for LLM API failover: simulate provider outages against your failover config, in virtual time, and report availability, latency and cost.')
+    .description(
+      'Chaos drills for LLM API failover: simulate provider outages against your failover config, in virtual time, and report availability, latency and cost.',
+    )
     .version(pkg.version)
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
-    .addHelpText('after', '\nExit codes: 0 every SLO held, 1 an SLO was breached, 2 bad input, 3 the harness failed.\n\nStart with:\n  $ failover-drill run scenarios/black-friday.yaml');
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every SLO held, 1 an SLO was breached, 2 bad input, 3 the harness failed.\n\nStart with:\n  $ failover-drill run scenarios/black-friday.yaml',
+    );
   for (const command of [runCommand(), validateCommand()]) {
     program.addCommand(command.exitOverride().showHelpAfterError('(add --help for usage)'));
   }
@@ -44,9 +51,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.badInput;
     }
     const cause = error instanceof HarnessError && error.cause !== undefined ? error.cause : error;
-    process.stderr.write(`failover-drill: the harness failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (cause instanceof Error && cause.stack !== undefined) process.stderr.write(`${cause.stack}\n`);
-    process.stderr.write('This is a defect of failover-drill, not of the scenario: please report it with the replay command.\n');
+    process.stderr.write(
+      `failover-drill: the harness failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    if (cause instanceof Error && cause.stack !== undefined)
+      process.stderr.write(`${cause.stack}\n`);
+    process.stderr.write(
+      'This is a defect of failover-drill, not of the scenario: please report it with the replay command.\n',
+    );
     return EXIT.harness;
   }
 }

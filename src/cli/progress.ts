@@ -16,7 +16,10 @@ export interface Progress {
 }
 
 /** Creates a reporter for one drill; silent when stdout is not a terminal. */
-export function createProgress(label: string, stream: NodeJS.WriteStream = process.stdout): Progress {
+export function createProgress(
+  label: string,
+  stream: NodeJS.WriteStream = process.stdout,
+): Progress {
   if (stream.isTTY !== true) return { update() {}, stop() {} };
   const startedAt = systemClock.now();
   let bar: cliProgress.SingleBar | undefined;
@@ -25,7 +28,13 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
       if (bar === undefined) {
         if (systemClock.now() - startedAt < SHOW_AFTER_MS) return;
         bar = new cliProgress.SingleBar(
-          { format: `${label} [{bar}] {percentage}% | {duration_formatted} elapsed, ~{eta_formatted} left`, stream, hideCursor: true, clearOnComplete: true, etaBuffer: 50 },
+          {
+            format: `${label} [{bar}] {percentage}% | {duration_formatted} elapsed, ~{eta_formatted} left`,
+            stream,
+            hideCursor: true,
+            clearOnComplete: true,
+            etaBuffer: 50,
+          },
           cliProgress.Presets.shades_classic,
         );
         bar.start(1000, 0);

@@ -24,12 +24,21 @@ interface RunOptions {
 /** The `run` command. Sets `process.exitCode`; throws InputError on bad input. */
 export function runCommand(): Command {
   return new Command('run')
-    .description('Run drills: simulate each scenario with its failover engine and without, write report.json, judge the SLOs.')
+    .description(
+      'Run drills: simulate each scenario with its failover engine and without, write report.json, judge the SLOs.',
+    )
     .argument('<scenario...>', 'scenario files (YAML or JSON)')
     .option('--seed <n>', "seed for every random draw (default: the scenario's own)", parseSeed)
     .option('--config <file>', "failover config to drill instead of the scenario's own")
-    .option('--out <dir>', 'report folder (default: reports/<scenario name>/; with several scenarios, <dir>/<scenario name>/)')
-    .addOption(new Option('--format <list>', 'report formats, comma-separated').default(['json'], 'json').argParser(parseFormats))
+    .option(
+      '--out <dir>',
+      'report folder (default: reports/<scenario name>/; with several scenarios, <dir>/<scenario name>/)',
+    )
+    .addOption(
+      new Option('--format <list>', 'report formats, comma-separated')
+        .default(['json'], 'json')
+        .argParser(parseFormats),
+    )
     .addHelpText(
       'after',
       `
@@ -42,7 +51,9 @@ Examples:
     )
     .action(async (files: string[], options: RunOptions) => {
       // Every file is checked before anything runs, so bad input writes nothing.
-      const scenarios: Scenario[] = files.map((file) => loadScenario(file, options.config === undefined ? {} : { configFile: options.config }));
+      const scenarios: Scenario[] = files.map((file) =>
+        loadScenario(file, options.config === undefined ? {} : { configFile: options.config }),
+      );
       let breached = false;
       for (const scenario of scenarios) {
         const seed = options.seed ?? scenario.seed;
@@ -50,17 +61,31 @@ Examples:
         const progress = createProgress(scenario.name);
         let report;
         try {
-          report = await runDrill(scenario, { seed, replay, onProgress: (d) => progress.update(d) });
+          report = await runDrill(scenario, {
+            seed,
+            replay,
+            onProgress: (d) => progress.update(d),
+          });
         } catch (error) {
-          throw new HarnessError(`the drill ${scenario.name} failed (seed ${seed}); replay: ${replay}`, { cause: error });
+          throw new HarnessError(
+            `the drill ${scenario.name} failed (seed ${seed}); replay: ${replay}`,
+            { cause: error },
+          );
         } finally {
           progress.stop();
         }
-        const dir = options.out === undefined ? join('reports', scenario.name) : scenarios.length > 1 ? join(options.out, scenario.name) : options.out;
+        const dir =
+          options.out === undefined
+            ? join('reports', scenario.name)
+            : scenarios.length > 1
+              ? join(options.out, scenario.name)
+              : options.out;
         const files: Record<string, string> = {};
         if (options.format.includes('json')) files['report.json'] = reportJson(report);
         const [written] = writeReportFiles(dir, files);
-        process.stdout.write(`${renderSummary(report, written === undefined ? undefined : relative(process.cwd(), written) || written)}\n`);
+        process.stdout.write(
+          `${renderSummary(report, written === undefined ? undefined : relative(process.cwd(), written) || written)}\n`,
+        );
         if (!report.pass) {
           breached = true;
           process.stdout.write(`replay: ${replay}\n`);

@@ -10,16 +10,26 @@ import { loadScenario } from '../scenario/load-scenario.js';
 /** The `validate` command. */
 export function validateCommand(): Command {
   return new Command('validate')
-    .description('Check scenario files against the schema and for names used but not defined; runs nothing.')
+    .description(
+      'Check scenario files against the schema and for names used but not defined; runs nothing.',
+    )
     .argument('<file...>', 'scenario files (YAML or JSON)')
     .option('--config <file>', 'also check this failover config against each scenario')
-    .addHelpText('after', '\nExit codes: 0 all valid, 2 a file has problems (each printed as file:line:col key: message).')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 all valid, 2 a file has problems (each printed as file:line:col key: message).',
+    )
     .action((files: string[], options: { config?: string }) => {
       let bad = 0;
       for (const file of files) {
         try {
-          const scenario = loadScenario(file, options.config === undefined ? {} : { configFile: options.config });
-          process.stdout.write(`ok  ${file}  (${scenario.name}: ${Object.keys(scenario.providers).length} providers, ${scenario.faults.length} faults, ${scenario.slos.length} SLOs)\n`);
+          const scenario = loadScenario(
+            file,
+            options.config === undefined ? {} : { configFile: options.config },
+          );
+          process.stdout.write(
+            `ok  ${file}  (${scenario.name}: ${Object.keys(scenario.providers).length} providers, ${scenario.faults.length} faults, ${scenario.slos.length} SLOs)\n`,
+          );
         } catch (error) {
           if (!(error instanceof InputError)) throw error;
           bad++;

@@ -23,7 +23,10 @@ export interface AttemptDeps {
   readonly endpoint: (provider: string) => ResolvedEndpoint | undefined;
 }
 
-const WIRES: Readonly<Record<ResolvedEndpoint['wire'], WireAdapter>> = { openai: openAiWire, anthropic: anthropicWire };
+const WIRES: Readonly<Record<ResolvedEndpoint['wire'], WireAdapter>> = {
+  openai: openAiWire,
+  anthropic: anthropicWire,
+};
 
 const ABORTED = Symbol('aborted');
 
@@ -50,7 +53,12 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typ
   });
 }
 
-function failure(target: Target, reason: FailureReason, message: string, extra: Partial<AttemptFailure> = {}): AttemptFailure {
+function failure(
+  target: Target,
+  reason: FailureReason,
+  message: string,
+  extra: Partial<AttemptFailure> = {},
+): AttemptFailure {
   const failureClass = extra.failureClass ?? (reason === 'aborted' ? 'final' : 'transient');
   return { ok: false, target, reason, message, ...extra, failureClass };
 }
@@ -58,7 +66,8 @@ function failure(target: Target, reason: FailureReason, message: string, extra: 
 /** The reason an aborted attempt failed: its own timeout, or the caller/deadline. */
 function abortFailure(target: Target, signal: AbortSignal): AttemptFailure {
   const reason: unknown = signal.reason;
-  const code = typeof reason === 'object' && reason !== null ? (reason as { code?: unknown }).code : undefined;
+  const code =
+    typeof reason === 'object' && reason !== null ? (reason as { code?: unknown }).code : undefined;
   if (code === 'ATTEMPT_TIMEOUT') {
     return failure(target, 'timeout', (reason as Error).message);
   }
@@ -66,7 +75,8 @@ function abortFailure(target: Target, signal: AbortSignal): AttemptFailure {
 }
 
 function networkMessage(error: unknown): string {
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  const cause =
+    error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
   const message = error instanceof Error ? error.message : String(error);
   return code === undefined ? message : `${message} (${code})`;
@@ -80,13 +90,24 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
     const { target, signal } = ctx;
     const endpoint = deps.endpoint(target.provider);
     if (endpoint === undefined) {
-      return failure(target, 'network', `no endpoint configured for provider "${target.provider}"`, {
-        failureClass: 'target-unusable',
-      });
+      return failure(
+        target,
+        'network',
+        `no endpoint configured for provider "${target.provider}"`,
+        {
+          failureClass: 'target-unusable',
+        },
+      );
     }
     if (signal.aborted) return abortFailure(target, signal);
     const wire = WIRES[endpoint.wire];
-    const request = wire.buildRequest(endpoint, target, ctx.request, `${ctx.request.id}#${attempt}`, signal);
+    const request = wire.buildRequest(
+      endpoint,
+      target,
+      ctx.request,
+      `${ctx.request.id}#${attempt}`,
+      signal,
+    );
 
     let response: Response | typeof ABORTED;
     try {
@@ -112,18 +133,30 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
     if (!ctx.request.stream) {
       let body: unknown;
       try {
-        body = await raceAbort(response.json() as Promise<unknown>, signal);
+        body = await raceAbort<unknown>(response.json(), signal);
       } catch (error) {
-        return failure(target, 'stream-cut', `the answer broke off: ${networkMessage(error)}`, { status: response.status });
+        return failure(target, 'stream-cut', `the answer broke off: ${networkMessage(error)}`, {
+          status: response.status,
+        });
       }
       if (body === ABORTED) return abortFailure(target, signal);
       const answer = wire.readAnswer(body);
-      if (typeof answer === 'string') return failure(target, 'stream-malformed', answer, { status: response.status });
-      return { ok: true, target, status: response.status, text: answer.text, usage: answer.usage, finishReason: answer.finishReason, responseModel: answer.model };
+      if (typeof answer === 'string')
+        return failure(target, 'stream-malformed', answer, { status: response.status });
+      return {
+        ok: true,
+        target,
+        status: response.status,
+        text: answer.text,
+        usage: answer.usage,
+        finishReason: answer.finishReason,
+        responseModel: answer.model,
+      };
     }
 
-    if (response.body === null) return failure(target, 'stream-cut', 'the stream had no body', { status: response.status });
-    const reader = response.body.getReader();
+    if (response.body === null)
+      return failure(target, 'stream-cut', 'the stream had no body', { status: response.status });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const decoder = new TextDecoder();
     const sse = new SseParser();
     const stream = wire.readStream();
@@ -136,11 +169,18 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
         chunk = await raceAbort(reader.read(), signal);
       } catch (error) {
         const partial = stream.result().text;
-        return failure(target, 'stream-cut', `the stream broke off: ${networkMessage(error)}`, { status: response.status, partialText: partial });
+        return failure(target, 'stream-cut', `the stream broke off: ${networkMessage(error)}`, {
+          status: response.status,
+          partialText: partial,
+        });
       }
       if (chunk === ABORTED) {
         stop();
-        return { ...abortFailure(target, signal), status: response.status, partialText: stream.result().text };
+        return {
+          ...abortFailure(target, signal),
+          status: response.status,
+          partialText: stream.result().text,
+        };
       }
       if (chunk.done) break;
       for (const event of sse.push(decoder.decode(chunk.value, { stream: true }))) {
@@ -149,26 +189,57 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
         if (verdict === 'done') {
           stop();
           const answer = stream.result();
-          return { ok: true, target, status: response.status, text: answer.text, usage: answer.usage, finishReason: answer.finishReason, responseModel: answer.model };
+          return {
+            ok: true,
+            target,
+            status: response.status,
+            text: answer.text,
+            usage: answer.usage,
+            finishReason: answer.finishReason,
+            responseModel: answer.model,
+          };
         }
         stop();
-        return failure(target, verdict.broken === 'malformed' ? 'stream-malformed' : 'stream-cut', verdict.message, {
-          status: response.status,
-          partialText: stream.result().text,
-        });
+        return failure(
+          target,
+          verdict.broken === 'malformed' ? 'stream-malformed' : 'stream-cut',
+          verdict.message,
+          {
+            status: response.status,
+            partialText: stream.result().text,
+          },
+        );
       }
     }
     const answer = stream.result();
     if (!answer.complete || sse.pending.trim() !== '') {
-      return failure(target, 'stream-cut', 'the stream ended before the answer was complete', { status: response.status, partialText: answer.text });
+      return failure(target, 'stream-cut', 'the stream ended before the answer was complete', {
+        status: response.status,
+        partialText: answer.text,
+      });
     }
-    return { ok: true, target, status: response.status, text: answer.text, usage: answer.usage, finishReason: answer.finishReason, responseModel: answer.model };
+    return {
+      ok: true,
+      target,
+      status: response.status,
+      text: answer.text,
+      usage: answer.usage,
+      finishReason: answer.finishReason,
+      responseModel: answer.model,
+    };
   };
 
   return async (ctx) => {
     const attempt = ++ctx.state.attempts;
     const startedAt = clock.now();
-    if (events.active) events.emit({ type: 'attempt:start', at: startedAt, requestId: ctx.request.id, attempt, target: ctx.target });
+    if (events.active)
+      events.emit({
+        type: 'attempt:start',
+        at: startedAt,
+        requestId: ctx.request.id,
+        attempt,
+        target: ctx.target,
+      });
     const outcome = await run(ctx, attempt);
     if (events.active) {
       events.emit({
@@ -179,7 +250,12 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
         target: ctx.target,
         startedAt,
         ok: outcome.ok,
-        ...(outcome.ok ? { status: outcome.status } : { reason: outcome.reason, ...(outcome.status === undefined ? {} : { status: outcome.status }) }),
+        ...(outcome.ok
+          ? { status: outcome.status }
+          : {
+              reason: outcome.reason,
+              ...(outcome.status === undefined ? {} : { status: outcome.status }),
+            }),
       });
     }
     return outcome;

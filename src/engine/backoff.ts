@@ -16,7 +16,10 @@ export interface BackoffOptions {
  * `max`, then jittered so that clients failing together do not retry together.
  */
 export function backoffDelay(options: BackoffOptions, retry: number, rng: Rng): number {
-  const exponential = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.max(0, retry - 1));
+  const exponential = Math.min(
+    options.maxDelayMs,
+    options.baseDelayMs * 2 ** Math.max(0, retry - 1),
+  );
   switch (options.jitter) {
     case 'none':
       return exponential;

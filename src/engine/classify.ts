@@ -5,11 +5,25 @@
  */
 import type { FailureClass } from './types.js';
 
-const INVALID_REQUEST_CODES = new Set(['context_length_exceeded', 'content_filter', 'invalid_prompt']);
-const UNUSABLE_CODES = new Set(['insufficient_quota', 'billing_error', 'invalid_api_key', 'authentication_error', 'permission_error']);
+const INVALID_REQUEST_CODES = new Set([
+  'context_length_exceeded',
+  'content_filter',
+  'invalid_prompt',
+]);
+const UNUSABLE_CODES = new Set([
+  'insufficient_quota',
+  'billing_error',
+  'invalid_api_key',
+  'authentication_error',
+  'permission_error',
+]);
 
 /** Classifies an HTTP error answer. */
-export function classifyStatus(status: number, code: string | undefined, message = ''): FailureClass {
+export function classifyStatus(
+  status: number,
+  code: string | undefined,
+  message = '',
+): FailureClass {
   if (code !== undefined && UNUSABLE_CODES.has(code)) return 'target-unusable';
   if (/credit balance/i.test(message)) return 'target-unusable';
   if (code !== undefined && INVALID_REQUEST_CODES.has(code)) return 'invalid-request';

@@ -9,10 +9,7 @@ import type { Target } from './types.js';
 
 /** `provider/model` (the model may itself contain slashes) or `{ provider, model }`. */
 export const targetSchema = z
-  .union([
-    z.string(),
-    z.strictObject({ provider: z.string().min(1), model: z.string().min(1) }),
-  ])
+  .union([z.string(), z.strictObject({ provider: z.string().min(1), model: z.string().min(1) })])
   .transform((value, ctx): Target => {
     if (typeof value !== 'string') return value;
     const slash = value.indexOf('/');
@@ -46,7 +43,13 @@ export const retrySchema = z
     /** A Retry-After longer than this fails over instead of waiting. @defaultValue 10s */
     retryAfterCap: duration.default(10_000),
   })
-  .default({ maxAttempts: 3, baseDelay: 200, maxDelay: 5_000, jitter: 'full', retryAfterCap: 10_000 });
+  .default({
+    maxAttempts: 3,
+    baseDelay: 200,
+    maxDelay: 5_000,
+    jitter: 'full',
+    retryAfterCap: 10_000,
+  });
 
 /** Timeouts. */
 export const timeoutSchema = z
@@ -75,7 +78,10 @@ export const endpointSchema = z.strictObject({
   wire: z.enum(['openai', 'anthropic']),
   baseUrl: z.url(),
   /** Name of the environment variable that holds the API key; the key itself never appears in a file. */
-  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+    .optional(),
 });
 
 /** The whole failover config. */

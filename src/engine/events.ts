@@ -11,7 +11,12 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /** All engine events, discriminated by `type` (named `noun:verb`). `at` is clock time in ms. */
 export type EngineEvent =
-  | { readonly type: 'request:start'; readonly at: number; readonly requestId: string; readonly group: string }
+  | {
+      readonly type: 'request:start';
+      readonly at: number;
+      readonly requestId: string;
+      readonly group: string;
+    }
   | {
       readonly type: 'attempt:start';
       readonly at: number;

@@ -8,13 +8,25 @@ import { createAttempt } from './attempt.js';
 import type { Clock } from './clock.js';
 import type { FailoverConfig } from './config.js';
 import { EventHub } from './events.js';
-import { wrap, type AttemptContext, type AttemptFn, type PolicyEnv, type RequestState } from './policy.js';
+import {
+  wrap,
+  type AttemptContext,
+  type AttemptFn,
+  type PolicyEnv,
+  type RequestState,
+} from './policy.js';
 import { circuitBreaker, type CircuitBreakerPolicy } from './policies/circuit-breaker.js';
 import { retry } from './policies/retry.js';
 import { timeout } from './policies/timeout.js';
 import type { Rng } from './rng.js';
 import type { Transport } from './transport.js';
-import type { AttemptFailure, AttemptOutcome, ChatRequest, RequestOutcome, Target } from './types.js';
+import type {
+  AttemptFailure,
+  AttemptOutcome,
+  ChatRequest,
+  RequestOutcome,
+  Target,
+} from './types.js';
 import type { ResolvedEndpoint } from './wire/wire-adapter.js';
 
 /** What the engine is given to run. */
@@ -98,10 +110,18 @@ export class FailoverEngine {
     const totalMs = this.#config.timeout.total;
     const state: RequestState = { attempts: 0, deadline: startedAt + totalMs, startedAt };
     const controller = new AbortController();
-    const deadline = clock.setTimer(totalMs, () => controller.abort(new DeadlineExceededError(totalMs)));
+    const deadline = clock.setTimer(totalMs, () =>
+      controller.abort(new DeadlineExceededError(totalMs)),
+    );
     const onCallerAbort = (): void => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onCallerAbort, { once: true });
-    if (this.events.active) this.events.emit({ type: 'request:start', at: startedAt, requestId: request.id, group: request.group });
+    if (this.events.active)
+      this.events.emit({
+        type: 'request:start',
+        at: startedAt,
+        requestId: request.id,
+        group: request.group,
+      });
 
     let outcome: RequestOutcome;
     try {
@@ -114,10 +134,22 @@ export class FailoverEngine {
     return outcome;
   }
 
-  async #route(request: ChatRequest, state: RequestState, signal: AbortSignal, startedAt: number): Promise<RequestOutcome> {
+  async #route(
+    request: ChatRequest,
+    state: RequestState,
+    signal: AbortSignal,
+    startedAt: number,
+  ): Promise<RequestOutcome> {
     const targets = this.#config.groups[request.group]?.targets;
     if (targets === undefined) {
-      return { ok: false, requestId: request.id, reason: 'no-target', message: `no model group named "${request.group}"`, attempts: 0, latencyMs: 0 };
+      return {
+        ok: false,
+        requestId: request.id,
+        reason: 'no-target',
+        message: `no model group named "${request.group}"`,
+        attempts: 0,
+        latencyMs: 0,
+      };
     }
     let last: AttemptFailure | undefined;
     for (let i = 0; i < targets.length; i++) {
@@ -140,14 +172,29 @@ export class FailoverEngine {
       last = outcome;
       // A refused request (context length, content filter) or a cancelled one ends here:
       // another target would refuse it too, or nobody is waiting for the answer.
-      if (outcome.failureClass === 'final' || outcome.failureClass === 'invalid-request' || signal.aborted) break;
+      if (
+        outcome.failureClass === 'final' ||
+        outcome.failureClass === 'invalid-request' ||
+        signal.aborted
+      )
+        break;
       const next = targets[i + 1];
       if (next !== undefined && this.events.active) {
-        this.events.emit({ type: 'failover', at: this.#clock.now(), requestId: request.id, group: request.group, from: target, to: next, reason: outcome.reason });
+        this.events.emit({
+          type: 'failover',
+          at: this.#clock.now(),
+          requestId: request.id,
+          group: request.group,
+          from: target,
+          to: next,
+          reason: outcome.reason,
+        });
       }
     }
     const final = last as AttemptFailure;
-    const timedOut = signal.aborted && (signal.reason as { code?: unknown } | undefined)?.code === 'DEADLINE_EXCEEDED';
+    const timedOut =
+      signal.aborted &&
+      (signal.reason as { code?: unknown } | undefined)?.code === 'DEADLINE_EXCEEDED';
     return {
       ok: false,
       requestId: request.id,

@@ -46,7 +46,9 @@ export interface Policy {
  * Composes policies outermost first: `wrap(retry, breaker, timeout)` retries around the breaker,
  * which guards each timed attempt.
  */
-export function wrap(...policies: readonly Policy[]): (ctx: AttemptContext, terminal: AttemptFn) => Promise<AttemptOutcome> {
+export function wrap(
+  ...policies: readonly Policy[]
+): (ctx: AttemptContext, terminal: AttemptFn) => Promise<AttemptOutcome> {
   return (ctx, terminal) => {
     const run = (index: number, c: AttemptContext): Promise<AttemptOutcome> => {
       const policy = policies[index];

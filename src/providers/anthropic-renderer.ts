@@ -11,11 +11,24 @@ const ERRORS: Readonly<Record<ErrorKind, { type: string; message: string }>> = {
   'bad-gateway': { type: 'api_error', message: 'Bad gateway' },
   unavailable: { type: 'api_error', message: 'Service unavailable' },
   overloaded: { type: 'overloaded_error', message: 'Overloaded' },
-  'rate-limited': { type: 'rate_limit_error', message: 'Number of requests has exceeded your rate limit. Please try again later.' },
-  'quota-exhausted': { type: 'billing_error', message: 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.' },
+  'rate-limited': {
+    type: 'rate_limit_error',
+    message: 'Number of requests has exceeded your rate limit. Please try again later.',
+  },
+  'quota-exhausted': {
+    type: 'billing_error',
+    message:
+      'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.',
+  },
   'invalid-key': { type: 'authentication_error', message: 'invalid x-api-key' },
-  'context-length-exceeded': { type: 'invalid_request_error', message: 'prompt is too long: the prompt exceeds the maximum context length of the model' },
-  'content-filter': { type: 'invalid_request_error', message: 'Output blocked by content filtering policy' },
+  'context-length-exceeded': {
+    type: 'invalid_request_error',
+    message: 'prompt is too long: the prompt exceeds the maximum context length of the model',
+  },
+  'content-filter': {
+    type: 'invalid_request_error',
+    message: 'Output blocked by content filtering policy',
+  },
 };
 
 const STOP_REASON = { stop: 'end_turn', length: 'max_tokens' } as const;
@@ -30,7 +43,8 @@ export const anthropicRenderer: WireRenderer = {
   requestIdHeader: 'request-id',
 
   readRequest(body): WireRequest | string {
-    if (typeof body !== 'object' || body === null) return 'There was an issue with the JSON body of your request.';
+    if (typeof body !== 'object' || body === null)
+      return 'There was an issue with the JSON body of your request.';
     const b = body as Record<string, unknown>;
     if (typeof b.model !== 'string') return 'model: Field required';
     if (typeof b.max_tokens !== 'number') return 'max_tokens: Field required';
@@ -48,7 +62,10 @@ export const anthropicRenderer: WireRenderer = {
 
   error(kind, status, message) {
     const e = ERRORS[kind];
-    return { status, body: { type: 'error', error: { type: e.type, message: message || e.message } } };
+    return {
+      status,
+      body: { type: 'error', error: { type: e.type, message: message || e.message } },
+    };
   },
 
   limitHeaders(rate: RateLimitInfo, retryAfterMs, nowMs) {
@@ -64,7 +81,8 @@ export const anthropicRenderer: WireRenderer = {
       headers['anthropic-ratelimit-tokens-remaining'] = String(rate.tokens.remaining);
       headers['anthropic-ratelimit-tokens-reset'] = at(rate.tokens.resetMs);
     }
-    if (retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfterMs / 1_000)));
+    if (retryAfterMs !== undefined)
+      headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfterMs / 1_000)));
     return headers;
   },
 
@@ -82,19 +100,43 @@ export const anthropicRenderer: WireRenderer = {
   },
   streamHead: (ids, input) =>
     event('message_start', {
-      message: { id: ids.id, type: 'message', role: 'assistant', model: ids.model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: input, output_tokens: 1 } },
+      message: {
+        id: ids.id,
+        type: 'message',
+        role: 'assistant',
+        model: ids.model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: input, output_tokens: 1 },
+      },
     }) +
     event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }) +
     event('ping', {}),
-  streamDelta: (_ids, text) => event('content_block_delta', { index: 0, delta: { type: 'text_delta', text } }),
+  streamDelta: (_ids, text) =>
+    event('content_block_delta', { index: 0, delta: { type: 'text_delta', text } }),
   streamTail: (_ids, _input, output, finishReason) =>
     event('content_block_stop', { index: 0 }) +
-    event('message_delta', { delta: { stop_reason: STOP_REASON[finishReason], stop_sequence: null }, usage: { output_tokens: output } }),
+    event('message_delta', {
+      delta: { stop_reason: STOP_REASON[finishReason], stop_sequence: null },
+      usage: { output_tokens: output },
+    }),
   streamDone: () => event('message_stop', {}),
-  streamMalformed: () => 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_de\n\n',
+  streamMalformed: () =>
+    'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_de\n\n',
   models: (names, created) => {
     const createdAt = new Date(created * 1_000).toISOString();
-    const data = names.map((id) => ({ type: 'model', id, display_name: id, created_at: createdAt }));
-    return { data, has_more: false, first_id: names[0] ?? null, last_id: names[names.length - 1] ?? null };
+    const data = names.map((id) => ({
+      type: 'model',
+      id,
+      display_name: id,
+      created_at: createdAt,
+    }));
+    return {
+      data,
+      has_more: false,
+      first_id: names[0] ?? null,
+      last_id: names[names.length - 1] ?? null,
+    };
   },
 };

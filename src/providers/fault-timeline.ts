@@ -18,7 +18,8 @@ export interface TimedFault {
 export function buildTimeline(faults: readonly FaultSpec[]): TimedFault[] {
   return faults.map((spec) => {
     const slash = spec.target.indexOf('/');
-    const endMs = spec.until ?? (spec.for === undefined ? Number.POSITIVE_INFINITY : spec.at + spec.for);
+    const endMs =
+      spec.until ?? (spec.for === undefined ? Number.POSITIVE_INFINITY : spec.at + spec.for);
     return {
       spec,
       provider: slash === -1 ? spec.target : spec.target.slice(0, slash),

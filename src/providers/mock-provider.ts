@@ -12,7 +12,13 @@ import { networkError } from './network-error.js';
 import { openAiRenderer } from './openai-renderer.js';
 import type { ProviderModel } from './provider-model.js';
 import type { BillingRecord, ResponsePlan } from './response-plan.js';
-import { answerText, countTokens, wantedTokens, type AnswerIds, type WireRenderer } from './wire-renderer.js';
+import {
+  answerText,
+  countTokens,
+  wantedTokens,
+  type AnswerIds,
+  type WireRenderer,
+} from './wire-renderer.js';
 
 /** Options of {@link createMockProvider}. */
 export interface MockProviderOptions {
@@ -24,7 +30,10 @@ export interface MockProviderOptions {
   readonly onBill?: (record: BillingRecord) => void;
 }
 
-const RENDERERS: Readonly<Record<'openai' | 'anthropic', WireRenderer>> = { openai: openAiRenderer, anthropic: anthropicRenderer };
+const RENDERERS: Readonly<Record<'openai' | 'anthropic', WireRenderer>> = {
+  openai: openAiRenderer,
+  anthropic: anthropicRenderer,
+};
 
 /**
  * Content tokens per SSE chunk: at least 16, at most 4 content chunks an answer. Real
@@ -34,6 +43,9 @@ const RENDERERS: Readonly<Record<'openai' | 'anthropic', WireRenderer>> = { open
 function chunkTokens(total: number): number {
   return Math.max(16, Math.ceil(total / 4));
 }
+
+/** Marks the point where a stream-cut fault drops the connection. */
+const CUT = Symbol('cut');
 
 /** The reason a cancelled stream's waits end with; preallocated, as cancels are frequent. */
 const STREAM_CANCELLED = new Error('the client cancelled the stream');
@@ -45,9 +57,21 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
   const encoder = new TextEncoder();
   let answers = 0;
 
-  const bill = (attemptId: string | undefined, modelName: string, input: number, output: number): void => {
+  const bill = (
+    attemptId: string | undefined,
+    modelName: string,
+    input: number,
+    output: number,
+  ): void => {
     if (onBill === undefined || (input === 0 && output === 0)) return;
-    onBill({ attemptId, provider: model.name, model: modelName, inputTokens: input, outputTokens: output, costUsd: model.cost(modelName, input, output) });
+    onBill({
+      attemptId,
+      provider: model.name,
+      model: modelName,
+      inputTokens: input,
+      outputTokens: output,
+      costUsd: model.cost(modelName, input, output),
+    });
   };
 
   const json = (status: number, body: unknown, headers: Record<string, string>): Response =>
@@ -71,17 +95,24 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
       bill(attemptId, plan.model, plan.inputTokens, sent);
     };
 
-    // The answer as a timed sequence of frames; `cut` drops the connection.
-    async function* frames(): AsyncGenerator<string | 'cut'> {
+    // The answer as a timed sequence of frames; CUT drops the connection.
+    async function* frames(): AsyncGenerator<string | typeof CUT> {
       let shift = 0;
       let fault = plan.streamFault;
       yield renderer.streamHead(ids, plan.inputTokens);
       for (;;) {
-        const faultAt = fault === undefined || fault.kind === 'no-done' ? Number.POSITIVE_INFINITY : fault.afterTokens;
+        const faultAt =
+          fault === undefined || fault.kind === 'no-done'
+            ? Number.POSITIVE_INFINITY
+            : fault.afterTokens;
         const limit = Math.min(plan.outputTokens, faultAt);
         if (sent < limit) {
           const next = Math.min(limit, sent + per);
-          await sleep(clock, startedAt + shift + plan.firstTokenDelayMs + next * plan.msPerToken - clock.now(), cancelled.signal);
+          await sleep(
+            clock,
+            startedAt + shift + plan.firstTokenDelayMs + next * plan.msPerToken - clock.now(),
+            cancelled.signal,
+          );
           const text = answerText(next - sent);
           sent = next;
           yield renderer.streamDelta(ids, text);
@@ -89,7 +120,7 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
         }
         if (fault !== undefined && fault.kind !== 'no-done') {
           if (fault.kind === 'cut') {
-            yield 'cut';
+            yield CUT;
             return;
           }
           if (fault.kind === 'stall') {
@@ -110,7 +141,10 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
 
     const source = frames();
     let open = true;
-    const finish = (controller: ReadableStreamDefaultController<Uint8Array>, error?: Error): void => {
+    const finish = (
+      controller: ReadableStreamDefaultController<Uint8Array>,
+      error?: Error,
+    ): void => {
       if (!open) return;
       open = false;
       settle();
@@ -119,7 +153,7 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
     };
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
-        let step: IteratorResult<string | 'cut'>;
+        let step: IteratorResult<string | typeof CUT>;
         try {
           step = await source.next();
         } catch {
@@ -127,7 +161,8 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
         }
         if (!open) return;
         if (step.done === true) finish(controller);
-        else if (step.value === 'cut') finish(controller, new TypeError('terminated', { cause: { code: 'ECONNRESET' } }));
+        else if (step.value === CUT)
+          finish(controller, new TypeError('terminated', { cause: { code: 'ECONNRESET' } }));
         else {
           controller.enqueue(encoder.encode(step.value));
           // The last frame closes the stream at once instead of on the next pull.
@@ -142,7 +177,11 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
     });
     return new Response(body, {
       status: 200,
-      headers: { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
+      headers: {
+        ...headers,
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+      },
     });
   };
 
@@ -156,7 +195,13 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
       return json(status, body, {});
     }
     const inputTokens = countTokens(parsed.texts);
-    const plan = model.plan(now, { model: parsed.model, inputTokens, maxTokens: parsed.maxTokens, wantedTokens: wantedTokens(parsed.lastUser), stream: parsed.stream });
+    const plan = model.plan(now, {
+      model: parsed.model,
+      inputTokens,
+      maxTokens: parsed.maxTokens,
+      wantedTokens: wantedTokens(parsed.lastUser),
+      stream: parsed.stream,
+    });
     const requestId = `req_${model.name}_${++answers}`;
     switch (plan.kind) {
       case 'network':
@@ -168,15 +213,28 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
       case 'error': {
         await sleep(clock, plan.afterMs, request.signal);
         const { status, body } = renderer.error(plan.error, plan.status, '');
-        return json(status, body, { ...renderer.limitHeaders(plan.rateLimit, plan.retryAfterMs, clock.now()), [renderer.requestIdHeader]: requestId });
+        return json(status, body, {
+          ...renderer.limitHeaders(plan.rateLimit, plan.retryAfterMs, clock.now()),
+          [renderer.requestIdHeader]: requestId,
+        });
       }
       case 'answer': {
-        const ids: AnswerIds = { id: model.spec.wire === 'openai' ? `chatcmpl-${requestId}` : `msg_${requestId}`, created: Math.floor(now / 1_000), model: plan.model };
-        const headers = { ...renderer.limitHeaders(plan.rateLimit, undefined, now), [renderer.requestIdHeader]: requestId };
+        const ids: AnswerIds = {
+          id: model.spec.wire === 'openai' ? `chatcmpl-${requestId}` : `msg_${requestId}`,
+          created: Math.floor(now / 1_000),
+          model: plan.model,
+        };
+        const headers = {
+          ...renderer.limitHeaders(plan.rateLimit, undefined, now),
+          [renderer.requestIdHeader]: requestId,
+        };
         await sleep(clock, plan.headersMs, request.signal);
         if (parsed.stream) return streamAnswer(plan, ids, attemptId, headers);
         const fault = plan.streamFault;
-        const cutAt = fault === undefined || fault.kind === 'no-done' ? plan.outputTokens : Math.min(plan.outputTokens, fault.afterTokens);
+        const cutAt =
+          fault === undefined || fault.kind === 'no-done'
+            ? plan.outputTokens
+            : Math.min(plan.outputTokens, fault.afterTokens);
         await sleep(clock, plan.firstTokenDelayMs + cutAt * plan.msPerToken, request.signal);
         if (fault?.kind === 'cut') {
           bill(attemptId, plan.model, plan.inputTokens, cutAt);
@@ -188,9 +246,22 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
         }
         bill(attemptId, plan.model, plan.inputTokens, plan.outputTokens);
         if (fault?.kind === 'malformed') {
-          return new Response('{"id":"' + ids.id + '","choices":[{"message":{"content":"tru', { status: 200, headers: { ...headers, 'content-type': 'application/json' } });
+          return new Response('{"id":"' + ids.id + '","choices":[{"message":{"content":"tru', {
+            status: 200,
+            headers: { ...headers, 'content-type': 'application/json' },
+          });
         }
-        return json(200, renderer.json(ids, answerText(plan.outputTokens), plan.inputTokens, plan.outputTokens, plan.finishReason), headers);
+        return json(
+          200,
+          renderer.json(
+            ids,
+            answerText(plan.outputTokens),
+            plan.inputTokens,
+            plan.outputTokens,
+            plan.finishReason,
+          ),
+          headers,
+        );
       }
     }
   });

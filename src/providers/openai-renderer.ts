@@ -6,17 +6,52 @@
 import type { ErrorKind, RateLimitInfo } from './response-plan.js';
 import { sseFrame, type WireRenderer, type WireRequest } from './wire-renderer.js';
 
-const ERRORS: Readonly<Record<ErrorKind, { type: string; code: string | null; message: string }>> = {
-  'server-error': { type: 'server_error', code: null, message: 'The server had an error while processing your request. Sorry about that!' },
-  'bad-gateway': { type: 'server_error', code: null, message: 'Bad gateway.' },
-  unavailable: { type: 'server_error', code: null, message: 'The engine is currently overloaded, please try again later.' },
-  overloaded: { type: 'server_error', code: 'overloaded', message: 'The server is overloaded. Please try again later.' },
-  'rate-limited': { type: 'requests', code: 'rate_limit_exceeded', message: 'Rate limit reached for requests. Please try again later.' },
-  'quota-exhausted': { type: 'insufficient_quota', code: 'insufficient_quota', message: 'You exceeded your current quota, please check your plan and billing details.' },
-  'invalid-key': { type: 'invalid_request_error', code: 'invalid_api_key', message: 'Incorrect API key provided.' },
-  'context-length-exceeded': { type: 'invalid_request_error', code: 'context_length_exceeded', message: "This model's maximum context length was exceeded. Please reduce the length of the messages." },
-  'content-filter': { type: 'invalid_request_error', code: 'content_filter', message: "The response was filtered due to the prompt triggering the content management policy." },
-};
+const ERRORS: Readonly<Record<ErrorKind, { type: string; code: string | null; message: string }>> =
+  {
+    'server-error': {
+      type: 'server_error',
+      code: null,
+      message: 'The server had an error while processing your request. Sorry about that!',
+    },
+    'bad-gateway': { type: 'server_error', code: null, message: 'Bad gateway.' },
+    unavailable: {
+      type: 'server_error',
+      code: null,
+      message: 'The engine is currently overloaded, please try again later.',
+    },
+    overloaded: {
+      type: 'server_error',
+      code: 'overloaded',
+      message: 'The server is overloaded. Please try again later.',
+    },
+    'rate-limited': {
+      type: 'requests',
+      code: 'rate_limit_exceeded',
+      message: 'Rate limit reached for requests. Please try again later.',
+    },
+    'quota-exhausted': {
+      type: 'insufficient_quota',
+      code: 'insufficient_quota',
+      message: 'You exceeded your current quota, please check your plan and billing details.',
+    },
+    'invalid-key': {
+      type: 'invalid_request_error',
+      code: 'invalid_api_key',
+      message: 'Incorrect API key provided.',
+    },
+    'context-length-exceeded': {
+      type: 'invalid_request_error',
+      code: 'context_length_exceeded',
+      message:
+        "This model's maximum context length was exceeded. Please reduce the length of the messages.",
+    },
+    'content-filter': {
+      type: 'invalid_request_error',
+      code: 'content_filter',
+      message:
+        'The response was filtered due to the prompt triggering the content management policy.',
+    },
+  };
 
 /** `6m0s`, `1.5s`, `20ms`: the duration format of OpenAI's reset headers. */
 function resetFormat(ms: number): string {
@@ -26,8 +61,19 @@ function resetFormat(ms: number): string {
   return minutes > 0 ? `${minutes}m${seconds}s` : `${seconds}s`;
 }
 
-function chunk(ids: { id: string; created: number; model: string }, choices: unknown[], usage?: unknown): string {
-  const body: Record<string, unknown> = { id: ids.id, object: 'chat.completion.chunk', created: ids.created, model: ids.model, system_fingerprint: 'fp_drill', choices };
+function chunk(
+  ids: { id: string; created: number; model: string },
+  choices: unknown[],
+  usage?: unknown,
+): string {
+  const body: Record<string, unknown> = {
+    id: ids.id,
+    object: 'chat.completion.chunk',
+    created: ids.created,
+    model: ids.model,
+    system_fingerprint: 'fp_drill',
+    choices,
+  };
   if (usage !== undefined) body.usage = usage;
   return sseFrame(JSON.stringify(body));
 }
@@ -42,9 +88,10 @@ export const openAiRenderer: WireRenderer = {
   requestIdHeader: 'x-request-id',
 
   readRequest(body): WireRequest | string {
-    if (typeof body !== 'object' || body === null) return 'We could not parse the JSON body of your request.';
+    if (typeof body !== 'object' || body === null)
+      return 'We could not parse the JSON body of your request.';
     const b = body as Record<string, unknown>;
-    if (typeof b.model !== 'string') return "you must provide a model parameter";
+    if (typeof b.model !== 'string') return 'you must provide a model parameter';
     if (!Array.isArray(b.messages)) return "Missing required parameter: 'messages'.";
     const texts: string[] = [];
     let lastUser = '';
@@ -54,13 +101,21 @@ export const openAiRenderer: WireRenderer = {
       texts.push(text);
       if ((m as { role?: unknown }).role === 'user') lastUser = text;
     }
-    const max = typeof b.max_completion_tokens === 'number' ? b.max_completion_tokens : typeof b.max_tokens === 'number' ? b.max_tokens : 4_096;
+    const max =
+      typeof b.max_completion_tokens === 'number'
+        ? b.max_completion_tokens
+        : typeof b.max_tokens === 'number'
+          ? b.max_tokens
+          : 4_096;
     return { model: b.model, texts, lastUser, maxTokens: max, stream: b.stream === true };
   },
 
   error(kind, status, message) {
     const e = ERRORS[kind];
-    return { status, body: { error: { message: message || e.message, type: e.type, param: null, code: e.code } } };
+    return {
+      status,
+      body: { error: { message: message || e.message, type: e.type, param: null, code: e.code } },
+    };
   },
 
   limitHeaders(rate: RateLimitInfo, retryAfterMs, _nowMs) {
@@ -89,15 +144,31 @@ export const openAiRenderer: WireRenderer = {
       created: ids.created,
       model: ids.model,
       system_fingerprint: 'fp_drill',
-      choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: finishReason }],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: text, refusal: null },
+          logprobs: null,
+          finish_reason: finishReason,
+        },
+      ],
       usage: usage(input, output),
     };
   },
-  streamHead: (ids) => chunk(ids, [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]),
-  streamDelta: (ids, text) => chunk(ids, [{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }]),
+  streamHead: (ids) =>
+    chunk(ids, [
+      { index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null },
+    ]),
+  streamDelta: (ids, text) =>
+    chunk(ids, [{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }]),
   streamTail: (ids, input, output, finishReason) =>
-    chunk(ids, [{ index: 0, delta: {}, logprobs: null, finish_reason: finishReason }]) + chunk(ids, [], usage(input, output)),
+    chunk(ids, [{ index: 0, delta: {}, logprobs: null, finish_reason: finishReason }]) +
+    chunk(ids, [], usage(input, output)),
   streamDone: () => sseFrame('[DONE]'),
-  streamMalformed: (ids) => `data: {"id":"${ids.id}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"tru\n\n`,
-  models: (names, created) => ({ object: 'list', data: names.map((id) => ({ id, object: 'model', created, owned_by: 'failover-drill' })) }),
+  streamMalformed: (ids) =>
+    `data: {"id":"${ids.id}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"tru\n\n`,
+  models: (names, created) => ({
+    object: 'list',
+    data: names.map((id) => ({ id, object: 'model', created, owned_by: 'failover-drill' })),
+  }),
 };

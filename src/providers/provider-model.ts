@@ -8,7 +8,13 @@ import type { Rng } from '../engine/rng.js';
 import { sample } from '../scenario/sample.js';
 import type { ProviderSpec } from '../scenario/schema.js';
 import type { TimedFault } from './fault-timeline.js';
-import type { ErrorKind, RateLimitInfo, RateMeter, ResponsePlan, StreamFault } from './response-plan.js';
+import type {
+  ErrorKind,
+  RateLimitInfo,
+  RateMeter,
+  ResponsePlan,
+  StreamFault,
+} from './response-plan.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** A request as the provider sees it, already read off the wire. */
@@ -31,7 +37,12 @@ interface ModelState {
   tokens: TokenBucket | undefined;
 }
 
-const OUTAGE_ERRORS: Readonly<Record<number, ErrorKind>> = { 500: 'server-error', 502: 'bad-gateway', 503: 'unavailable', 529: 'overloaded' };
+const OUTAGE_ERRORS: Readonly<Record<number, ErrorKind>> = {
+  500: 'server-error',
+  502: 'bad-gateway',
+  503: 'unavailable',
+  529: 'overloaded',
+};
 
 /** One mock provider's behaviour. */
 export class ProviderModel {
@@ -46,7 +57,13 @@ export class ProviderModel {
    * @param startMs - clock time of the drill's start; fault windows are relative to it.
    * @param faults - this provider's faults, in declaration order.
    */
-  constructor(name: string, spec: ProviderSpec, faults: readonly TimedFault[], rng: Rng, startMs: number) {
+  constructor(
+    name: string,
+    spec: ProviderSpec,
+    faults: readonly TimedFault[],
+    rng: Rng,
+    startMs: number,
+  ) {
     this.name = name;
     this.spec = spec;
     this.#faults = faults;
@@ -79,10 +96,18 @@ export class ProviderModel {
   #rateLimit(state: ModelState, now: number): RateLimitInfo {
     const info: { requests?: RateMeter; tokens?: RateMeter } = {};
     if (state.requests !== undefined) {
-      info.requests = { limit: state.requests.capacity, remaining: Math.max(0, state.requests.remaining(now)), resetMs: state.requests.resetMs(now) };
+      info.requests = {
+        limit: state.requests.capacity,
+        remaining: Math.max(0, state.requests.remaining(now)),
+        resetMs: state.requests.resetMs(now),
+      };
     }
     if (state.tokens !== undefined) {
-      info.tokens = { limit: state.tokens.capacity, remaining: Math.max(0, state.tokens.remaining(now)), resetMs: state.tokens.resetMs(now) };
+      info.tokens = {
+        limit: state.tokens.capacity,
+        remaining: Math.max(0, state.tokens.remaining(now)),
+        resetMs: state.tokens.resetMs(now),
+      };
     }
     return info;
   }
@@ -95,7 +120,11 @@ export class ProviderModel {
     const state = this.#state(request.model, now);
     const ttft = Math.max(1, sample(this.spec.latency.ttft, rng));
     const quick = ttft / 4;
-    const error = (kind: ErrorKind, status: number, retryAfterMs: number | undefined): ResponsePlan => ({
+    const error = (
+      kind: ErrorKind,
+      status: number,
+      retryAfterMs: number | undefined,
+    ): ResponsePlan => ({
       kind: 'error',
       afterMs: quick,
       error: kind,
@@ -116,15 +145,21 @@ export class ProviderModel {
       if (spec.probability < 1 && rng.next() >= spec.probability) continue;
       switch (spec.kind) {
         case 'outage':
-          if (spec.status === 'refused') return { kind: 'network', afterMs: 0, code: 'ECONNREFUSED' };
-          if (spec.status === 'reset') return { kind: 'network', afterMs: ttft / 2, code: 'ECONNRESET' };
+          if (spec.status === 'refused')
+            return { kind: 'network', afterMs: 0, code: 'ECONNREFUSED' };
+          if (spec.status === 'reset')
+            return { kind: 'network', afterMs: ttft / 2, code: 'ECONNRESET' };
           return error(OUTAGE_ERRORS[spec.status] ?? 'server-error', spec.status, undefined);
         case 'error-rate':
           return error(OUTAGE_ERRORS[spec.status] ?? 'server-error', spec.status, undefined);
         case 'hang':
           return { kind: 'hang' };
         case 'rate-limit':
-          return error('rate-limited', 429, spec.retryAfter === 'none' ? undefined : spec.retryAfter);
+          return error(
+            'rate-limited',
+            429,
+            spec.retryAfter === 'none' ? undefined : spec.retryAfter,
+          );
         case 'quota-exhausted':
           return error('quota-exhausted', 429, undefined);
         case 'invalid-key':
@@ -143,7 +178,11 @@ export class ProviderModel {
           streamFault ??= { kind: 'cut', afterTokens: spec.afterTokens };
           break;
         case 'stream-stall':
-          streamFault ??= { kind: 'stall', afterTokens: spec.afterTokens, stallMs: spec.stall ?? Number.POSITIVE_INFINITY };
+          streamFault ??= {
+            kind: 'stall',
+            afterTokens: spec.afterTokens,
+            stallMs: spec.stall ?? Number.POSITIVE_INFINITY,
+          };
           break;
         case 'malformed-chunk':
           streamFault ??= { kind: 'malformed', afterTokens: spec.afterTokens };
@@ -154,7 +193,8 @@ export class ProviderModel {
       }
     }
 
-    if (request.inputTokens > modelSpec.contextWindow) return error('context-length-exceeded', 400, undefined);
+    if (request.inputTokens > modelSpec.contextWindow)
+      return error('context-length-exceeded', 400, undefined);
 
     const outputTokens = Math.min(request.maxTokens, request.wantedTokens ?? DEFAULT_ANSWER_TOKENS);
     const wait = state.requests?.waitFor(1, now) ?? 0;
@@ -165,7 +205,11 @@ export class ProviderModel {
 
     // Cold start: after a long idle period the next requests wait for the model to load.
     const cold = this.spec.coldStart;
-    if (cold !== undefined && now - state.lastRequestAt > cold.idleAfter && now >= state.warmUntil) {
+    if (
+      cold !== undefined &&
+      now - state.lastRequestAt > cold.idleAfter &&
+      now >= state.warmUntil
+    ) {
       state.warmUntil = now + cold.extra;
     }
     state.lastRequestAt = now;
@@ -180,7 +224,8 @@ export class ProviderModel {
       msPerToken: 1_000 / tps,
       inputTokens: request.inputTokens,
       outputTokens,
-      finishReason: outputTokens < (request.wantedTokens ?? DEFAULT_ANSWER_TOKENS) ? 'length' : 'stop',
+      finishReason:
+        outputTokens < (request.wantedTokens ?? DEFAULT_ANSWER_TOKENS) ? 'length' : 'stop',
       streamFault,
       rateLimit: this.#rateLimit(state, now),
     };

@@ -48,7 +48,11 @@ export type ResponsePlan =
       readonly retryAfterMs: number | undefined;
       readonly rateLimit: RateLimitInfo;
     }
-  | { readonly kind: 'network'; readonly afterMs: number; readonly code: 'ECONNRESET' | 'ECONNREFUSED' }
+  | {
+      readonly kind: 'network';
+      readonly afterMs: number;
+      readonly code: 'ECONNRESET' | 'ECONNREFUSED';
+    }
   | { readonly kind: 'hang' }
   | {
       readonly kind: 'answer';

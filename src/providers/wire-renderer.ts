@@ -33,15 +33,30 @@ export interface WireRenderer {
   /** Status, body and headers of an error answer. */
   error(kind: ErrorKind, status: number, message: string): { status: number; body: unknown };
   /** Retry and rate-limit headers; `retryAfterMs` undefined sends no Retry-After. */
-  limitHeaders(rate: RateLimitInfo, retryAfterMs: number | undefined, nowMs: number): Record<string, string>;
+  limitHeaders(
+    rate: RateLimitInfo,
+    retryAfterMs: number | undefined,
+    nowMs: number,
+  ): Record<string, string>;
   /** The header carrying the provider's request id. */
   readonly requestIdHeader: string;
-  json(ids: AnswerIds, text: string, inputTokens: number, outputTokens: number, finishReason: 'stop' | 'length'): unknown;
+  json(
+    ids: AnswerIds,
+    text: string,
+    inputTokens: number,
+    outputTokens: number,
+    finishReason: 'stop' | 'length',
+  ): unknown;
   /** Frames before the first content token. */
   streamHead(ids: AnswerIds, inputTokens: number): string;
   streamDelta(ids: AnswerIds, text: string): string;
   /** Frames after the last content token: finish reason and usage. */
-  streamTail(ids: AnswerIds, inputTokens: number, outputTokens: number, finishReason: 'stop' | 'length'): string;
+  streamTail(
+    ids: AnswerIds,
+    inputTokens: number,
+    outputTokens: number,
+    finishReason: 'stop' | 'length',
+  ): string;
   /** The end-of-stream marker (`[DONE]`, `message_stop`). */
   streamDone(): string;
   /** A frame whose data is not valid JSON. */
@@ -54,7 +69,8 @@ export function sseFrame(data: string, event?: string): string {
   return event === undefined ? `data: ${data}\n\n` : `event: ${event}\ndata: ${data}\n\n`;
 }
 
-const FILLER_WORDS = 'the order ships today and the refund lands within five business days so please keep the receipt ';
+const FILLER_WORDS =
+  'the order ships today and the refund lands within five business days so please keep the receipt ';
 
 let filler = FILLER_WORDS;
 

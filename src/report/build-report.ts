@@ -69,11 +69,27 @@ export function buildReport(input: ReportInput): Report {
     availability: availability(e),
     latencyMs: e.latencyMs,
     attempts: e.attempts,
-    costUsd: { total: usd(e.costUsd.total), byProvider: roundRecord(e.costUsd.byProvider), byModel: roundRecord(e.costUsd.byModel), wasted: usd(e.costUsd.wasted) },
+    costUsd: {
+      total: usd(e.costUsd.total),
+      byProvider: roundRecord(e.costUsd.byProvider),
+      byModel: roundRecord(e.costUsd.byModel),
+      wasted: usd(e.costUsd.wasted),
+    },
     failures: { byReason: e.failuresByReason },
-    failovers: e.failovers.map((f) => ({ from: f.from, to: f.to, atMs: ms(f.atMs), detectionMs: ms(f.detectionMs), recoveredAtMs: f.recoveredAtMs === null ? null : ms(f.recoveredAtMs) })),
+    failovers: e.failovers.map((f) => ({
+      from: f.from,
+      to: f.to,
+      atMs: ms(f.atMs),
+      detectionMs: ms(f.detectionMs),
+      recoveredAtMs: f.recoveredAtMs === null ? null : ms(f.recoveredAtMs),
+    })),
     failoversUnlisted: e.failoversUnlisted,
-    baseline: { requests: b.requests, availability: availability(b), latencyMs: b.latencyMs, costUsd: usd(b.costUsd.total) },
+    baseline: {
+      requests: b.requests,
+      availability: availability(b),
+      latencyMs: b.latencyMs,
+      costUsd: usd(b.costUsd.total),
+    },
     timeline: {
       minutes: e.minutes.map((m) => ({ ...m, costUsd: usd(m.costUsd) })),
       baselineMinutes: b.minutes.map((m) => ({ ...m, costUsd: usd(m.costUsd) })),
@@ -82,7 +98,14 @@ export function buildReport(input: ReportInput): Report {
   };
   const slos = (input.slos ?? input.scenario.slos).map((slo) => {
     const actual = sloActual(slo.metric, figures);
-    return { name: slo.name, metric: slo.metric, op: slo.op, threshold: slo.threshold, actual, pass: sloHolds(slo, actual) };
+    return {
+      name: slo.name,
+      metric: slo.metric,
+      op: slo.op,
+      threshold: slo.threshold,
+      actual,
+      pass: sloHolds(slo, actual),
+    };
   });
   const { replay, ...rest } = figures;
   return { ...rest, slos, pass: slos.every((s) => s.pass), replay };

@@ -14,7 +14,12 @@ export interface LatencySummary {
 
 /** Records latencies (ms, rounded to whole milliseconds) and reads percentiles. */
 export class LatencyHistogram {
-  readonly #histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3, autoResize: true });
+  readonly #histogram = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000,
+    numberOfSignificantValueDigits: 3,
+    autoResize: true,
+  });
   #count = 0;
 
   record(ms: number): void {
@@ -29,6 +34,11 @@ export class LatencyHistogram {
   summary(): LatencySummary {
     if (this.#count === 0) return { p50: 0, p95: 0, p99: 0, max: 0 };
     const h = this.#histogram;
-    return { p50: h.getValueAtPercentile(50), p95: h.getValueAtPercentile(95), p99: h.getValueAtPercentile(99), max: h.maxValue };
+    return {
+      p50: h.getValueAtPercentile(50),
+      p95: h.getValueAtPercentile(95),
+      p99: h.getValueAtPercentile(99),
+      max: h.maxValue,
+    };
   }
 }

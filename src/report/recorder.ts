@@ -38,7 +38,12 @@ export interface Aggregate {
   readonly failuresByReason: Record<string, number>;
   readonly latencyMs: LatencySummary;
   readonly attempts: { total: number; byProvider: Record<string, number> };
-  readonly costUsd: { total: number; byProvider: Record<string, number>; byModel: Record<string, number>; wasted: number };
+  readonly costUsd: {
+    total: number;
+    byProvider: Record<string, number>;
+    byModel: Record<string, number>;
+    wasted: number;
+  };
   readonly failovers: readonly FailoverEpisode[];
   /** Failover episodes beyond the first {@link MAX_EPISODES}, counted but not listed. */
   readonly failoversUnlisted: number;
@@ -56,7 +61,9 @@ const add = (record: Record<string, number>, key: string, value: number): void =
 
 /** Sorts a record's keys so reports do not depend on arrival order. */
 export function sortedRecord(record: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(
+    Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
 }
 
 /** Collects one drill run. */
@@ -67,7 +74,12 @@ export class Recorder {
   readonly #failures: Record<string, number> = {};
   readonly #attempts: Record<string, number> = {};
   #attemptTotal = 0;
-  readonly #cost = { total: 0, useful: 0, byProvider: {} as Record<string, number>, byModel: {} as Record<string, number> };
+  readonly #cost = {
+    total: 0,
+    useful: 0,
+    byProvider: {} as Record<string, number>,
+    byModel: {} as Record<string, number>,
+  };
   /** Cost of each attempt of each request still in flight, to tell useful spend from waste. */
   readonly #inFlight = new Map<string, { startMs: number; costs: Map<number, number> }>();
   readonly #streakStart = new Map<string, number>();
@@ -86,7 +98,8 @@ export class Recorder {
 
   #minute(at: number): MinuteBucket {
     const minute = Math.max(0, Math.floor((at - this.#startMs) / 60_000));
-    for (let m = this.#minutes.length; m <= minute; m++) this.#minutes.push({ minute: m, total: 0, succeeded: 0, degraded: 0, failed: 0, costUsd: 0 });
+    for (let m = this.#minutes.length; m <= minute; m++)
+      this.#minutes.push({ minute: m, total: 0, succeeded: 0, degraded: 0, failed: 0, costUsd: 0 });
     return this.#minutes[minute] as MinuteBucket;
   }
 
@@ -113,7 +126,11 @@ export class Recorder {
             open.recoveredAtMs = event.at - this.#startMs;
             this.#openEpisodes.delete(key);
           }
-        } else if (event.reason !== 'aborted' && event.reason !== 'breaker-open' && !this.#streakStart.has(key)) {
+        } else if (
+          event.reason !== 'aborted' &&
+          event.reason !== 'breaker-open' &&
+          !this.#streakStart.has(key)
+        ) {
           this.#streakStart.set(key, event.startedAt);
         }
         return;

@@ -21,7 +21,14 @@ const clockTime = (ms: number): string => {
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('   ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+        .join('   ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** Formats an SLO's value in the metric's unit. */
@@ -36,14 +43,20 @@ export function formatSloValue(metric: string, value: number): string {
 export function renderSummary(report: Report, reportPath?: string): string {
   const b = report.baseline;
   const lines: string[] = [];
-  lines.push(`${report.scenario}  (seed ${report.seed}, ${dur(report.simulatedMs)} simulated in ${(report.wallMs / 1_000).toFixed(2)}s)`);
+  lines.push(
+    `${report.scenario}  (seed ${report.seed}, ${dur(report.simulatedMs)} simulated in ${(report.wallMs / 1_000).toFixed(2)}s)`,
+  );
   lines.push(
     table([
       ['', 'with failover', 'no failover (baseline)'],
       ['requests', int(report.requests.total), int(b.requests.total)],
       ['availability', pct(report.availability), pct(b.availability)],
       ['failed', int(report.requests.failed), int(b.requests.failed)],
-      ['latency p50 / p95 / p99', `${dur(report.latencyMs.p50)} / ${dur(report.latencyMs.p95)} / ${dur(report.latencyMs.p99)}`, `${dur(b.latencyMs.p50)} / ${dur(b.latencyMs.p95)} / ${dur(b.latencyMs.p99)}`],
+      [
+        'latency p50 / p95 / p99',
+        `${dur(report.latencyMs.p50)} / ${dur(report.latencyMs.p95)} / ${dur(report.latencyMs.p99)}`,
+        `${dur(b.latencyMs.p50)} / ${dur(b.latencyMs.p95)} / ${dur(b.latencyMs.p99)}`,
+      ],
       ['cost', usd(report.costUsd.total), usd(b.costUsd)],
       ['  wasted on discarded attempts', usd(report.costUsd.wasted), ''],
       ['attempts', int(report.attempts.total), ''],
@@ -55,8 +68,11 @@ export function renderSummary(report: Report, reportPath?: string): string {
   else {
     lines.push(`failovers: ${int(count)} episode${count === 1 ? '' : 's'}`);
     for (const f of failovers.slice(0, 5)) {
-      const recovered = f.recoveredAtMs === null ? 'not recovered' : `back at ${clockTime(f.recoveredAtMs)}`;
-      lines.push(`  ${clockTime(f.atMs)}  ${f.from} -> ${f.to}, detected in ${dur(f.detectionMs)}, ${recovered}`);
+      const recovered =
+        f.recoveredAtMs === null ? 'not recovered' : `back at ${clockTime(f.recoveredAtMs)}`;
+      lines.push(
+        `  ${clockTime(f.atMs)}  ${f.from} -> ${f.to}, detected in ${dur(f.detectionMs)}, ${recovered}`,
+      );
     }
     if (count > 5) lines.push(`  … ${int(count - 5)} more in report.json`);
   }
@@ -64,7 +80,9 @@ export function renderSummary(report: Report, reportPath?: string): string {
   else {
     lines.push('SLOs:');
     for (const slo of report.slos) {
-      lines.push(`  ${slo.pass ? 'PASS' : 'FAIL'}  ${slo.name}  (actual ${formatSloValue(slo.metric, slo.actual)})`);
+      lines.push(
+        `  ${slo.pass ? 'PASS' : 'FAIL'}  ${slo.name}  (actual ${formatSloValue(slo.metric, slo.actual)})`,
+      );
     }
   }
   lines.push(report.pass ? 'result: every SLO held' : 'result: SLO breached');

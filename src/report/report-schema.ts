@@ -13,20 +13,29 @@ const requests = z
   .strictObject({
     total: z.number().int(),
     succeeded: z.number().int(),
-    degraded: z.number().int().meta({ description: 'Answered by a stand-in (cache or static), not counted as success.' }),
+    degraded: z
+      .number()
+      .int()
+      .meta({ description: 'Answered by a stand-in (cache or static), not counted as success.' }),
     failed: z.number().int(),
   })
   .meta({ description: 'Caller requests by how they ended.' });
 
 const latency = z
   .strictObject({ p50: z.number(), p95: z.number(), p99: z.number(), max: z.number() })
-  .meta({ description: 'Caller-visible latency of every request, end to end (failed ones included), in milliseconds.' });
+  .meta({
+    description:
+      'Caller-visible latency of every request, end to end (failed ones included), in milliseconds.',
+  });
 
 const cost = z.strictObject({
   total: money,
   byProvider: byName,
   byModel: byName.meta({ description: 'Keyed provider/model.' }),
-  wasted: money.meta({ description: 'Spend on attempts whose answer was thrown away (broken streams, losing attempts).' }),
+  wasted: money.meta({
+    description:
+      'Spend on attempts whose answer was thrown away (broken streams, losing attempts).',
+  }),
 });
 
 const minute = z.strictObject({
@@ -49,19 +58,32 @@ export const reportSchema = z
     /** Wall-clock time the run took, in ms; the only field that differs between replays. */
     wallMs: z.number(),
     requests,
-    availability: z.number().min(0).max(1).meta({ description: 'succeeded / total (degraded answers are not successes).' }),
+    availability: z
+      .number()
+      .min(0)
+      .max(1)
+      .meta({ description: 'succeeded / total (degraded answers are not successes).' }),
     latencyMs: latency,
     attempts: z.strictObject({ total: z.number().int(), byProvider: byName }),
     costUsd: cost,
-    failures: z.strictObject({ byReason: byName }).meta({ description: 'Failed caller requests by the reason of their last attempt.' }),
+    failures: z
+      .strictObject({ byReason: byName })
+      .meta({ description: 'Failed caller requests by the reason of their last attempt.' }),
     failovers: z
       .array(
         z.strictObject({
           from: z.string(),
           to: z.string(),
-          atMs: z.number().meta({ description: 'When the first request moved off `from`, ms from the start.' }),
-          detectionMs: z.number().meta({ description: 'From the first failed attempt on `from` to that failover.' }),
-          recoveredAtMs: z.number().nullable().meta({ description: 'When `from` answered again; null if it did not.' }),
+          atMs: z
+            .number()
+            .meta({ description: 'When the first request moved off `from`, ms from the start.' }),
+          detectionMs: z
+            .number()
+            .meta({ description: 'From the first failed attempt on `from` to that failover.' }),
+          recoveredAtMs: z
+            .number()
+            .nullable()
+            .meta({ description: 'When `from` answered again; null if it did not.' }),
         }),
       )
       .meta({ description: 'Failover episodes, in order; the first 1,000 are listed.' }),
@@ -73,7 +95,10 @@ export const reportSchema = z
         latencyMs: latency,
         costUsd: money,
       })
-      .meta({ description: 'The same traffic and faults sent straight to each request’s first target: no retries, no failover.' }),
+      .meta({
+        description:
+          'The same traffic and faults sent straight to each request’s first target: no retries, no failover.',
+      }),
     timeline: z.strictObject({ minutes: z.array(minute), baselineMinutes: z.array(minute) }),
     slos: z.array(
       z.strictObject({

@@ -49,9 +49,10 @@ export function loadScenario(file: string, options: LoadOptions = {}): Scenario 
   }
   const issues = crossCheck(value, config, source, configSource);
   if (issues.length > 0) throw new InputError(issues);
-  const { failover: _inline, startsAt, ...rest } = value;
+  const { startsAt, ...rest } = value;
   return {
     ...rest,
+    // The inline config (or its path) is replaced by the resolved one.
     failover: config,
     startsAt: Date.parse(startsAt),
     file,
@@ -60,7 +61,12 @@ export function loadScenario(file: string, options: LoadOptions = {}): Scenario 
 }
 
 /** Names used but not defined, and windows that make no sense. */
-function crossCheck(scenario: ScenarioParsed, config: FailoverConfig, source: SourceFile, configSource: SourceFile | undefined): InputIssue[] {
+function crossCheck(
+  scenario: ScenarioParsed,
+  config: FailoverConfig,
+  source: SourceFile,
+  configSource: SourceFile | undefined,
+): InputIssue[] {
   const issues: InputIssue[] = [];
   const at = (src: SourceFile, path: (string | number)[], message: string): void => {
     issues.push({ file: src.file, path, message, ...locate(src, path) });
@@ -70,30 +76,56 @@ function crossCheck(scenario: ScenarioParsed, config: FailoverConfig, source: So
   const cfgPrefix: (string | number)[] = configSource === undefined ? ['failover'] : [];
 
   const providers = scenario.providers;
-  const checkTarget = (provider: string, model: string | undefined, src: SourceFile, path: (string | number)[]): void => {
+  const checkTarget = (
+    provider: string,
+    model: string | undefined,
+    src: SourceFile,
+    path: (string | number)[],
+  ): void => {
     const spec = providers[provider];
     if (spec === undefined) {
-      at(src, path, `provider "${provider}" is not defined in providers (defined: ${Object.keys(providers).join(', ') || 'none'})`);
+      at(
+        src,
+        path,
+        `provider "${provider}" is not defined in providers (defined: ${Object.keys(providers).join(', ') || 'none'})`,
+      );
     } else if (model !== undefined && spec.models[model] === undefined) {
-      at(src, path, `provider "${provider}" has no model "${model}" (it has: ${Object.keys(spec.models).join(', ')})`);
+      at(
+        src,
+        path,
+        `provider "${provider}" has no model "${model}" (it has: ${Object.keys(spec.models).join(', ')})`,
+      );
     }
   };
 
   for (const [group, { targets }] of Object.entries(config.groups)) {
-    targets.forEach((t, i) => checkTarget(t.provider, t.model, cfgSrc, [...cfgPrefix, 'groups', group, 'targets', i]));
+    targets.forEach((t, i) =>
+      checkTarget(t.provider, t.model, cfgSrc, [...cfgPrefix, 'groups', group, 'targets', i]),
+    );
   }
   scenario.traffic.mix.forEach((entry, i) => {
     if (config.groups[entry.group] === undefined) {
-      at(source, ['traffic', 'mix', i, 'group'], `model group "${entry.group}" is not defined in the failover config (defined: ${Object.keys(config.groups).join(', ') || 'none'})`);
+      at(
+        source,
+        ['traffic', 'mix', i, 'group'],
+        `model group "${entry.group}" is not defined in the failover config (defined: ${Object.keys(config.groups).join(', ') || 'none'})`,
+      );
     }
   });
   scenario.faults.forEach((f, i) => {
     const slash = f.target.indexOf('/');
     const provider = slash === -1 ? f.target : f.target.slice(0, slash);
-    checkTarget(provider, slash === -1 ? undefined : f.target.slice(slash + 1), source, ['faults', i, 'target']);
-    if (f.for !== undefined && f.until !== undefined) at(source, ['faults', i, 'until'], 'give either "for" or "until", not both');
-    if (f.until !== undefined && f.until <= f.at) at(source, ['faults', i, 'until'], '"until" must come after "at"');
-    if (f.at >= scenario.duration) at(source, ['faults', i, 'at'], 'the fault starts after the drill ends');
+    checkTarget(provider, slash === -1 ? undefined : f.target.slice(slash + 1), source, [
+      'faults',
+      i,
+      'target',
+    ]);
+    if (f.for !== undefined && f.until !== undefined)
+      at(source, ['faults', i, 'until'], 'give either "for" or "until", not both');
+    if (f.until !== undefined && f.until <= f.at)
+      at(source, ['faults', i, 'until'], '"until" must come after "at"');
+    if (f.at >= scenario.duration)
+      at(source, ['faults', i, 'at'], 'the fault starts after the drill ends');
   });
   if (scenario.duration <= 0) at(source, ['duration'], 'the drill must last longer than 0');
   return issues;

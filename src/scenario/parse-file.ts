@@ -19,35 +19,62 @@ export interface SourceFile {
 export function readSource(file: string): { source: SourceFile; data: unknown } {
   let text: string;
   try {
-    if (statSync(file).isDirectory()) throw InputError.of(file, 'is a directory, not a scenario or config file');
+    if (statSync(file).isDirectory())
+      throw InputError.of(file, 'is a directory, not a scenario or config file');
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw InputError.of(file, code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(error)})`);
+    throw InputError.of(
+      file,
+      code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(error)})`,
+    );
   }
   const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true, strict: true });
+  const document = parseDocument(text, {
+    lineCounter: lines,
+    uniqueKeys: true,
+    prettyErrors: true,
+    strict: true,
+  });
   const source: SourceFile = { file, document, lines };
   if (document.errors.length > 0) {
     throw new InputError(
       document.errors.map((e) => {
         const pos = e.linePos?.[0];
-        const message = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
-        return { file, path: [], message: `YAML syntax error: ${message}`, ...(pos === undefined ? {} : { line: pos.line, column: pos.col }) };
+        const message = (e.message.split('\n')[0] ?? e.message).replace(
+          / at line \d+, column \d+:?$/,
+          '',
+        );
+        return {
+          file,
+          path: [],
+          message: `YAML syntax error: ${message}`,
+          ...(pos === undefined ? {} : { line: pos.line, column: pos.col }),
+        };
       }),
     );
   }
   if (document.contents === null) throw InputError.of(file, 'the file is empty');
   const data: unknown = document.toJS({ maxAliasCount: 100 });
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new InputError([{ file, path: [], message: 'the file must hold a mapping of keys (name, traffic, providers, …)', ...locate(source, []) }]);
+    throw new InputError([
+      {
+        file,
+        path: [],
+        message: 'the file must hold a mapping of keys (name, traffic, providers, …)',
+        ...locate(source, []),
+      },
+    ]);
   }
   return { source, data };
 }
 
 /** The line and column of the key at `path`, or of the nearest parent that exists. */
-export function locate(source: SourceFile, path: readonly PropertyKey[]): { line?: number; column?: number } {
+export function locate(
+  source: SourceFile,
+  path: readonly PropertyKey[],
+): { line?: number; column?: number } {
   let node: unknown = source.document.contents;
   let offset = (node as Node | null)?.range?.[0];
   for (const key of path) {
@@ -69,13 +96,26 @@ export function locate(source: SourceFile, path: readonly PropertyKey[]): { line
 }
 
 /** Converts zod issues into located input issues. */
-export function toIssues(source: SourceFile, data: unknown, issues: readonly z.core.$ZodIssue[], prefix: readonly (string | number)[] = []): InputIssue[] {
+export function toIssues(
+  source: SourceFile,
+  data: unknown,
+  issues: readonly z.core.$ZodIssue[],
+  prefix: readonly (string | number)[] = [],
+): InputIssue[] {
   const out: InputIssue[] = [];
   for (const issue of issues) {
-    const path = [...prefix, ...issue.path.filter((k): k is string | number => typeof k !== 'symbol')];
+    const path = [
+      ...prefix,
+      ...issue.path.filter((k): k is string | number => typeof k !== 'symbol'),
+    ];
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        out.push({ file: source.file, path: [...path, key], message: `unknown key "${key}"`, ...locate(source, [...path, key]) });
+        out.push({
+          file: source.file,
+          path: [...path, key],
+          message: `unknown key "${key}"`,
+          ...locate(source, [...path, key]),
+        });
       }
       continue;
     }
@@ -88,13 +128,25 @@ export function toIssues(source: SourceFile, data: unknown, issues: readonly z.c
       }
     }
     const missing = issue.code !== 'custom' && valueAt(data, path) === undefined;
-    out.push({ file: source.file, path, message: missing ? `missing required key${expected(issue)}` : issue.message, ...locate(source, path) });
+    out.push({
+      file: source.file,
+      path,
+      message: missing ? `missing required key${expected(issue)}` : issue.message,
+      ...locate(source, path),
+    });
   }
   return dedupe(out);
 }
 
 function depth(issues: readonly z.core.$ZodIssue[]): number {
-  return Math.max(0, ...issues.map((i) => (i.code === 'invalid_type' && i.path.length === 0 ? 0 : i.path.length + (i.code === 'custom' ? 1 : 0))));
+  return Math.max(
+    0,
+    ...issues.map((i) =>
+      i.code === 'invalid_type' && i.path.length === 0
+        ? 0
+        : i.path.length + (i.code === 'custom' ? 1 : 0),
+    ),
+  );
 }
 
 function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
@@ -121,7 +173,10 @@ function dedupe(issues: InputIssue[]): InputIssue[] {
 }
 
 /** Parses a file against `schema`; throws {@link InputError} with every located issue. */
-export function parseFile<S extends z.ZodType>(file: string, schema: S): { source: SourceFile; value: z.output<S> } {
+export function parseFile<S extends z.ZodType>(
+  file: string,
+  schema: S,
+): { source: SourceFile; value: z.output<S> } {
   const { source, data } = readSource(file);
   const result = schema.safeParse(data);
   if (!result.success) throw new InputError(toIssues(source, data, result.error.issues));

@@ -21,10 +21,12 @@ function distribution<T extends z.ZodType<number, unknown>>(value: T) {
 
 const tokens = z.number().int().nonnegative();
 const tokenDistribution = distribution(tokens).meta({
-  description: 'A token count: a number, or { dist: uniform, min, max } / { dist: lognormal, median, p95 }.',
+  description:
+    'A token count: a number, or { dist: uniform, min, max } / { dist: lognormal, median, p95 }.',
 });
 const durationDistribution = distribution(duration).meta({
-  description: 'A duration: 400ms, or { dist: uniform, min, max } / { dist: lognormal, median, p95 }.',
+  description:
+    'A duration: 400ms, or { dist: uniform, min, max } / { dist: lognormal, median, p95 }.',
 });
 const positiveDistribution = distribution(z.number().positive());
 
@@ -43,8 +45,17 @@ const arrivalsSchema = z.discriminatedUnion('shape', [
   z.strictObject({ shape: z.literal('poisson'), rate }),
   z.strictObject({ shape: z.literal('ramp'), from: rate, to: rate }),
   z.strictObject({ shape: z.literal('spike'), rate, peak: rate, at: duration, for: duration }),
-  z.strictObject({ shape: z.literal('diurnal'), min: rate, max: rate, period: duration.default(86_400_000), peakAt: duration.default(0) }),
-  z.strictObject({ shape: z.literal('steps'), steps: z.array(z.strictObject({ at: duration, rate })).min(1) }),
+  z.strictObject({
+    shape: z.literal('diurnal'),
+    min: rate,
+    max: rate,
+    period: duration.default(86_400_000),
+    peakAt: duration.default(0),
+  }),
+  z.strictObject({
+    shape: z.literal('steps'),
+    steps: z.array(z.strictObject({ at: duration, rate })).min(1),
+  }),
 ]);
 
 const mixEntrySchema = z.strictObject({
@@ -82,7 +93,9 @@ const modelSchema = z.strictObject({
 
 const providerSchema = z.strictObject({
   wire: z.enum(['openai', 'anthropic']),
-  models: z.record(z.string().min(1), modelSchema).refine((m) => Object.keys(m).length > 0, 'a provider needs at least one model'),
+  models: z
+    .record(z.string().min(1), modelSchema)
+    .refine((m) => Object.keys(m).length > 0, 'a provider needs at least one model'),
   latency: z
     .strictObject({
       /** Time to first token. */
@@ -94,7 +107,9 @@ const providerSchema = z.strictObject({
   /** After `idleAfter` without traffic, the next request waits `extra` longer. */
   coldStart: z.strictObject({ idleAfter: duration, extra: duration }).optional(),
   /** Provider-side limits per model (token buckets): beyond them it answers 429. */
-  rateLimits: z.strictObject({ rpm: z.number().positive().optional(), tpm: z.number().positive().optional() }).optional(),
+  rateLimits: z
+    .strictObject({ rpm: z.number().positive().optional(), tpm: z.number().positive().optional() })
+    .optional(),
 });
 
 const window = {
@@ -114,8 +129,21 @@ function fault<K extends string, S extends z.core.$ZodLooseShape>(kind: K, shape
 }
 
 const faultSchema = z.discriminatedUnion('kind', [
-  fault('outage', { status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(529), z.literal('reset'), z.literal('refused')]).default(503) }),
-  fault('error-rate', { status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(529)]).default(500) }),
+  fault('outage', {
+    status: z
+      .union([
+        z.literal(500),
+        z.literal(502),
+        z.literal(503),
+        z.literal(529),
+        z.literal('reset'),
+        z.literal('refused'),
+      ])
+      .default(503),
+  }),
+  fault('error-rate', {
+    status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(529)]).default(500),
+  }),
   fault('latency-spike', { extra: duration }),
   fault('hang', {}),
   fault('rate-limit', { retryAfter: z.union([duration, z.literal('none')]).default('none') }),
@@ -142,7 +170,12 @@ const sloSchema = z.string().transform((text, ctx) => {
 /** The whole scenario file. */
 export const scenarioSchema = z
   .strictObject({
-    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'a name of letters, digits, dots, dashes and underscores (it names the report folder)'),
+    name: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9._-]*$/i,
+        'a name of letters, digits, dots, dashes and underscores (it names the report folder)',
+      ),
     description: z.string().optional(),
     /** @defaultValue 1 */
     seed: z.number().int().nonnegative().default(1),
@@ -150,7 +183,12 @@ export const scenarioSchema = z
     /** The wall-clock instant the drill's time starts at, for timestamps. @defaultValue 2026-01-01T00:00:00Z */
     startsAt: z.iso.datetime().default('2026-01-01T00:00:00Z'),
     traffic: trafficSchema,
-    providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a provider name of lower-case letters, digits and dashes'), providerSchema),
+    providers: z.record(
+      z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9-]*$/, 'a provider name of lower-case letters, digits and dashes'),
+      providerSchema,
+    ),
     faults: z.array(faultSchema).default([]),
     /** The failover config under test, inline or as a path relative to this file. */
     failover: z.union([z.string().min(1), failoverConfigSchema]),

@@ -58,19 +58,26 @@ function readValue(unit: (typeof SLO_METRICS)[SloMetric], text: string): number 
   }
 }
 
-const UNIT_HINT = { share: 'a percentage such as 99.9%', duration: 'a duration such as 2s or 200ms', usd: 'an amount such as $50', count: 'a number' } as const;
+const UNIT_HINT = {
+  share: 'a percentage such as 99.9%',
+  duration: 'a duration such as 2s or 200ms',
+  usd: 'an amount such as $50',
+  count: 'a number',
+} as const;
 
 /** Parses an SLO expression; a string result explains what is wrong. */
 export function parseSlo(text: string): Slo | string {
   const match = EXPRESSION.exec(text);
-  if (match === null) return `"${text}" is not an SLO: write <metric> <op> <value>, e.g. availability >= 99.9%`;
+  if (match === null)
+    return `"${text}" is not an SLO: write <metric> <op> <value>, e.g. availability >= 99.9%`;
   const [, metric = '', op = '', value = ''] = match;
   if (!(metric in SLO_METRICS)) {
     return `unknown SLO metric "${metric}"; known metrics: ${Object.keys(SLO_METRICS).join(', ')}`;
   }
   const known = metric as SloMetric;
   const threshold = readValue(SLO_METRICS[known], value);
-  if (threshold === undefined) return `"${value}" is not a value for ${metric}: write ${UNIT_HINT[SLO_METRICS[known]]}`;
+  if (threshold === undefined)
+    return `"${value}" is not a value for ${metric}: write ${UNIT_HINT[SLO_METRICS[known]]}`;
   return { name: text.trim().replace(/\s+/g, ' '), metric: known, op: op as SloOp, threshold };
 }
 

@@ -15,18 +15,30 @@ function originOf(url: string): string {
 }
 
 /** Routes requests by origin to each provider's handlers. */
-export function inProcessTransport(handlersByOrigin: ReadonlyMap<string, readonly RequestHandler[]>): Transport {
+export function inProcessTransport(
+  handlersByOrigin: ReadonlyMap<string, readonly RequestHandler[]>,
+): Transport {
   return async (request) => {
     const handlers = handlersByOrigin.get(originOf(request.url));
     if (handlers === undefined) {
-      throw new TypeError('fetch failed', { cause: { code: 'ENOTFOUND', message: `no mock provider at ${originOf(request.url)}` } });
+      throw new TypeError('fetch failed', {
+        cause: { code: 'ENOTFOUND', message: `no mock provider at ${originOf(request.url)}` },
+      });
     }
     const response = await getResponse(handlers as RequestHandler[], request);
     if (response === undefined) {
-      return new Response(JSON.stringify({ error: { message: `no route for ${request.method} ${request.url}`, type: 'invalid_request_error' } }), {
-        status: 404,
-        headers: { 'content-type': 'application/json' },
-      });
+      return new Response(
+        JSON.stringify({
+          error: {
+            message: `no route for ${request.method} ${request.url}`,
+            type: 'invalid_request_error',
+          },
+        }),
+        {
+          status: 404,
+          headers: { 'content-type': 'application/json' },
+        },
+      );
     }
     const code = networkErrorCode(response);
     if (code !== undefined) throw new TypeError('fetch failed', { cause: { code } });

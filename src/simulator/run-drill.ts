@@ -26,7 +26,9 @@ export interface DrillOptions {
  * Timeouts stay, as any plain client has them.
  */
 export function baselineConfig(config: FailoverConfig): FailoverConfig {
-  const groups = Object.fromEntries(Object.entries(config.groups).map(([name, g]) => [name, { targets: g.targets.slice(0, 1) }]));
+  const groups = Object.fromEntries(
+    Object.entries(config.groups).map(([name, g]) => [name, { targets: g.targets.slice(0, 1) }]),
+  );
   return {
     ...config,
     groups,
@@ -35,9 +37,16 @@ export function baselineConfig(config: FailoverConfig): FailoverConfig {
   };
 }
 
-function checkFinished(result: SimulationResult, run: string, scenario: Scenario, seed: number): void {
+function checkFinished(
+  result: SimulationResult,
+  run: string,
+  scenario: Scenario,
+  seed: number,
+): void {
   if (result.aggregate.unfinished > 0) {
-    throw new HarnessError(`${result.aggregate.unfinished} request(s) of the ${run} run of ${scenario.name} (seed ${seed}) never ended`);
+    throw new HarnessError(
+      `${result.aggregate.unfinished} request(s) of the ${run} run of ${scenario.name} (seed ${seed}) never ended`,
+    );
   }
 }
 
@@ -46,9 +55,15 @@ export async function runDrill(scenario: Scenario, options: DrillOptions = {}): 
   const seed = options.seed ?? scenario.seed;
   const started = systemClock.now();
   const progress = options.onProgress;
-  const engine = await simulate(scenario, scenario.failover, { seed, ...(progress === undefined ? {} : { onProgress: (d: number) => progress(d * 0.6) }) });
+  const engine = await simulate(scenario, scenario.failover, {
+    seed,
+    ...(progress === undefined ? {} : { onProgress: (d: number) => progress(d * 0.6) }),
+  });
   checkFinished(engine, 'engine', scenario, seed);
-  const baseline = await simulate(scenario, baselineConfig(scenario.failover), { seed, ...(progress === undefined ? {} : { onProgress: (d: number) => progress(0.6 + d * 0.4) }) });
+  const baseline = await simulate(scenario, baselineConfig(scenario.failover), {
+    seed,
+    ...(progress === undefined ? {} : { onProgress: (d: number) => progress(0.6 + d * 0.4) }),
+  });
   checkFinished(baseline, 'baseline', scenario, seed);
   progress?.(1);
   return buildReport({

@@ -38,7 +38,11 @@ export interface SimulationResult {
 }
 
 /** Runs the scenario's traffic and faults against the engine configured by `config`. */
-export async function simulate(scenario: Scenario, config: FailoverConfig, options: SimulateOptions): Promise<SimulationResult> {
+export async function simulate(
+  scenario: Scenario,
+  config: FailoverConfig,
+  options: SimulateOptions,
+): Promise<SimulationResult> {
   const { seed } = options;
   const clock = new VirtualClock(scenario.startsAt);
   const recorder = new Recorder(clock);
@@ -48,12 +52,26 @@ export async function simulate(scenario: Scenario, config: FailoverConfig, optio
   const endpoints: Record<string, ResolvedEndpoint> = {};
   for (const [name, spec] of Object.entries(scenario.providers)) {
     const baseUrl = simulatedBaseUrl(name);
-    const model = new ProviderModel(name, spec, faultsOf(timeline, name), seededRng(seed, `provider:${name}`), scenario.startsAt);
-    handlers.set(new URL(baseUrl).origin, createMockProvider({ model, clock, baseUrl, onBill: recorder.onBill }));
+    const model = new ProviderModel(
+      name,
+      spec,
+      faultsOf(timeline, name),
+      seededRng(seed, `provider:${name}`),
+      scenario.startsAt,
+    );
+    handlers.set(
+      new URL(baseUrl).origin,
+      createMockProvider({ model, clock, baseUrl, onBill: recorder.onBill }),
+    );
     endpoints[name] = { wire: spec.wire, baseUrl, apiKey: 'drill-key' };
   }
 
-  const engine = new FailoverEngine(config, { clock, transport: inProcessTransport(handlers), rng: seededRng(seed, 'engine'), endpoints });
+  const engine = new FailoverEngine(config, {
+    clock,
+    transport: inProcessTransport(handlers),
+    rng: seededRng(seed, 'engine'),
+    endpoints,
+  });
   engine.events.on(recorder.onEvent);
 
   // Arrivals are scheduled one ahead, so the heap holds requests in flight, not the whole hour.
@@ -75,6 +93,13 @@ export async function simulate(scenario: Scenario, config: FailoverConfig, optio
   scheduleNext();
 
   const onProgress = options.onProgress;
-  await clock.run(onProgress === undefined ? {} : { onTick: (now) => onProgress(Math.min(1, (now - scenario.startsAt) / scenario.duration)) });
-  return { aggregate: recorder.summary(), simulatedMs: Math.max(scenario.duration, lastEnd - scenario.startsAt) };
+  await clock.run(
+    onProgress === undefined
+      ? {}
+      : { onTick: (now) => onProgress(Math.min(1, (now - scenario.startsAt) / scenario.duration)) },
+  );
+  return {
+    aggregate: recorder.summary(),
+    simulatedMs: Math.max(scenario.duration, lastEnd - scenario.startsAt),
+  };
 }

@@ -17,7 +17,9 @@ export function rateAt(arrivals: ArrivalsSpec, t: number, durationMs: number): n
     case 'poisson':
       return arrivals.rate;
     case 'ramp':
-      return arrivals.from + (arrivals.to - arrivals.from) * Math.min(1, Math.max(0, t / durationMs));
+      return (
+        arrivals.from + (arrivals.to - arrivals.from) * Math.min(1, Math.max(0, t / durationMs))
+      );
     case 'spike':
       return t >= arrivals.at && t < arrivals.at + arrivals.for ? arrivals.peak : arrivals.rate;
     case 'diurnal': {
@@ -33,7 +35,10 @@ export function rateAt(arrivals: ArrivalsSpec, t: number, durationMs: number): n
 }
 
 /** The rate function over a drill of `durationMs`, and its maximum (for thinning). */
-export function rateFunction(arrivals: ArrivalsSpec, durationMs: number): { rate: (t: number) => number; max: number } {
+export function rateFunction(
+  arrivals: ArrivalsSpec,
+  durationMs: number,
+): { rate: (t: number) => number; max: number } {
   let max: number;
   switch (arrivals.shape) {
     case 'ramp':
@@ -55,7 +60,11 @@ export function rateFunction(arrivals: ArrivalsSpec, durationMs: number): { rate
 }
 
 /** Yields arrival times (ms from the start) until `durationMs`. */
-export function* arrivalTimes(traffic: TrafficSpec, durationMs: number, rng: Rng): Generator<number> {
+export function* arrivalTimes(
+  traffic: TrafficSpec,
+  durationMs: number,
+  rng: Rng,
+): Generator<number> {
   const { rate, max } = rateFunction(traffic.arrivals, durationMs);
   if (max <= 0) return;
   const spacing = traffic.spacing ?? (traffic.arrivals.shape === 'constant' ? 'even' : 'poisson');
@@ -83,7 +92,8 @@ export function* arrivalTimes(traffic: TrafficSpec, durationMs: number, rng: Rng
   }
 }
 
-const PROMPT_WORDS = 'where is my order and can i still change the delivery address before it ships ';
+const PROMPT_WORDS =
+  'where is my order and can i still change the delivery address before it ships ';
 let promptFiller = PROMPT_WORDS;
 
 function promptText(chars: number): string {
@@ -111,7 +121,8 @@ export class RequestFactory {
     const traffic = this.#traffic;
     let pick = rng.next() * this.#totalWeight;
     let index = 0;
-    while (index < this.#weights.length - 1 && pick >= (this.#weights[index] ?? 0)) pick -= this.#weights[index++] ?? 0;
+    while (index < this.#weights.length - 1 && pick >= (this.#weights[index] ?? 0))
+      pick -= this.#weights[index++] ?? 0;
     const entry = traffic.mix[index] ?? traffic.mix[0];
     if (entry === undefined) throw new Error('traffic.mix is empty');
     const inputTokens = Math.max(1, sampleCount(entry.inputTokens ?? traffic.inputTokens, rng));
@@ -139,6 +150,9 @@ function conversation(turns: number, inputTokens: number, outputTokens: number):
   for (let i = 0; i < count - 1; i++) {
     messages.push({ role: i % 2 === 0 ? 'user' : 'assistant', content: promptText(share) });
   }
-  messages.push({ role: 'user', content: ask + promptText(total - ask.length - share * (count - 1)) });
+  messages.push({
+    role: 'user',
+    content: ask + promptText(total - ask.length - share * (count - 1)),
+  });
   return messages;
 }

@@ -78,7 +78,11 @@ export class VirtualClock implements Clock {
       if (first === undefined) return;
       this.#now = first.at;
       this.#fire(first);
-      for (let next = this.#heap[0]; next !== undefined && next.at === first.at; next = this.#heap[0]) {
+      for (
+        let next = this.#heap[0];
+        next !== undefined && next.at === first.at;
+        next = this.#heap[0]
+      ) {
         this.#fire(this.#pop() as Timer);
       }
       if (options.onTick !== undefined && ++instants % tickEvery === 0) options.onTick(this.#now);

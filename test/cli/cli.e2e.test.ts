@@ -10,7 +10,11 @@ const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'dist', 'cli', 'bin.js');
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true' },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -66,8 +70,12 @@ describe('failover-drill run scenarios/black-friday.yaml', () => {
 
   it('replays byte for byte with the same seed, wall time aside', () => {
     const again = tempDir();
-    expect(cli('run', 'scenarios/black-friday.yaml', '--out', again, '--seed', String(report.seed)).status).toBe(0);
-    const strip = (dir: string): string => readFileSync(join(dir, 'report.json'), 'utf8').replace(/"wallMs": \d+/, '"wallMs": 0');
+    expect(
+      cli('run', 'scenarios/black-friday.yaml', '--out', again, '--seed', String(report.seed))
+        .status,
+    ).toBe(0);
+    const strip = (dir: string): string =>
+      readFileSync(join(dir, 'report.json'), 'utf8').replace(/"wallMs": \d+/, '"wallMs": 0');
     expect(strip(again)).toBe(strip(out));
     const other = tempDir();
     cli('run', 'scenarios/black-friday.yaml', '--out', other, '--seed', '43');
@@ -77,7 +85,10 @@ describe('failover-drill run scenarios/black-friday.yaml', () => {
 
 describe('exit codes', () => {
   it('exits 1 on a breached SLO and prints the replay command', () => {
-    const file = writeTemp('s.yaml', scenarioYaml({ replace: [['availability >= 99%', 'latency.p50 <= 1ms']] }));
+    const file = writeTemp(
+      's.yaml',
+      scenarioYaml({ replace: [['availability >= 99%', 'latency.p50 <= 1ms']] }),
+    );
     const out = tempDir();
     const result = cli('run', file, '--out', out);
     expect(result.status).toBe(1);
@@ -91,7 +102,9 @@ describe('exit codes', () => {
     const out = join(tempDir(), 'never');
     const result = cli('run', file, '--out', out);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(new RegExp(`^${file}:26:5 faults\\[0\\]\\.for: "30 sec" is not a duration`));
+    expect(result.stderr).toMatch(
+      new RegExp(`^${file}:26:5 faults\\[0\\]\\.for: "30 sec" is not a duration`),
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(out)).toBe(false);
   });
@@ -123,7 +136,10 @@ describe('exit codes', () => {
     const good = cli('validate', 'scenarios/black-friday.yaml');
     expect(good.status).toBe(0);
     expect(good.stdout).toMatch(/^ok {2}scenarios\/black-friday\.yaml/);
-    const bad = cli('validate', writeTemp('s.yaml', scenarioYaml({ replace: [['primary/gpt-4o,', 'primary/gpt-5,']] })));
+    const bad = cli(
+      'validate',
+      writeTemp('s.yaml', scenarioYaml({ replace: [['primary/gpt-4o,', 'primary/gpt-5,']] })),
+    );
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/provider "primary" has no model "gpt-5"/);
   });
@@ -131,7 +147,9 @@ describe('exit codes', () => {
   it('teaches through --help', () => {
     const help = cli('run', '--help');
     expect(help.status).toBe(0);
-    expect(help.stdout).toMatch(/Exit codes: 0 every SLO held, 1 an SLO was breached, 2 bad input, 3 the harness failed/);
+    expect(help.stdout).toMatch(
+      /Exit codes: 0 every SLO held, 1 an SLO was breached, 2 bad input, 3 the harness failed/,
+    );
     expect(help.stdout).toMatch(/--seed <n>/);
     expect(cli('--help').stdout).toMatch(/run \[options\] <scenario\.\.\.>/);
   });

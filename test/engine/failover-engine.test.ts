@@ -14,47 +14,80 @@ describe('FailoverEngine', () => {
   it('answers from the primary when it is healthy', async () => {
     const h = engineHarness(chain, () => ({ status: 200 }));
     const outcome = await one(h);
-    expect(outcome).toMatchObject({ ok: true, target: { provider: 'primary' }, attempts: 1, latencyMs: 10 });
+    expect(outcome).toMatchObject({
+      ok: true,
+      target: { provider: 'primary' },
+      attempts: 1,
+      latencyMs: 10,
+    });
   });
 
   it('retries a 500 with backoff, then succeeds on the same target', async () => {
-    const h = engineHarness({ ...chain, retry: { baseDelay: '100ms', jitter: 'none' } }, (_p, call) => (call === 1 ? { status: 500 } : { status: 200 }));
+    const h = engineHarness(
+      { ...chain, retry: { baseDelay: '100ms', jitter: 'none' } },
+      (_p, call) => (call === 1 ? { status: 500 } : { status: 200 }),
+    );
     const outcome = await one(h);
     expect(outcome).toMatchObject({ ok: true, target: { provider: 'primary' }, attempts: 2 });
     expect(h.calls.map((c) => c.at)).toEqual([0, 110]);
   });
 
   it('waits for Retry-After before retrying a 429', async () => {
-    const h = engineHarness({ ...chain, retry: { baseDelay: '10ms', jitter: 'none' } }, (_p, call) => (call === 1 ? { status: 429, headers: { 'retry-after': '2' } } : { status: 200 }));
+    const h = engineHarness(
+      { ...chain, retry: { baseDelay: '10ms', jitter: 'none' } },
+      (_p, call) =>
+        call === 1 ? { status: 429, headers: { 'retry-after': '2' } } : { status: 200 },
+    );
     await one(h);
     expect(h.calls[1]!.at - h.calls[0]!.at).toBeGreaterThanOrEqual(2_010);
-    expect(h.events.find((e) => e.type === 'retry:scheduled')).toMatchObject({ delayMs: 2_000, fromRetryAfter: true });
+    expect(h.events.find((e) => e.type === 'retry:scheduled')).toMatchObject({
+      delayMs: 2_000,
+      fromRetryAfter: true,
+    });
   });
 
   it('fails over instead of waiting out a Retry-After beyond the cap', async () => {
-    const h = engineHarness({ ...chain, retry: { retryAfterCap: '5s' } }, (p) => (p === 'primary' ? { status: 429, headers: { 'retry-after-ms': '60000' } } : { status: 200 }));
+    const h = engineHarness({ ...chain, retry: { retryAfterCap: '5s' } }, (p) =>
+      p === 'primary' ? { status: 429, headers: { 'retry-after-ms': '60000' } } : { status: 200 },
+    );
     const outcome = await one(h);
     expect(outcome).toMatchObject({ ok: true, target: { provider: 'backup' }, attempts: 2 });
     expect(h.events.filter((e) => e.type === 'failover')).toHaveLength(1);
   });
 
   it('fails over after the retries on a dead primary are spent', async () => {
-    const h = engineHarness({ ...chain, retry: { maxAttempts: 3 } }, (p) => (p === 'primary' ? 'reset' : { status: 200 }));
+    const h = engineHarness({ ...chain, retry: { maxAttempts: 3 } }, (p) =>
+      p === 'primary' ? 'reset' : { status: 200 },
+    );
     const outcome = await one(h);
     expect(outcome).toMatchObject({ ok: true, target: { provider: 'backup' }, attempts: 4 });
   });
 
   it('does not retry or fail over a request the provider refused as invalid', async () => {
-    const h = engineHarness(chain, () => ({ status: 400, body: { error: { message: 'too long', code: 'context_length_exceeded' } } }));
+    const h = engineHarness(chain, () => ({
+      status: 400,
+      body: { error: { message: 'too long', code: 'context_length_exceeded' } },
+    }));
     const outcome = await one(h);
-    expect(outcome).toMatchObject({ ok: false, reason: 'http-status', status: 400, code: 'context_length_exceeded', attempts: 1 });
+    expect(outcome).toMatchObject({
+      ok: false,
+      reason: 'http-status',
+      status: 400,
+      code: 'context_length_exceeded',
+      attempts: 1,
+    });
   });
 
   it('cuts a silent attempt at the attempt timeout and fails over', async () => {
-    const h = engineHarness({ ...chain, timeout: { attempt: '2s', total: '30s' }, retry: { maxAttempts: 1 } }, (p) => (p === 'primary' ? 'hang' : { status: 200 }));
+    const h = engineHarness(
+      { ...chain, timeout: { attempt: '2s', total: '30s' }, retry: { maxAttempts: 1 } },
+      (p) => (p === 'primary' ? 'hang' : { status: 200 }),
+    );
     const outcome = await one(h);
     expect(outcome).toMatchObject({ ok: true, target: { provider: 'backup' }, latencyMs: 2_010 });
-    expect(h.events.find((e) => e.type === 'attempt:end' && !e.ok)).toMatchObject({ reason: 'timeout' });
+    expect(h.events.find((e) => e.type === 'attempt:end' && !e.ok)).toMatchObject({
+      reason: 'timeout',
+    });
   });
 
   it('ends a request at its total deadline', async () => {
@@ -64,7 +97,14 @@ describe('FailoverEngine', () => {
   });
 
   it('opens the breaker after consecutive failures and skips the target', async () => {
-    const h = engineHarness({ ...chain, retry: { maxAttempts: 1 }, breaker: { consecutiveFailures: 3, breakDuration: '30s' } }, (p) => (p === 'primary' ? { status: 503 } : { status: 200 }));
+    const h = engineHarness(
+      {
+        ...chain,
+        retry: { maxAttempts: 1 },
+        breaker: { consecutiveFailures: 3, breakDuration: '30s' },
+      },
+      (p) => (p === 'primary' ? { status: 503 } : { status: 200 }),
+    );
     for (let i = 0; i < 5; i++) void h.engine.handle(h.request());
     await h.clock.run();
     // Five requests at once: all reach the primary before any failure lands.
@@ -72,12 +112,21 @@ describe('FailoverEngine', () => {
     await h.clock.run();
     expect(await later).toMatchObject({ ok: true, target: { provider: 'backup' }, attempts: 1 });
     expect(h.engine.breakerState({ provider: 'primary', model: 'm' })).toBe('open');
-    expect(h.events.filter((e) => e.type === 'breaker:transition')).toEqual([expect.objectContaining({ from: 'closed', to: 'open' })]);
+    expect(h.events.filter((e) => e.type === 'breaker:transition')).toEqual([
+      expect.objectContaining({ from: 'closed', to: 'open' }),
+    ]);
   });
 
   it('half-opens after the break, probes, and closes on success', async () => {
     let primaryUp = false;
-    const h = engineHarness({ ...chain, retry: { maxAttempts: 1 }, breaker: { consecutiveFailures: 1, breakDuration: '10s' } }, (p) => (p === 'primary' && !primaryUp ? { status: 503 } : { status: 200 }));
+    const h = engineHarness(
+      {
+        ...chain,
+        retry: { maxAttempts: 1 },
+        breaker: { consecutiveFailures: 1, breakDuration: '10s' },
+      },
+      (p) => (p === 'primary' && !primaryUp ? { status: 503 } : { status: 200 }),
+    );
     await one(h);
     expect(h.engine.breakerState({ provider: 'primary', model: 'm' })).toBe('open');
     primaryUp = true;
@@ -85,7 +134,9 @@ describe('FailoverEngine', () => {
     await h.clock.run();
     const probe = await one(h);
     expect(probe).toMatchObject({ ok: true, target: { provider: 'primary' } });
-    const transitions = h.events.filter((e) => e.type === 'breaker:transition').map((e) => (e.type === 'breaker:transition' ? `${e.from}>${e.to}` : ''));
+    const transitions = h.events
+      .filter((e) => e.type === 'breaker:transition')
+      .map((e) => (e.type === 'breaker:transition' ? `${e.from}>${e.to}` : ''));
     expect(transitions).toEqual(['closed>open', 'open>half-open', 'half-open>closed']);
   });
 
@@ -97,7 +148,9 @@ describe('FailoverEngine', () => {
     const ends = h.events.filter((e) => e.type === 'attempt:end').length;
     const requestEnds = h.events.filter((e) => e.type === 'request:end');
     expect(starts).toBe(ends);
-    expect(new Set(requestEnds.map((e) => (e.type === 'request:end' ? e.outcome.requestId : ''))).size).toBe(20);
+    expect(
+      new Set(requestEnds.map((e) => (e.type === 'request:end' ? e.outcome.requestId : ''))).size,
+    ).toBe(20);
     expect(requestEnds).toHaveLength(20);
   });
 });

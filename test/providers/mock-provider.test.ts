@@ -11,15 +11,39 @@ import { VirtualClock } from '../../src/simulator/virtual-clock.js';
 import { scenarioYaml, writeTemp } from '../helpers.js';
 
 function provider(name: 'primary' | 'backup', faults = '') {
-  const text = scenarioYaml({ replace: [[scenarioYaml().slice(scenarioYaml().indexOf('faults:'), scenarioYaml().indexOf('failover:')), `faults:\n${faults || '  []'}\n`]] });
+  const text = scenarioYaml({
+    replace: [
+      [
+        scenarioYaml().slice(
+          scenarioYaml().indexOf('faults:'),
+          scenarioYaml().indexOf('failover:'),
+        ),
+        `faults:\n${faults || '  []'}\n`,
+      ],
+    ],
+  });
   const scenario = loadScenario(writeTemp('s.yaml', text));
   const clock = new VirtualClock(0);
   const bills: BillingRecord[] = [];
-  const model = new ProviderModel(name, scenario.providers[name]!, buildTimeline(scenario.faults).filter((f) => f.provider === name), seededRng(1, name), 0);
+  const model = new ProviderModel(
+    name,
+    scenario.providers[name]!,
+    buildTimeline(scenario.faults).filter((f) => f.provider === name),
+    seededRng(1, name),
+    0,
+  );
   const baseUrl = `https://${name}.test/v1`;
   const handlers = createMockProvider({ model, clock, baseUrl, onBill: (b) => bills.push(b) });
-  const send = async (path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ response: Response; text: string; at: number }> => {
-    const request = new Request(`${baseUrl}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+  const send = async (
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ response: Response; text: string; at: number }> => {
+    const request = new Request(`${baseUrl}${path}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...headers },
+    });
     const pending = getResponse(handlers, request).then(async (response) => {
       if (response === undefined) throw new Error('no handler');
       const text = response.type === 'error' ? '' : await response.text();
@@ -31,25 +55,54 @@ function provider(name: 'primary' | 'backup', faults = '') {
   return { clock, send, bills, handlers, baseUrl };
 }
 
-const openAiBody = (extra: Record<string, unknown> = {}) => ({ model: 'gpt-4o', messages: [{ role: 'user', content: `Answer in 40 tokens. ${'x'.repeat(379)}` }], ...extra });
-const anthropicBody = (extra: Record<string, unknown> = {}) => ({ model: 'claude-sonnet-4-5', max_tokens: 1024, messages: [{ role: 'user', content: `Answer in 40 tokens. ${'x'.repeat(379)}` }], ...extra });
+const openAiBody = (extra: Record<string, unknown> = {}) => ({
+  model: 'gpt-4o',
+  messages: [{ role: 'user', content: `Answer in 40 tokens. ${'x'.repeat(379)}` }],
+  ...extra,
+});
+const anthropicBody = (extra: Record<string, unknown> = {}) => ({
+  model: 'claude-sonnet-4-5',
+  max_tokens: 1024,
+  messages: [{ role: 'user', content: `Answer in 40 tokens. ${'x'.repeat(379)}` }],
+  ...extra,
+});
 
 describe('mock providers', () => {
   it('answers an OpenAI chat completion with usage, after ttft plus output time', async () => {
     const p = provider('primary');
-    const { response, text, at } = await p.send('/chat/completions', openAiBody(), { 'x-client-request-id': 'req-1#1' });
+    const { response, text, at } = await p.send('/chat/completions', openAiBody(), {
+      'x-client-request-id': 'req-1#1',
+    });
     const body = JSON.parse(text);
     expect(response.status).toBe(200);
-    expect(body).toMatchObject({ object: 'chat.completion', model: 'gpt-4o', choices: [{ finish_reason: 'stop', message: { role: 'assistant' } }], usage: { prompt_tokens: 100, completion_tokens: 40, total_tokens: 140 } });
+    expect(body).toMatchObject({
+      object: 'chat.completion',
+      model: 'gpt-4o',
+      choices: [{ finish_reason: 'stop', message: { role: 'assistant' } }],
+      usage: { prompt_tokens: 100, completion_tokens: 40, total_tokens: 140 },
+    });
     expect(at).toBeCloseTo(200 + 400, 6);
-    expect(p.bills).toEqual([expect.objectContaining({ attemptId: 'req-1#1', inputTokens: 100, outputTokens: 40, costUsd: (100 * 2.5 + 40 * 10) / 1e6 })]);
+    expect(p.bills).toEqual([
+      expect.objectContaining({
+        attemptId: 'req-1#1',
+        inputTokens: 100,
+        outputTokens: 40,
+        costUsd: (100 * 2.5 + 40 * 10) / 1e6,
+      }),
+    ]);
   });
 
   it('streams OpenAI SSE chunks with include_usage and [DONE]', async () => {
     const p = provider('primary');
-    const { response, text } = await p.send('/chat/completions', openAiBody({ stream: true, stream_options: { include_usage: true } }));
+    const { response, text } = await p.send(
+      '/chat/completions',
+      openAiBody({ stream: true, stream_options: { include_usage: true } }),
+    );
     expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
-    const data = text.split('\n\n').filter((f) => f.startsWith('data: ')).map((f) => f.slice(6));
+    const data = text
+      .split('\n\n')
+      .filter((f) => f.startsWith('data: '))
+      .map((f) => f.slice(6));
     expect(data.at(-1)).toBe('[DONE]');
     const chunks = data.slice(0, -1).map((d) => JSON.parse(d));
     expect(chunks[0].choices[0].delta.role).toBe('assistant');
@@ -69,7 +122,8 @@ describe('mock providers', () => {
   });
 
   it('answers a 429 storm with Retry-After and rate-limit headers in each wire format', async () => {
-    const fault = '  - { kind: rate-limit, target: primary, retryAfter: 2s }\n  - { kind: rate-limit, target: backup, retryAfter: 3s }';
+    const fault =
+      '  - { kind: rate-limit, target: primary, retryAfter: 2s }\n  - { kind: rate-limit, target: backup, retryAfter: 3s }';
     const openai = await provider('primary', fault).send('/chat/completions', openAiBody());
     expect(openai.response.status).toBe(429);
     expect(openai.response.headers.get('retry-after')).toBe('2');
@@ -78,18 +132,40 @@ describe('mock providers', () => {
     const anthropic = await provider('backup', fault).send('/messages', anthropicBody());
     expect(anthropic.response.status).toBe(429);
     expect(anthropic.response.headers.get('retry-after')).toBe('3');
-    expect(JSON.parse(anthropic.text)).toEqual({ type: 'error', error: { type: 'rate_limit_error', message: expect.any(String) } });
+    expect(JSON.parse(anthropic.text)).toEqual({
+      type: 'error',
+      error: { type: 'rate_limit_error', message: expect.any(String) },
+    });
   });
 
   it('meters RPM with a token bucket and says when it resets', async () => {
-    const text = scenarioYaml({ replace: [['latency: { ttft: 200ms, tokensPerSecond: 100 }\n  backup', 'latency: { ttft: 200ms, tokensPerSecond: 100 }\n    rateLimits: { rpm: 2 }\n  backup']] });
+    const text = scenarioYaml({
+      replace: [
+        [
+          'latency: { ttft: 200ms, tokensPerSecond: 100 }\n  backup',
+          'latency: { ttft: 200ms, tokensPerSecond: 100 }\n    rateLimits: { rpm: 2 }\n  backup',
+        ],
+      ],
+    });
     const scenario = loadScenario(writeTemp('s.yaml', text));
     const clock = new VirtualClock(0);
-    const model = new ProviderModel('primary', scenario.providers.primary!, [], seededRng(1, 'p'), 0);
+    const model = new ProviderModel(
+      'primary',
+      scenario.providers.primary!,
+      [],
+      seededRng(1, 'p'),
+      0,
+    );
     const handlers = createMockProvider({ model, clock, baseUrl: 'https://primary.test/v1' });
     const statuses: Response[] = [];
     for (let i = 0; i < 3; i++) {
-      const pending = getResponse(handlers, new Request('https://primary.test/v1/chat/completions', { method: 'POST', body: JSON.stringify(openAiBody()) }));
+      const pending = getResponse(
+        handlers,
+        new Request('https://primary.test/v1/chat/completions', {
+          method: 'POST',
+          body: JSON.stringify(openAiBody()),
+        }),
+      );
       void pending.then((r) => r && statuses.push(r));
     }
     await clock.run();
@@ -100,30 +176,53 @@ describe('mock providers', () => {
   });
 
   it('renders quota exhaustion, bad keys and refusals as the real error bodies', async () => {
-    const quota = await provider('primary', '  - { kind: quota-exhausted, target: primary }').send('/chat/completions', openAiBody());
+    const quota = await provider('primary', '  - { kind: quota-exhausted, target: primary }').send(
+      '/chat/completions',
+      openAiBody(),
+    );
     expect(quota.response.status).toBe(429);
-    expect(JSON.parse(quota.text)).toMatchObject({ error: { code: 'insufficient_quota', type: 'insufficient_quota' } });
-    const key = await provider('backup', '  - { kind: invalid-key, target: backup }').send('/messages', anthropicBody());
+    expect(JSON.parse(quota.text)).toMatchObject({
+      error: { code: 'insufficient_quota', type: 'insufficient_quota' },
+    });
+    const key = await provider('backup', '  - { kind: invalid-key, target: backup }').send(
+      '/messages',
+      anthropicBody(),
+    );
     expect(key.response.status).toBe(401);
     expect(JSON.parse(key.text)).toMatchObject({ error: { type: 'authentication_error' } });
-    const ctx = await provider('primary', '  - { kind: context-length-exceeded, target: primary }').send('/chat/completions', openAiBody());
+    const ctx = await provider(
+      'primary',
+      '  - { kind: context-length-exceeded, target: primary }',
+    ).send('/chat/completions', openAiBody());
     expect(JSON.parse(ctx.text)).toMatchObject({ error: { code: 'context_length_exceeded' } });
-    const overloaded = await provider('backup', '  - { kind: outage, target: backup, status: 529 }').send('/messages', anthropicBody());
+    const overloaded = await provider(
+      'backup',
+      '  - { kind: outage, target: backup, status: 529 }',
+    ).send('/messages', anthropicBody());
     expect(overloaded.response.status).toBe(529);
     expect(JSON.parse(overloaded.text)).toMatchObject({ error: { type: 'overloaded_error' } });
   });
 
   it('drops the connection for reset and refused outages', async () => {
-    const reset = await provider('primary', '  - { kind: outage, target: primary, status: reset }').send('/chat/completions', openAiBody());
+    const reset = await provider(
+      'primary',
+      '  - { kind: outage, target: primary, status: reset }',
+    ).send('/chat/completions', openAiBody());
     expect(networkErrorCode(reset.response)).toBe('ECONNRESET');
-    const refused = await provider('primary', '  - { kind: outage, target: primary, status: refused }').send('/chat/completions', openAiBody());
+    const refused = await provider(
+      'primary',
+      '  - { kind: outage, target: primary, status: refused }',
+    ).send('/chat/completions', openAiBody());
     expect(networkErrorCode(refused.response)).toBe('ECONNREFUSED');
     expect(refused.at).toBe(0);
   });
 
   it('cuts a stream after N tokens and bills only what was sent', async () => {
     const p = provider('primary', '  - { kind: stream-cut, target: primary, afterTokens: 16 }');
-    const request = new Request(`${p.baseUrl}/chat/completions`, { method: 'POST', body: JSON.stringify(openAiBody({ stream: true })) });
+    const request = new Request(`${p.baseUrl}/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify(openAiBody({ stream: true })),
+    });
     const pending = getResponse(p.handlers, request).then(async (r) => {
       const reader = r!.body!.getReader();
       let text = '';
@@ -145,35 +244,63 @@ describe('mock providers', () => {
   });
 
   it('omits [DONE] but keeps usage for stream-no-done', async () => {
-    const { text } = await provider('primary', '  - { kind: stream-no-done, target: primary }').send('/chat/completions', openAiBody({ stream: true }));
+    const { text } = await provider(
+      'primary',
+      '  - { kind: stream-no-done, target: primary }',
+    ).send('/chat/completions', openAiBody({ stream: true }));
     expect(text).not.toContain('[DONE]');
     expect(text).toContain('"usage"');
   });
 
   it('sends an unparseable chunk for malformed-chunk', async () => {
-    const { text } = await provider('primary', '  - { kind: malformed-chunk, target: primary, afterTokens: 16 }').send('/chat/completions', openAiBody({ stream: true }));
-    const bad = text.split('\n\n').filter((f) => f.startsWith('data: ') && f !== 'data: [DONE]').filter((f) => {
-      try {
-        JSON.parse(f.slice(6));
-        return false;
-      } catch {
-        return true;
-      }
-    });
+    const { text } = await provider(
+      'primary',
+      '  - { kind: malformed-chunk, target: primary, afterTokens: 16 }',
+    ).send('/chat/completions', openAiBody({ stream: true }));
+    const bad = text
+      .split('\n\n')
+      .filter((f) => f.startsWith('data: ') && f !== 'data: [DONE]')
+      .filter((f) => {
+        try {
+          JSON.parse(f.slice(6));
+          return false;
+        } catch {
+          return true;
+        }
+      });
     expect(bad).toHaveLength(1);
   });
 
   it('adds cold-start latency to the first request after idling', async () => {
-    const text = scenarioYaml({ replace: [['latency: { ttft: 200ms, tokensPerSecond: 100 }\n  backup', 'latency: { ttft: 200ms, tokensPerSecond: 100 }\n    coldStart: { idleAfter: 5m, extra: 3s }\n  backup']] });
+    const text = scenarioYaml({
+      replace: [
+        [
+          'latency: { ttft: 200ms, tokensPerSecond: 100 }\n  backup',
+          'latency: { ttft: 200ms, tokensPerSecond: 100 }\n    coldStart: { idleAfter: 5m, extra: 3s }\n  backup',
+        ],
+      ],
+    });
     const scenario = loadScenario(writeTemp('s.yaml', text));
     const clock = new VirtualClock(0);
-    const model = new ProviderModel('primary', scenario.providers.primary!, [], seededRng(1, 'p'), 0);
+    const model = new ProviderModel(
+      'primary',
+      scenario.providers.primary!,
+      [],
+      seededRng(1, 'p'),
+      0,
+    );
     const handlers = createMockProvider({ model, clock, baseUrl: 'https://primary.test/v1' });
     const times: number[] = [];
     const send = (at: number): void => {
       clock.setTimer(at - clock.now(), () => {
         const start = clock.now();
-        void getResponse(handlers, new Request('https://primary.test/v1/chat/completions', { method: 'POST', body: JSON.stringify(openAiBody()) })).then(() => times.push(clock.now() - start));
+        void getResponse(
+          handlers,
+          new Request('https://primary.test/v1/chat/completions', {
+            method: 'POST',
+            body: JSON.stringify(openAiBody()),
+          }),
+        ).then(() => times.push(clock.now() - start));
       });
     };
     send(0);
@@ -188,6 +315,9 @@ describe('mock providers', () => {
     const pending = getResponse(p.handlers, new Request(`${p.baseUrl}/models`));
     await p.clock.run();
     const body = await (await pending)!.json();
-    expect(body).toMatchObject({ data: [{ type: 'model', id: 'claude-sonnet-4-5' }], has_more: false });
+    expect(body).toMatchObject({
+      data: [{ type: 'model', id: 'claude-sonnet-4-5' }],
+      has_more: false,
+    });
   });
 });

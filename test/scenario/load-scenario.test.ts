@@ -8,7 +8,8 @@ function problems(text: string, name = 's.yaml'): string[] {
   try {
     loadScenario(file);
   } catch (error) {
-    if (error instanceof InputError) return error.issues.map((i) => formatIssue(i).replace(file, 'FILE'));
+    if (error instanceof InputError)
+      return error.issues.map((i) => formatIssue(i).replace(file, 'FILE'));
     throw error;
   }
   throw new Error('expected the scenario to be rejected');
@@ -19,9 +20,18 @@ describe('loadScenario', () => {
     const scenario = loadScenario(writeTemp('s.yaml', scenarioYaml()));
     expect(scenario.duration).toBe(120_000);
     expect(scenario.traffic.streaming).toBe(0.5);
-    expect(scenario.faults[0]).toMatchObject({ kind: 'outage', at: 30_000, for: 30_000, status: 503, probability: 1 });
+    expect(scenario.faults[0]).toMatchObject({
+      kind: 'outage',
+      at: 30_000,
+      for: 30_000,
+      status: 503,
+      probability: 1,
+    });
     expect(scenario.failover.retry.maxAttempts).toBe(3);
-    expect(scenario.failover.groups.chat?.targets[1]).toEqual({ provider: 'backup', model: 'claude-sonnet-4-5' });
+    expect(scenario.failover.groups.chat?.targets[1]).toEqual({
+      provider: 'backup',
+      model: 'claude-sonnet-4-5',
+    });
     expect(scenario.slos[0]).toMatchObject({ metric: 'availability', threshold: 0.99 });
   });
 
@@ -32,12 +42,18 @@ describe('loadScenario', () => {
   });
 
   it('points a syntax error at its line', () => {
-    expect(problems('name: x\nseed: 1\nname: y\n')).toEqual([expect.stringMatching(/^FILE:3:1 YAML syntax error: Map keys must be unique/)]);
-    expect(problems('name: x\ntraffic: [unclosed\n')).toEqual([expect.stringMatching(/^FILE:3:1 YAML syntax error: Flow sequence/)]);
+    expect(problems('name: x\nseed: 1\nname: y\n')).toEqual([
+      expect.stringMatching(/^FILE:3:1 YAML syntax error: Map keys must be unique/),
+    ]);
+    expect(problems('name: x\ntraffic: [unclosed\n')).toEqual([
+      expect.stringMatching(/^FILE:3:1 YAML syntax error: Flow sequence/),
+    ]);
   });
 
   it('names an unknown key with its line', () => {
-    const [issue] = problems(scenarioYaml({ replace: [['  streaming: 50%', '  streaming: 50%\n  burstiness: 3']] }));
+    const [issue] = problems(
+      scenarioYaml({ replace: [['  streaming: 50%', '  streaming: 50%\n  burstiness: 3']] }),
+    );
     expect(issue).toMatch(/^FILE:11:3 traffic\.burstiness: unknown key "burstiness"/);
   });
 
@@ -47,13 +63,19 @@ describe('loadScenario', () => {
   });
 
   it('catches a provider named but not defined', () => {
-    const [issue] = problems(scenarioYaml({ replace: [['backup/claude-sonnet-4-5]', 'fallback/claude-sonnet-4-5]']] }));
-    expect(issue).toMatch(/^FILE:\d+:\d+ failover\.groups\.chat\.targets\[1\]: provider "fallback" is not defined/);
+    const [issue] = problems(
+      scenarioYaml({ replace: [['backup/claude-sonnet-4-5]', 'fallback/claude-sonnet-4-5]']] }),
+    );
+    expect(issue).toMatch(
+      /^FILE:\d+:\d+ failover\.groups\.chat\.targets\[1\]: provider "fallback" is not defined/,
+    );
   });
 
   it('catches a model group the config lacks', () => {
     const [issue] = problems(scenarioYaml({ replace: [['- group: chat', '- group: support']] }));
-    expect(issue).toMatch(/^FILE:7:\d+ traffic\.mix\[0\]\.group: model group "support" is not defined/);
+    expect(issue).toMatch(
+      /^FILE:7:\d+ traffic\.mix\[0\]\.group: model group "support" is not defined/,
+    );
   });
 
   it('catches an unknown SLO metric', () => {
@@ -74,8 +96,26 @@ describe('loadScenario', () => {
 
   it('loads a failover config given by path, relative to the scenario', () => {
     const dir = tempDir();
-    writeTemp('config.yaml', 'groups:\n  chat:\n    targets: [backup/claude-sonnet-4-5]\nretry: { maxAttempts: 1 }\n', dir);
-    const file = writeTemp('s.yaml', scenarioYaml({ replace: [[scenarioYaml().slice(scenarioYaml().indexOf('failover:'), scenarioYaml().indexOf('slos:')), 'failover: ./config.yaml\n']] }), dir);
+    writeTemp(
+      'config.yaml',
+      'groups:\n  chat:\n    targets: [backup/claude-sonnet-4-5]\nretry: { maxAttempts: 1 }\n',
+      dir,
+    );
+    const file = writeTemp(
+      's.yaml',
+      scenarioYaml({
+        replace: [
+          [
+            scenarioYaml().slice(
+              scenarioYaml().indexOf('failover:'),
+              scenarioYaml().indexOf('slos:'),
+            ),
+            'failover: ./config.yaml\n',
+          ],
+        ],
+      }),
+      dir,
+    );
     const scenario = loadScenario(file);
     expect(scenario.failover.retry.maxAttempts).toBe(1);
     expect(scenario.configFile).toMatch(/config\.yaml$/);
@@ -83,14 +123,20 @@ describe('loadScenario', () => {
 
   it('points config problems at the config file', () => {
     const dir = tempDir();
-    const config = writeTemp('bad-config.yaml', 'groups:\n  chat:\n    targets: [nowhere/x]\n', dir);
+    const config = writeTemp(
+      'bad-config.yaml',
+      'groups:\n  chat:\n    targets: [nowhere/x]\n',
+      dir,
+    );
     const file = writeTemp('s.yaml', scenarioYaml(), dir);
     try {
       loadScenario(file, { configFile: config });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(InputError);
-      expect(formatIssue((error as InputError).issues[0]!)).toMatch(/bad-config\.yaml:3:\d+ groups\.chat\.targets\[0\]: provider "nowhere" is not defined/);
+      expect(formatIssue((error as InputError).issues[0]!)).toMatch(
+        /bad-config\.yaml:3:\d+ groups\.chat\.targets\[0\]: provider "nowhere" is not defined/,
+      );
     }
   });
 });

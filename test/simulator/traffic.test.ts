@@ -5,7 +5,17 @@ import { arrivalTimes, RequestFactory } from '../../src/simulator/traffic.js';
 import { scenarioYaml, writeTemp } from '../helpers.js';
 
 function traffic(arrivals: string, extra = '') {
-  return loadScenario(writeTemp('s.yaml', scenarioYaml({ replace: [['arrivals: { shape: constant, rate: 60/m }', `arrivals: ${arrivals}${extra}`], ['duration: 2m', 'duration: 1h']] })));
+  return loadScenario(
+    writeTemp(
+      's.yaml',
+      scenarioYaml({
+        replace: [
+          ['arrivals: { shape: constant, rate: 60/m }', `arrivals: ${arrivals}${extra}`],
+          ['duration: 2m', 'duration: 1h'],
+        ],
+      }),
+    ),
+  );
 }
 
 describe('traffic', () => {
@@ -17,7 +27,9 @@ describe('traffic', () => {
 
   it('draws Poisson arrivals around the rate, differently per seed', () => {
     const s = traffic('{ shape: poisson, rate: 5000/h }');
-    const counts = [1, 2, 3, 4, 5, 6, 7, 8].map((seed) => [...arrivalTimes(s.traffic, 3_600_000, seededRng(seed, 'traffic'))].length);
+    const counts = [1, 2, 3, 4, 5, 6, 7, 8].map(
+      (seed) => [...arrivalTimes(s.traffic, 3_600_000, seededRng(seed, 'traffic'))].length,
+    );
     const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
     expect(mean).toBeGreaterThan(4_900);
     expect(mean).toBeLessThan(5_100);
@@ -44,7 +56,9 @@ describe('traffic', () => {
     const factory = new RequestFactory(s.traffic, seededRng(1, 'traffic'));
     const requests = Array.from({ length: 200 }, () => factory.next());
     expect(requests[0]?.id).toBe('req-1');
-    expect(requests.every((r) => r.messages.at(-1)?.content.startsWith('Answer in 50 tokens.'))).toBe(true);
+    expect(
+      requests.every((r) => r.messages.at(-1)?.content.startsWith('Answer in 50 tokens.')),
+    ).toBe(true);
     const chars = requests[0]!.messages.reduce((n, m) => n + m.content.length, 0);
     expect(chars).toBe(400);
     const streamed = requests.filter((r) => r.stream).length;

@@ -35,14 +35,23 @@ function countsAsFailure(outcome: AttemptFailure): boolean {
 }
 
 /** Creates the circuit breaker policy. */
-export function circuitBreaker(options: CircuitBreakerOptions, env: PolicyEnv): CircuitBreakerPolicy {
+export function circuitBreaker(
+  options: CircuitBreakerOptions,
+  env: PolicyEnv,
+): CircuitBreakerPolicy {
   const breakers = new Map<string, BreakerSnapshot>();
 
   const transition = (key: string, target: Target, next: BreakerSnapshot): void => {
     const previous = breakers.get(key)?.state ?? 'closed';
     breakers.set(key, next);
     if (previous !== next.state && env.events.active) {
-      env.events.emit({ type: 'breaker:transition', at: env.clock.now(), target, from: previous, to: next.state });
+      env.events.emit({
+        type: 'breaker:transition',
+        at: env.clock.now(),
+        target,
+        from: previous,
+        to: next.state,
+      });
     }
   };
 
@@ -64,12 +73,16 @@ export function circuitBreaker(options: CircuitBreakerOptions, env: PolicyEnv): 
   return {
     name: 'circuit-breaker',
     state: (target) => current(targetKey(target), target).state,
-    snapshot: () => Object.fromEntries([...breakers.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
+    snapshot: () =>
+      Object.fromEntries([...breakers.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
 
     async execute(ctx: AttemptContext, next: AttemptFn): Promise<AttemptOutcome> {
       const key = targetKey(ctx.target);
       const before = current(key, ctx.target);
-      if (before.state === 'open' || (before.state === 'half-open' && before.probesInFlight >= options.halfOpenProbes)) {
+      if (
+        before.state === 'open' ||
+        (before.state === 'half-open' && before.probesInFlight >= options.halfOpenProbes)
+      ) {
         return {
           ok: false,
           target: ctx.target,
@@ -79,13 +92,15 @@ export function circuitBreaker(options: CircuitBreakerOptions, env: PolicyEnv): 
         };
       }
       const probing = before.state === 'half-open';
-      if (probing) breakers.set(key, { state: 'half-open', probesInFlight: before.probesInFlight + 1 });
+      if (probing)
+        breakers.set(key, { state: 'half-open', probesInFlight: before.probesInFlight + 1 });
 
       const outcome = await next(ctx);
 
       const after = breakers.get(key) ?? { state: 'closed', failures: 0 };
       if (outcome.ok) {
-        if (after.state !== 'closed' || after.failures !== 0) transition(key, ctx.target, { state: 'closed', failures: 0 });
+        if (after.state !== 'closed' || after.failures !== 0)
+          transition(key, ctx.target, { state: 'closed', failures: 0 });
       } else if (countsAsFailure(outcome)) {
         if (after.state === 'half-open') open(key, ctx.target);
         else if (after.state === 'closed') {
@@ -95,7 +110,10 @@ export function circuitBreaker(options: CircuitBreakerOptions, env: PolicyEnv): 
         }
       } else if (probing && after.state === 'half-open') {
         // The probe told us nothing about the target (the caller gave up): free its slot.
-        breakers.set(key, { state: 'half-open', probesInFlight: Math.max(0, after.probesInFlight - 1) });
+        breakers.set(key, {
+          state: 'half-open',
+          probesInFlight: Math.max(0, after.probesInFlight - 1),
+        });
       }
       return outcome;
     },

@@ -25,18 +25,27 @@ export const anthropicWire: WireAdapter = {
     };
     if (system.length > 0) body.system = system.join('\n\n');
     if (request.stream) body.stream = true;
-    return new Request(`${endpoint.baseUrl}/messages`, { method: 'POST', headers, body: JSON.stringify(body), signal });
+    return new Request(`${endpoint.baseUrl}/messages`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      signal,
+    });
   },
 
   readAnswer(body) {
     const content = field(body, 'content');
     if (!Array.isArray(content)) return 'the answer has no content array';
     let text = '';
-    for (const block of content) if (field(block, 'type') === 'text') text += str(field(block, 'text')) ?? '';
+    for (const block of content)
+      if (field(block, 'type') === 'text') text += str(field(block, 'text')) ?? '';
     const usage = field(body, 'usage');
     return {
       text,
-      usage: { inputTokens: num(field(usage, 'input_tokens')), outputTokens: num(field(usage, 'output_tokens')) },
+      usage: {
+        inputTokens: num(field(usage, 'input_tokens')),
+        outputTokens: num(field(usage, 'output_tokens')),
+      },
       finishReason: str(field(body, 'stop_reason')) ?? 'unknown',
       model: str(field(body, 'model')) ?? '',
     };
@@ -54,7 +63,10 @@ export const anthropicWire: WireAdapter = {
         if (event.event === 'ping') return 'continue';
         const data = tryParseJson(event.data);
         if (data === undefined || typeof data !== 'object' || data === null) {
-          return { broken: 'malformed', message: `malformed stream event: ${event.data.slice(0, 80)}` };
+          return {
+            broken: 'malformed',
+            message: `malformed stream event: ${event.data.slice(0, 80)}`,
+          };
         }
         switch (field(data, 'type')) {
           case 'message_start': {
@@ -79,7 +91,10 @@ export const anthropicWire: WireAdapter = {
             stopped = true;
             return 'done';
           case 'error':
-            return { broken: 'error', message: str(field(field(data, 'error'), 'message')) ?? 'error event in stream' };
+            return {
+              broken: 'error',
+              message: str(field(field(data, 'error'), 'message')) ?? 'error event in stream',
+            };
           default:
             return 'continue';
         }

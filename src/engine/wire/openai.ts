@@ -6,7 +6,10 @@ import type { WireAdapter, WireAnswer } from './wire-adapter.js';
 import { field, num, str, tryParseJson } from './wire-adapter.js';
 
 function readUsage(usage: unknown): { inputTokens: number; outputTokens: number } {
-  return { inputTokens: num(field(usage, 'prompt_tokens')), outputTokens: num(field(usage, 'completion_tokens')) };
+  return {
+    inputTokens: num(field(usage, 'prompt_tokens')),
+    outputTokens: num(field(usage, 'completion_tokens')),
+  };
 }
 
 /** The OpenAI chat completions adapter. */
@@ -61,11 +64,17 @@ export const openAiWire: WireAdapter = {
         }
         const chunk = tryParseJson(event.data);
         if (chunk === undefined || typeof chunk !== 'object' || chunk === null) {
-          return { broken: 'malformed', message: `malformed stream chunk: ${event.data.slice(0, 80)}` };
+          return {
+            broken: 'malformed',
+            message: `malformed stream chunk: ${event.data.slice(0, 80)}`,
+          };
         }
         const error = field(chunk, 'error');
         if (error !== undefined) {
-          return { broken: 'error', message: str(field(error, 'message')) ?? 'error event in stream' };
+          return {
+            broken: 'error',
+            message: str(field(error, 'message')) ?? 'error event in stream',
+          };
         }
         model = str(field(chunk, 'model')) ?? model;
         const choice = field(field(chunk, 'choices'), '0');
@@ -83,7 +92,13 @@ export const openAiWire: WireAdapter = {
         return finishReason !== undefined && sawUsage ? 'done' : 'continue';
       },
       result(): WireAnswer & { complete: boolean } {
-        return { text, usage, finishReason: finishReason ?? 'unknown', model, complete: done || finishReason !== undefined };
+        return {
+          text,
+          usage,
+          finishReason: finishReason ?? 'unknown',
+          model,
+          complete: done || finishReason !== undefined,
+        };
       },
     };
   },

@@ -36,14 +36,22 @@ export interface StreamReader {
    * Takes one event: `continue`, `done` (the answer is complete, stop reading) or a broken
    * stream (`malformed` data, or an `error` event from the provider).
    */
-  push(event: SseEvent): 'continue' | 'done' | { readonly broken: 'malformed' | 'error'; readonly message: string };
+  push(
+    event: SseEvent,
+  ): 'continue' | 'done' | { readonly broken: 'malformed' | 'error'; readonly message: string };
   /** The answer so far; `complete` is true when it may be presented as a whole answer. */
   result(): WireAnswer & { readonly complete: boolean };
 }
 
 /** One wire format. */
 export interface WireAdapter {
-  buildRequest(endpoint: ResolvedEndpoint, target: Target, request: ChatRequest, attemptId: string, signal: AbortSignal): Request;
+  buildRequest(
+    endpoint: ResolvedEndpoint,
+    target: Target,
+    request: ChatRequest,
+    attemptId: string,
+    signal: AbortSignal,
+  ): Request;
   /** Reads a JSON answer; a string is a description of what is wrong with it. */
   readAnswer(body: unknown): WireAnswer | string;
   readStream(): StreamReader;
@@ -61,7 +69,9 @@ export function tryParseJson(text: string): unknown {
 
 /** Reads `obj[key]` from an unknown value without trusting its shape. */
 export function field(obj: unknown, key: string): unknown {
-  return typeof obj === 'object' && obj !== null ? (obj as Record<string, unknown>)[key] : undefined;
+  return typeof obj === 'object' && obj !== null
+    ? (obj as Record<string, unknown>)[key]
+    : undefined;
 }
 
 /** A finite number or 0. */
