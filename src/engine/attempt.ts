@@ -30,27 +30,39 @@ const WIRES: Readonly<Record<ResolvedEndpoint['wire'], WireAdapter>> = {
 
 const ABORTED = Symbol('aborted');
 
-/** Resolves with the promise's value, or {@link ABORTED} as soon as the signal aborts. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.resolve(ABORTED);
+/**
+ * Races an attempt's awaits against its signal with one abort listener for the whole attempt
+ * (not one per await: an attempt awaits once per stream chunk, and listeners are not free).
+ */
+class AbortRace {
+  readonly #signal: AbortSignal;
+  readonly #aborted: Promise<typeof ABORTED>;
+  readonly #onAbort: () => void;
+
+  constructor(signal: AbortSignal) {
+    this.#signal = signal;
+    let resolve!: (value: typeof ABORTED) => void;
+    this.#aborted = new Promise((r) => (resolve = r));
+    this.#onAbort = () => resolve(ABORTED);
+    if (signal.aborted) resolve(ABORTED);
+    else signal.addEventListener('abort', this.#onAbort, { once: true });
   }
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => resolve(ABORTED);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        if (signal.aborted) resolve(ABORTED);
-        else reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
+
+  /** The promise's value, or {@link ABORTED} as soon as the signal aborts. */
+  async race<T>(promise: Promise<T>): Promise<T | typeof ABORTED> {
+    // The loser may reject later; nobody waits for it.
+    promise.catch(() => undefined);
+    try {
+      return await Promise.race([promise, this.#aborted]);
+    } catch (error) {
+      if (this.#signal.aborted) return ABORTED;
+      throw error;
+    }
+  }
+
+  dispose(): void {
+    this.#signal.removeEventListener('abort', this.#onAbort);
+  }
 }
 
 function failure(
@@ -86,7 +98,11 @@ function networkMessage(error: unknown): string {
 export function createAttempt(deps: AttemptDeps): AttemptFn {
   const { clock, transport, events } = deps;
 
-  const run = async (ctx: AttemptContext, attempt: number): Promise<AttemptOutcome> => {
+  const run = async (
+    ctx: AttemptContext,
+    attempt: number,
+    race: AbortRace,
+  ): Promise<AttemptOutcome> => {
     const { target, signal } = ctx;
     const endpoint = deps.endpoint(target.provider);
     if (endpoint === undefined) {
@@ -111,14 +127,14 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
 
     let response: Response | typeof ABORTED;
     try {
-      response = await raceAbort(transport(request, signal), signal);
+      response = await race.race(transport(request, signal));
     } catch (error) {
       return failure(target, 'network', networkMessage(error));
     }
     if (response === ABORTED) return abortFailure(target, signal);
 
     if (response.status >= 400) {
-      const body = await raceAbort(response.text(), signal).catch(() => '');
+      const body = await race.race(response.text()).catch(() => '');
       if (body === ABORTED) return abortFailure(target, signal);
       const error = wire.readError(body);
       const retryAfterMs = parseRetryAfter(response.headers, clock.now());
@@ -133,7 +149,7 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
     if (!ctx.request.stream) {
       let body: unknown;
       try {
-        body = await raceAbort<unknown>(response.json(), signal);
+        body = await race.race<unknown>(response.json());
       } catch (error) {
         return failure(target, 'stream-cut', `the answer broke off: ${networkMessage(error)}`, {
           status: response.status,
@@ -166,7 +182,7 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
     for (;;) {
       let chunk: Awaited<ReturnType<typeof reader.read>> | typeof ABORTED;
       try {
-        chunk = await raceAbort(reader.read(), signal);
+        chunk = await race.race(reader.read());
       } catch (error) {
         const partial = stream.result().text;
         return failure(target, 'stream-cut', `the stream broke off: ${networkMessage(error)}`, {
@@ -240,7 +256,13 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
         attempt,
         target: ctx.target,
       });
-    const outcome = await run(ctx, attempt);
+    const race = new AbortRace(ctx.signal);
+    let outcome: AttemptOutcome;
+    try {
+      outcome = await run(ctx, attempt, race);
+    } finally {
+      race.dispose();
+    }
     if (events.active) {
       events.emit({
         type: 'attempt:end',

@@ -21,6 +21,8 @@ const ERRORS: Readonly<Record<ErrorKind, { type: string; message: string }>> = {
       'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.',
   },
   'invalid-key': { type: 'authentication_error', message: 'invalid x-api-key' },
+  'invalid-request': { type: 'invalid_request_error', message: 'Invalid request.' },
+  'model-not-found': { type: 'not_found_error', message: 'model: not found' },
   'context-length-exceeded': {
     type: 'invalid_request_error',
     message: 'prompt is too long: the prompt exceeds the maximum context length of the model',

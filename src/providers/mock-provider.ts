@@ -191,7 +191,7 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
     const attemptId = request.headers.get('x-client-request-id') ?? undefined;
     const parsed = renderer.readRequest(raw);
     if (typeof parsed === 'string') {
-      const { status, body } = renderer.error('context-length-exceeded', 400, parsed);
+      const { status, body } = renderer.error('invalid-request', 400, parsed);
       return json(status, body, {});
     }
     const inputTokens = countTokens(parsed.texts);

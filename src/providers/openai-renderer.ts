@@ -39,6 +39,12 @@ const ERRORS: Readonly<Record<ErrorKind, { type: string; code: string | null; me
       code: 'invalid_api_key',
       message: 'Incorrect API key provided.',
     },
+    'invalid-request': { type: 'invalid_request_error', code: null, message: 'Invalid request.' },
+    'model-not-found': {
+      type: 'invalid_request_error',
+      code: 'model_not_found',
+      message: 'The model does not exist or you do not have access to it.',
+    },
     'context-length-exceeded': {
       type: 'invalid_request_error',
       code: 'context_length_exceeded',

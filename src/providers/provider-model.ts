@@ -133,7 +133,7 @@ export class ProviderModel {
       rateLimit: this.#rateLimit(state, now),
     });
 
-    if (modelSpec === undefined) return error('invalid-key', 404, undefined);
+    if (modelSpec === undefined) return error('model-not-found', 404, undefined);
 
     let extraLatency = 0;
     let firstTokenDelay = 0;

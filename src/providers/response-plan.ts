@@ -33,6 +33,8 @@ export type ErrorKind =
   | 'rate-limited'
   | 'quota-exhausted'
   | 'invalid-key'
+  | 'model-not-found'
+  | 'invalid-request'
   | 'context-length-exceeded'
   | 'content-filter';
 

@@ -310,6 +310,15 @@ describe('mock providers', () => {
     expect(times).toEqual([3_600, 600, 3_600]);
   });
 
+  it('answers 404 for a model it does not serve', async () => {
+    const { response, text } = await provider('primary').send(
+      '/chat/completions',
+      openAiBody({ model: 'gpt-9' }),
+    );
+    expect(response.status).toBe(404);
+    expect(JSON.parse(text)).toMatchObject({ error: { code: 'model_not_found' } });
+  });
+
   it('lists models in each wire format', async () => {
     const p = provider('backup');
     const pending = getResponse(p.handlers, new Request(`${p.baseUrl}/models`));
