@@ -9,11 +9,17 @@ import type { EventHub } from './events.js';
 import type { AttemptContext, AttemptFn } from './policy.js';
 import { parseRetryAfter } from './retry-after.js';
 import type { Transport } from './transport.js';
-import type { AttemptFailure, AttemptOutcome, FailureReason, Target } from './types.js';
+import type {
+  AttemptFailure,
+  AttemptOutcome,
+  AttemptSuccess,
+  FailureReason,
+  Target,
+} from './types.js';
 import { anthropicWire } from './wire/anthropic.js';
 import { openAiWire } from './wire/openai.js';
 import { SseParser } from './wire/sse.js';
-import type { ResolvedEndpoint, WireAdapter } from './wire/wire-adapter.js';
+import type { ResolvedEndpoint, WireAdapter, WireAnswer } from './wire/wire-adapter.js';
 
 /** Everything the attempt step needs. */
 export interface AttemptDeps {
@@ -63,6 +69,18 @@ class AbortRace {
   dispose(): void {
     this.#signal.removeEventListener('abort', this.#onAbort);
   }
+}
+
+function success(target: Target, status: number, answer: WireAnswer): AttemptSuccess {
+  return {
+    ok: true,
+    target,
+    status,
+    text: answer.text,
+    usage: answer.usage,
+    finishReason: answer.finishReason,
+    responseModel: answer.model,
+  };
 }
 
 function failure(
@@ -159,15 +177,7 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
       const answer = wire.readAnswer(body);
       if (typeof answer === 'string')
         return failure(target, 'stream-malformed', answer, { status: response.status });
-      return {
-        ok: true,
-        target,
-        status: response.status,
-        text: answer.text,
-        usage: answer.usage,
-        finishReason: answer.finishReason,
-        responseModel: answer.model,
-      };
+      return success(target, response.status, answer);
     }
 
     if (response.body === null)
@@ -205,15 +215,7 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
         if (verdict === 'done') {
           stop();
           const answer = stream.result();
-          return {
-            ok: true,
-            target,
-            status: response.status,
-            text: answer.text,
-            usage: answer.usage,
-            finishReason: answer.finishReason,
-            responseModel: answer.model,
-          };
+          return success(target, response.status, answer);
         }
         stop();
         return failure(
@@ -234,15 +236,7 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
         partialText: answer.text,
       });
     }
-    return {
-      ok: true,
-      target,
-      status: response.status,
-      text: answer.text,
-      usage: answer.usage,
-      finishReason: answer.finishReason,
-      responseModel: answer.model,
-    };
+    return success(target, response.status, answer);
   };
 
   return async (ctx) => {

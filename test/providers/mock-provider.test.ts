@@ -55,6 +55,25 @@ function provider(name: 'primary' | 'backup', faults = '') {
   return { clock, send, bills, handlers, baseUrl };
 }
 
+/** The tiny scenario's primary with one more line in its provider block, and no faults. */
+function primaryWith(line: string) {
+  const text = scenarioYaml({
+    replace: [
+      [
+        'latency: { ttft: 200ms, tokensPerSecond: 100 }\n  backup',
+        `latency: { ttft: 200ms, tokensPerSecond: 100 }\n    ${line}\n  backup`,
+      ],
+    ],
+  });
+  const scenario = loadScenario(writeTemp('s.yaml', text));
+  const clock = new VirtualClock(0);
+  const model = new ProviderModel('primary', scenario.providers.primary!, [], seededRng(1, 'p'), 0);
+  return {
+    clock,
+    handlers: createMockProvider({ model, clock, baseUrl: 'https://primary.test/v1' }),
+  };
+}
+
 const openAiBody = (extra: Record<string, unknown> = {}) => ({
   model: 'gpt-4o',
   messages: [{ role: 'user', content: `Answer in 40 tokens. ${'x'.repeat(379)}` }],
@@ -139,24 +158,7 @@ describe('mock providers', () => {
   });
 
   it('meters RPM with a token bucket and says when it resets', async () => {
-    const text = scenarioYaml({
-      replace: [
-        [
-          'latency: { ttft: 200ms, tokensPerSecond: 100 }\n  backup',
-          'latency: { ttft: 200ms, tokensPerSecond: 100 }\n    rateLimits: { rpm: 2 }\n  backup',
-        ],
-      ],
-    });
-    const scenario = loadScenario(writeTemp('s.yaml', text));
-    const clock = new VirtualClock(0);
-    const model = new ProviderModel(
-      'primary',
-      scenario.providers.primary!,
-      [],
-      seededRng(1, 'p'),
-      0,
-    );
-    const handlers = createMockProvider({ model, clock, baseUrl: 'https://primary.test/v1' });
+    const { clock, handlers } = primaryWith('rateLimits: { rpm: 2 }');
     const statuses: Response[] = [];
     for (let i = 0; i < 3; i++) {
       const pending = getResponse(
@@ -272,24 +274,7 @@ describe('mock providers', () => {
   });
 
   it('adds cold-start latency to the first request after idling', async () => {
-    const text = scenarioYaml({
-      replace: [
-        [
-          'latency: { ttft: 200ms, tokensPerSecond: 100 }\n  backup',
-          'latency: { ttft: 200ms, tokensPerSecond: 100 }\n    coldStart: { idleAfter: 5m, extra: 3s }\n  backup',
-        ],
-      ],
-    });
-    const scenario = loadScenario(writeTemp('s.yaml', text));
-    const clock = new VirtualClock(0);
-    const model = new ProviderModel(
-      'primary',
-      scenario.providers.primary!,
-      [],
-      seededRng(1, 'p'),
-      0,
-    );
-    const handlers = createMockProvider({ model, clock, baseUrl: 'https://primary.test/v1' });
+    const { clock, handlers } = primaryWith('coldStart: { idleAfter: 5m, extra: 3s }');
     const times: number[] = [];
     const send = (at: number): void => {
       clock.setTimer(at - clock.now(), () => {
