@@ -5,7 +5,7 @@
  * The same handlers answer in process through msw's `getResponse`, under `setupServer`, and
  * over real HTTP in live mode: only the clock differs.
  */
-import { http, HttpResponse, type RequestHandler } from 'msw';
+import { http, type RequestHandler } from 'msw';
 import { sleep, type Clock } from '../engine/clock.js';
 import { anthropicRenderer } from './anthropic-renderer.js';
 import { networkError } from './network-error.js';
@@ -50,6 +50,18 @@ const CUT = Symbol('cut');
 /** The reason a cancelled stream's waits end with; preallocated, as cancels are frequent. */
 const STREAM_CANCELLED = new Error('the client cancelled the stream');
 
+/**
+ * A JSON response with the headers a provider sends. Built by hand: msw's HttpResponse.json
+ * measures the body through a Blob, which costs more than the rest of the response.
+ */
+function jsonResponse(status: number, body: unknown, headers: Record<string, string>): Response {
+  const text = JSON.stringify(body);
+  return new Response(text, {
+    status,
+    headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) },
+  });
+}
+
 /** Builds the msw handlers of one mock provider. */
 export function createMockProvider(options: MockProviderOptions): RequestHandler[] {
   const { model, clock, baseUrl, onBill } = options;
@@ -73,9 +85,6 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
       costUsd: model.cost(modelName, input, output),
     });
   };
-
-  const json = (status: number, body: unknown, headers: Record<string, string>): Response =>
-    HttpResponse.json(body as Record<string, unknown>, { status, headers });
 
   const streamAnswer = (
     plan: Extract<ResponsePlan, { kind: 'answer' }>,
@@ -192,7 +201,7 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
     const parsed = renderer.readRequest(raw);
     if (typeof parsed === 'string') {
       const { status, body } = renderer.error('invalid-request', 400, parsed);
-      return json(status, body, {});
+      return jsonResponse(status, body, {});
     }
     const inputTokens = countTokens(parsed.texts);
     const plan = model.plan(now, {
@@ -213,7 +222,7 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
       case 'error': {
         await sleep(clock, plan.afterMs, request.signal);
         const { status, body } = renderer.error(plan.error, plan.status, '');
-        return json(status, body, {
+        return jsonResponse(status, body, {
           ...renderer.limitHeaders(plan.rateLimit, plan.retryAfterMs, clock.now()),
           [renderer.requestIdHeader]: requestId,
         });
@@ -251,7 +260,7 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
             headers: { ...headers, 'content-type': 'application/json' },
           });
         }
-        return json(
+        return jsonResponse(
           200,
           renderer.json(
             ids,
@@ -267,7 +276,7 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
   });
 
   const models = http.get(`${baseUrl}/models`, () =>
-    json(200, renderer.models(Object.keys(model.spec.models), Math.floor(clock.now() / 1_000)), {}),
+    jsonResponse(200, renderer.models(Object.keys(model.spec.models), Math.floor(clock.now() / 1_000)), {}),
   );
 
   return [chat, models];
