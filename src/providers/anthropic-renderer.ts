@@ -59,7 +59,14 @@ export const anthropicRenderer: WireRenderer = {
       texts.push(text);
       if ((m as { role?: unknown }).role === 'user') lastUser = text;
     }
-    return { model: b.model, texts, lastUser, maxTokens: b.max_tokens, stream: b.stream === true };
+    return {
+      model: b.model,
+      texts,
+      lastUser,
+      maxTokens: b.max_tokens,
+      stream: b.stream === true,
+      includeUsage: true,
+    };
   },
 
   error(kind, status, message) {

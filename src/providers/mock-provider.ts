@@ -58,7 +58,11 @@ function jsonResponse(status: number, body: unknown, headers: Record<string, str
   const text = JSON.stringify(body);
   return new Response(text, {
     status,
-    headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) },
+    headers: {
+      ...headers,
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(text)),
+    },
   });
 }
 
@@ -232,6 +236,7 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
           id: model.spec.wire === 'openai' ? `chatcmpl-${requestId}` : `msg_${requestId}`,
           created: Math.floor(now / 1_000),
           model: plan.model,
+          includeUsage: parsed.includeUsage,
         };
         const headers = {
           ...renderer.limitHeaders(plan.rateLimit, undefined, now),
@@ -276,7 +281,11 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
   });
 
   const models = http.get(`${baseUrl}/models`, () =>
-    jsonResponse(200, renderer.models(Object.keys(model.spec.models), Math.floor(clock.now() / 1_000)), {}),
+    jsonResponse(
+      200,
+      renderer.models(Object.keys(model.spec.models), Math.floor(clock.now() / 1_000)),
+      {},
+    ),
   );
 
   return [chat, models];

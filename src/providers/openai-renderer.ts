@@ -113,7 +113,19 @@ export const openAiRenderer: WireRenderer = {
         : typeof b.max_tokens === 'number'
           ? b.max_tokens
           : 4_096;
-    return { model: b.model, texts, lastUser, maxTokens: max, stream: b.stream === true };
+    const options = b.stream_options;
+    const includeUsage =
+      typeof options === 'object' &&
+      options !== null &&
+      (options as { include_usage?: unknown }).include_usage === true;
+    return {
+      model: b.model,
+      texts,
+      lastUser,
+      maxTokens: max,
+      stream: b.stream === true,
+      includeUsage,
+    };
   },
 
   error(kind, status, message) {
@@ -169,7 +181,7 @@ export const openAiRenderer: WireRenderer = {
     chunk(ids, [{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }]),
   streamTail: (ids, input, output, finishReason) =>
     chunk(ids, [{ index: 0, delta: {}, logprobs: null, finish_reason: finishReason }]) +
-    chunk(ids, [], usage(input, output)),
+    (ids.includeUsage ? chunk(ids, [], usage(input, output)) : ''),
   streamDone: () => sseFrame('[DONE]'),
   streamMalformed: (ids) =>
     `data: {"id":"${ids.id}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"tru\n\n`,

@@ -14,14 +14,18 @@ export interface WireRequest {
   readonly lastUser: string;
   readonly maxTokens: number;
   readonly stream: boolean;
+  /** Whether a streamed answer should end with usage (OpenAI `stream_options.include_usage`). */
+  readonly includeUsage: boolean;
 }
 
-/** Identity of one answer, shared by its frames. */
+/** Identity of one answer and what its frames carry, shared by them all. */
 export interface AnswerIds {
   readonly id: string;
   /** Unix seconds. */
   readonly created: number;
   readonly model: string;
+  /** Send usage at the end of a stream. */
+  readonly includeUsage: boolean;
 }
 
 /** Renders one wire format. */

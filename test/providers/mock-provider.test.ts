@@ -245,11 +245,24 @@ describe('mock providers', () => {
     expect(p.bills).toEqual([expect.objectContaining({ outputTokens: 16 })]);
   });
 
+  it('ends an OpenAI stream with usage only when include_usage asks for it', async () => {
+    const { text } = await provider('primary').send(
+      '/chat/completions',
+      openAiBody({ stream: true }),
+    );
+    expect(text).not.toContain('"usage"');
+    expect(text).toContain('"finish_reason":"stop"');
+    expect(text).toContain('data: [DONE]');
+  });
+
   it('omits [DONE] but keeps usage for stream-no-done', async () => {
     const { text } = await provider(
       'primary',
       '  - { kind: stream-no-done, target: primary }',
-    ).send('/chat/completions', openAiBody({ stream: true }));
+    ).send(
+      '/chat/completions',
+      openAiBody({ stream: true, stream_options: { include_usage: true } }),
+    );
     expect(text).not.toContain('[DONE]');
     expect(text).toContain('"usage"');
   });
