@@ -30,7 +30,8 @@ process.stdout.write(
     requests: result.aggregate.requests.total,
     wallMs: Math.round(wallMs),
     perSecond: Math.round(result.aggregate.requests.total / (wallMs / 1_000)),
-    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1_000),
+    // maxRSS is in KiB.
+    peakRssMb: Math.round((process.resourceUsage().maxRSS * 1_024) / 1e6),
     samples,
   })}\n`,
 );
