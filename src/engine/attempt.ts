@@ -19,7 +19,12 @@ import type {
 import { anthropicWire } from './wire/anthropic.js';
 import { openAiWire } from './wire/openai.js';
 import { SseParser } from './wire/sse.js';
-import type { ResolvedEndpoint, WireAdapter, WireAnswer } from './wire/wire-adapter.js';
+import {
+  tryParseJson,
+  type ResolvedEndpoint,
+  type WireAdapter,
+  type WireAnswer,
+} from './wire/wire-adapter.js';
 
 /** Everything the attempt step needs. */
 export interface AttemptDeps {
@@ -165,15 +170,26 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
     }
 
     if (!ctx.request.stream) {
-      let body: unknown;
+      let text: string | typeof ABORTED;
       try {
-        body = await race.race<unknown>(response.json());
+        text = await race.race(response.text());
       } catch (error) {
         return failure(target, 'stream-cut', `the answer broke off: ${networkMessage(error)}`, {
           status: response.status,
         });
       }
-      if (body === ABORTED) return abortFailure(target, signal);
+      if (text === ABORTED) return abortFailure(target, signal);
+      const body = tryParseJson(text);
+      if (body === undefined) {
+        return failure(
+          target,
+          'stream-malformed',
+          `the answer is not valid JSON: ${text.slice(0, 80)}`,
+          {
+            status: response.status,
+          },
+        );
+      }
       const answer = wire.readAnswer(body);
       if (typeof answer === 'string')
         return failure(target, 'stream-malformed', answer, { status: response.status });

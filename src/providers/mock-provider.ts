@@ -40,7 +40,7 @@ const RENDERERS: Readonly<Record<'openai' | 'anthropic', WireRenderer>> = {
  * providers send a chunk every token or few; grouping them keeps an hour of streams cheap to
  * simulate while stream faults still land on the exact token (the chunk is split there).
  */
-function chunkTokens(total: number): number {
+export function chunkTokens(total: number): number {
   return Math.max(16, Math.ceil(total / 4));
 }
 

@@ -1,0 +1,39 @@
+import { scenarioYaml } from '../helpers.js';
+
+/** Every fault kind, one minute each, on alternating providers. */
+export const KINDS = [
+  '{ kind: outage, status: 503 }',
+  '{ kind: outage, status: reset }',
+  '{ kind: outage, status: refused }',
+  '{ kind: error-rate, probability: 50% }',
+  '{ kind: latency-spike, extra: 3s }',
+  '{ kind: hang }',
+  '{ kind: rate-limit, retryAfter: 2s }',
+  '{ kind: rate-limit }',
+  '{ kind: quota-exhausted }',
+  '{ kind: slow-first-token, extra: 4s }',
+  '{ kind: stream-cut, afterTokens: 20 }',
+  '{ kind: stream-stall, afterTokens: 20 }',
+  '{ kind: malformed-chunk, afterTokens: 20 }',
+  '{ kind: stream-no-done }',
+  '{ kind: invalid-key }',
+  '{ kind: context-length-exceeded }',
+  '{ kind: content-filter }',
+];
+
+/** The tiny scenario with every fault kind in turn, a minute each, and short timeouts. */
+export function everyFaultYaml(): string {
+  const faults = KINDS.map(
+    (k, i) =>
+      `  - ${k.replace('{ ', `{ target: ${i % 2 === 0 ? 'primary' : 'backup'}, at: ${i}m, for: 1m, `)}`,
+  ).join('\n');
+  const base = scenarioYaml();
+  return base
+    .replace(base.slice(base.indexOf('faults:'), base.indexOf('failover:')), `faults:\n${faults}\n`)
+    .replace('duration: 2m', `duration: ${KINDS.length + 1}m`)
+    .replace('rate: 60/m', 'rate: 240/m')
+    .replace(
+      'targets: [primary/gpt-4o, backup/claude-sonnet-4-5]',
+      'targets: [primary/gpt-4o, backup/claude-sonnet-4-5]\n  timeout: { attempt: 10s, total: 30s }',
+    );
+}

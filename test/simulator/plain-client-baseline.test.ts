@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../src/scenario/load-scenario.js';
+import { simulatePlainClient } from '../../src/simulator/plain-client-baseline.js';
+import { baselineConfig } from '../../src/simulator/run-drill.js';
+import { simulate, type SimulationResult } from '../../src/simulator/simulate.js';
+import { everyFaultYaml } from './every-fault.js';
+import { writeTemp } from '../helpers.js';
+
+/** Cost sums add up in another order on the two paths: compare them to a millionth of a cent. */
+function comparable(result: SimulationResult): unknown {
+  const round = (n: number): number => Math.round(n * 1e8) / 1e8;
+  const roundAll = (r: Record<string, number>) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round(v)]));
+  const a = result.aggregate;
+  return {
+    ...a,
+    costUsd: {
+      total: round(a.costUsd.total),
+      byProvider: roundAll(a.costUsd.byProvider),
+      byModel: roundAll(a.costUsd.byModel),
+      wasted: round(a.costUsd.wasted),
+    },
+    minutes: a.minutes.map((m) => ({ ...m, costUsd: round(m.costUsd) })),
+    simulatedMs: result.simulatedMs,
+  };
+}
+
+const cases: [string, () => string][] = [
+  ['black-friday', () => 'scenarios/black-friday.yaml'],
+  ['cold-start-fallback', () => 'scenarios/cold-start-fallback.yaml'],
+  ['rate-limit-storm', () => 'scenarios/rate-limit-storm.yaml'],
+  ['every fault kind', () => writeTemp('every-fault.yaml', everyFaultYaml())],
+];
+
+describe('the plain-client baseline', () => {
+  for (const [name, file] of cases) {
+    it(`equals the in-process run of the baseline config on ${name}`, async () => {
+      const scenario = loadScenario(file());
+      for (const seed of [1, 2]) {
+        const viaHttp = await simulate(scenario, baselineConfig(scenario.failover), { seed });
+        const direct = simulatePlainClient(scenario, baselineConfig(scenario.failover), seed);
+        expect(comparable(direct)).toEqual(comparable(viaHttp));
+      }
+    }, 60_000);
+  }
+});
