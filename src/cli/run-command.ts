@@ -4,8 +4,9 @@
  * exits 0 when every SLO held, 1 when one broke.
  */
 import { Command, Option } from 'commander';
+import { mkdirSync, accessSync, constants } from 'node:fs';
 import { join, relative } from 'node:path';
-import { HarnessError } from '../errors.js';
+import { HarnessError, InputError } from '../errors.js';
 import { reportJson, writeReportFiles } from '../report/write-report.js';
 import { renderSummary } from '../report/render-summary.js';
 import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
@@ -54,6 +55,14 @@ Examples:
       const scenarios: Scenario[] = files.map((file) =>
         loadScenario(file, options.config === undefined ? {} : { configFile: options.config }),
       );
+      const outDir = (scenario: Scenario): string =>
+        options.out === undefined
+          ? join('reports', scenario.name)
+          : scenarios.length > 1
+            ? join(options.out, scenario.name)
+            : options.out;
+      // A folder that cannot be written is bad input too, found before an hour of drills.
+      for (const scenario of scenarios) ensureWritableDir(outDir(scenario));
       let breached = false;
       for (const scenario of scenarios) {
         const seed = options.seed ?? scenario.seed;
@@ -74,12 +83,7 @@ Examples:
         } finally {
           progress.stop();
         }
-        const dir =
-          options.out === undefined
-            ? join('reports', scenario.name)
-            : scenarios.length > 1
-              ? join(options.out, scenario.name)
-              : options.out;
+        const dir = outDir(scenario);
         const files: Record<string, string> = {};
         if (options.format.includes('json')) files['report.json'] = reportJson(report);
         const [written] = writeReportFiles(dir, files);
@@ -94,4 +98,21 @@ Examples:
       }
       process.exitCode = breached ? 1 : 0;
     });
+}
+
+/** Creates the report folder, or explains why it cannot be used (exit 2). */
+function ensureWritableDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EEXIST' || code === 'ENOTDIR'
+        ? 'a file is in the way'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : String(code);
+    throw InputError.of('--out', `cannot write reports to ${dir}: ${why}`);
+  }
 }

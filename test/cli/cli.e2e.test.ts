@@ -126,6 +126,16 @@ describe('exit codes', () => {
     expect(cli('frobnicate').status).toBe(2);
   });
 
+  it('exits 2 when the report folder cannot be written, before running', () => {
+    const file = writeTemp('in-the-way', 'not a folder');
+    const result = cli('run', 'scenarios/black-friday.yaml', '--out', join(file, 'reports'));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(
+      /^--out cannot write reports to .*in-the-way\/reports: a file is in the way/,
+    );
+    expect(result.stdout).toBe('');
+  });
+
   it('exits 2 on a missing file', () => {
     const result = cli('run', 'scenarios/nope.yaml');
     expect(result.status).toBe(2);
