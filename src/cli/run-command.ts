@@ -5,7 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { mkdirSync, accessSync, constants } from 'node:fs';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { HarnessError, InputError } from '../errors.js';
 import { reportJson, writeReportFiles } from '../report/write-report.js';
 import { renderSummary } from '../report/render-summary.js';
@@ -88,7 +88,7 @@ Examples:
         if (options.format.includes('json')) files['report.json'] = reportJson(report);
         const [written] = writeReportFiles(dir, files);
         process.stdout.write(
-          `${renderSummary(report, written === undefined ? undefined : relative(process.cwd(), written) || written)}\n`,
+          `${renderSummary(report, written === undefined ? undefined : displayPath(written))}\n`,
         );
         if (!report.pass) {
           breached = true;
@@ -115,4 +115,10 @@ function ensureWritableDir(dir: string): void {
           : String(code);
     throw InputError.of('--out', `cannot write reports to ${dir}: ${why}`);
   }
+}
+
+/** A path relative to the working folder when it lies inside it, else as given. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }

@@ -28,7 +28,7 @@ export function validateCommand(): Command {
             options.config === undefined ? {} : { configFile: options.config },
           );
           process.stdout.write(
-            `ok  ${file}  (${scenario.name}: ${Object.keys(scenario.providers).length} providers, ${scenario.faults.length} faults, ${scenario.slos.length} SLOs)\n`,
+            `ok  ${file}  (${scenario.name}: ${count(Object.keys(scenario.providers).length, 'provider')}, ${count(scenario.faults.length, 'fault')}, ${count(scenario.slos.length, 'SLO')})\n`,
           );
         } catch (error) {
           if (!(error instanceof InputError)) throw error;
@@ -38,4 +38,9 @@ export function validateCommand(): Command {
       }
       process.exitCode = bad > 0 ? 2 : 0;
     });
+}
+
+/** `1 fault`, `2 faults`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
