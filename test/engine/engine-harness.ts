@@ -8,7 +8,9 @@ import { VirtualClock } from '../../src/simulator/virtual-clock.js';
 
 /** One scripted answer: a status with optional headers, a connection reset, or silence. */
 export type Scripted =
-  { status: number; headers?: Record<string, string>; body?: unknown } | 'reset' | 'hang';
+  | { status: number; headers?: Record<string, string>; body?: unknown; latencyMs?: number }
+  | 'reset'
+  | 'hang';
 
 /** An OpenAI-style success body. */
 export const okBody = {
@@ -34,7 +36,11 @@ export function engineHarness(
     const answer = script(provider, n, clock.now());
     await new Promise<void>((resolve, reject) => {
       const timer = clock.setTimer(
-        answer === 'hang' ? Number.POSITIVE_INFINITY : latencyMs,
+        answer === 'hang'
+          ? Number.POSITIVE_INFINITY
+          : answer === 'reset'
+            ? latencyMs
+            : (answer.latencyMs ?? latencyMs),
         resolve,
       );
       signal.addEventListener('abort', () => {

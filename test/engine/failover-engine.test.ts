@@ -140,6 +140,28 @@ describe('FailoverEngine', () => {
     expect(transitions).toEqual(['closed>open', 'open>half-open', 'half-open>closed']);
   });
 
+  it('does not let a slow answer admitted before the breaker opened close it again', async () => {
+    const h = engineHarness(
+      {
+        ...chain,
+        retry: { maxAttempts: 1 },
+        breaker: { consecutiveFailures: 2, breakDuration: '30s' },
+      },
+      (p, call) =>
+        p !== 'primary'
+          ? { status: 200 }
+          : call === 1
+            ? { status: 200, latencyMs: 5_000 }
+            : { status: 503 },
+    );
+    const slow = h.engine.handle(h.request());
+    h.clock.setTimer(100, () => void h.engine.handle(h.request()));
+    h.clock.setTimer(200, () => void h.engine.handle(h.request()));
+    await h.clock.run();
+    expect(await slow).toMatchObject({ ok: true, target: { provider: 'primary' } });
+    expect(h.engine.breakerState({ provider: 'primary', model: 'm' })).toBe('open');
+  });
+
   it('reports every attempt and exactly one end per request', async () => {
     const h = engineHarness(chain, (p) => (p === 'primary' ? { status: 502 } : { status: 200 }));
     for (let i = 0; i < 20; i++) void h.engine.handle(h.request());

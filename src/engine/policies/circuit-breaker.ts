@@ -40,10 +40,14 @@ export function circuitBreaker(
   env: PolicyEnv,
 ): CircuitBreakerPolicy {
   const breakers = new Map<string, BreakerSnapshot>();
+  // Bumped on every state change: an attempt admitted under an earlier state (a slow answer
+  // that lands after the breaker opened) must not move the breaker.
+  const generations = new Map<string, number>();
 
   const transition = (key: string, target: Target, next: BreakerSnapshot): void => {
     const previous = breakers.get(key)?.state ?? 'closed';
     breakers.set(key, next);
+    if (previous !== next.state) generations.set(key, (generations.get(key) ?? 0) + 1);
     if (previous !== next.state && env.events.active) {
       env.events.emit({
         type: 'breaker:transition',
@@ -95,7 +99,9 @@ export function circuitBreaker(
       if (probing)
         breakers.set(key, { state: 'half-open', probesInFlight: before.probesInFlight + 1 });
 
+      const admittedIn = generations.get(key) ?? 0;
       const outcome = await next(ctx);
+      if ((generations.get(key) ?? 0) !== admittedIn) return outcome;
 
       const after = breakers.get(key) ?? { state: 'closed', failures: 0 };
       if (outcome.ok) {
