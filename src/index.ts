@@ -4,7 +4,11 @@
  * against it. Everything else is internal.
  */
 export type { Clock, Disposable } from './engine/clock.js';
-export { systemClock } from './engine/system-clock.js';
+export { systemClock, systemRng } from './engine/system-clock.js';
+export { createFailoverClient, FailoverConfigError } from './engine/failover-client.js';
+export type { FailoverClient, FailoverClientOptions } from './engine/failover-client.js';
+export { undiciTransport } from './engine/undici-transport.js';
+export type { UndiciTransportOptions, PooledTransport } from './engine/undici-transport.js';
 export type { Rng } from './engine/rng.js';
 export type { Transport } from './engine/transport.js';
 export { failoverConfigSchema } from './engine/config.js';

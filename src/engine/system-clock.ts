@@ -1,8 +1,10 @@
 /**
  * @module engine/system-clock
- * The real clock: the only place in the engine that reads wall time or arms real timers.
+ * The real clock and the unseeded rng: the only place in the engine that reads wall time, arms
+ * real timers or draws unseeded randomness. Production uses them; drills inject seeded twins.
  */
 import type { Clock, Disposable } from './clock.js';
+import type { Rng } from './rng.js';
 
 const NEVER: Disposable = { dispose() {} };
 
@@ -15,3 +17,6 @@ export const systemClock: Clock = {
     return { dispose: () => clearTimeout(handle) };
   },
 };
+
+/** Unseeded randomness (jitter in production, where replay is not wanted). */
+export const systemRng: Rng = { next: () => Math.random() };
