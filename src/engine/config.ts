@@ -4,7 +4,7 @@
  * Schema. Every option has a default, so `groups` alone is a working config.
  */
 import { z } from 'zod';
-import { duration } from '../units.js';
+import { duration, share } from '../units.js';
 import type { Target } from './types.js';
 
 /** `provider/model` (the model may itself contain slashes) or `{ provider, model }`. */
@@ -38,12 +38,27 @@ export const retrySchema = z
     baseDelay: duration.default(200),
     /** Longest backoff. @defaultValue 5s */
     maxDelay: duration.default(5_000),
-    /** `full`: uniform in [0, backoff]; `equal`: half fixed, half random; `none`. @defaultValue full */
-    jitter: z.enum(['full', 'equal', 'none']).default('full'),
+    /**
+     * `full`: uniform in [0, backoff]; `equal`: half fixed, half random; `decorrelated`: between
+     * the base and three times the previous delay; `none`. @defaultValue full
+     */
+    jitter: z.enum(['full', 'equal', 'decorrelated', 'none']).default('full'),
     /** A Retry-After longer than this fails over instead of waiting. @defaultValue 10s */
     retryAfterCap: duration.default(10_000),
+    /**
+     * Retries allowed, over a sliding window: `minPerSecond` always, plus `ratio` per request.
+     * @defaultValue { ratio: 20%, minPerSecond: 10, window: 10s }
+     */
+    budget: z
+      .strictObject({
+        ratio: share.default(0.2),
+        minPerSecond: z.number().nonnegative().default(10),
+        window: duration.default(10_000),
+      })
+      .default({ ratio: 0.2, minPerSecond: 10, window: 10_000 }),
   })
   .default({
+    budget: { ratio: 0.2, minPerSecond: 10, window: 10_000 },
     maxAttempts: 3,
     baseDelay: 200,
     maxDelay: 5_000,

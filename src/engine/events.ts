@@ -47,6 +47,14 @@ export type EngineEvent =
       readonly fromRetryAfter: boolean;
     }
   | {
+      readonly type: 'retry:denied';
+      readonly at: number;
+      readonly requestId: string;
+      readonly target: Target;
+      /** `budget`: retries already took their share of recent traffic. */
+      readonly reason: 'budget';
+    }
+  | {
       readonly type: 'breaker:transition';
       readonly at: number;
       readonly target: Target;

@@ -17,6 +17,7 @@ import {
 } from './policy.js';
 import { circuitBreaker, type CircuitBreakerPolicy } from './policies/circuit-breaker.js';
 import { retry } from './policies/retry.js';
+import { RetryBudget } from './retry-budget.js';
 import { timeout } from './policies/timeout.js';
 import type { Rng } from './rng.js';
 import type { Transport } from './transport.js';
@@ -58,11 +59,20 @@ export class FailoverEngine {
   readonly #breaker: CircuitBreakerPolicy;
   readonly #pipeline: (ctx: AttemptContext, terminal: AttemptFn) => Promise<AttemptOutcome>;
   readonly #attempt: AttemptFn;
+  readonly #budget: RetryBudget;
 
   constructor(config: FailoverConfig, options: FailoverEngineOptions) {
     this.#config = config;
     this.#clock = options.clock;
     const env: PolicyEnv = { clock: options.clock, rng: options.rng, events: this.events };
+    this.#budget = new RetryBudget(
+      {
+        ratio: config.retry.budget.ratio,
+        minPerSecond: config.retry.budget.minPerSecond,
+        windowMs: config.retry.budget.window,
+      },
+      options.clock,
+    );
     this.#breaker = circuitBreaker(
       {
         consecutiveFailures: config.breaker.consecutiveFailures,
@@ -79,6 +89,7 @@ export class FailoverEngine {
           maxDelayMs: config.retry.maxDelay,
           jitter: config.retry.jitter,
           retryAfterCapMs: config.retry.retryAfterCap,
+          budget: this.#budget,
         },
         env,
       ),
@@ -109,6 +120,7 @@ export class FailoverEngine {
     const startedAt = clock.now();
     const totalMs = this.#config.timeout.total;
     const state: RequestState = { attempts: 0, deadline: startedAt + totalMs, startedAt };
+    this.#budget.recordRequest();
     const controller = new AbortController();
     const deadline = clock.setTimer(totalMs, () =>
       controller.abort(new DeadlineExceededError(totalMs)),

@@ -45,17 +45,15 @@ beforeAll(async () => {
         res.end('data: [DONE]\n\n');
         return;
       }
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(
-          JSON.stringify({
-            model: body.model,
-            choices: [
-              { index: 0, message: { role: 'assistant', content: 'Hello' }, finish_reason: 'stop' },
-            ],
-            usage: { prompt_tokens: 5, completion_tokens: 2 },
-          }),
-        );
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          model: body.model,
+          choices: [
+            { index: 0, message: { role: 'assistant', content: 'Hello' }, finish_reason: 'stop' },
+          ],
+          usage: { prompt_tokens: 5, completion_tokens: 2 },
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

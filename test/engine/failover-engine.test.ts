@@ -162,6 +162,24 @@ describe('FailoverEngine', () => {
     expect(h.engine.breakerState({ provider: 'primary', model: 'm' })).toBe('open');
   });
 
+  it('keeps retries within the retry budget when a target fails for everyone', async () => {
+    const h = engineHarness(
+      {
+        groups: { chat: { targets: ['primary/m'] } },
+        retry: { maxAttempts: 5, budget: { ratio: '10%', minPerSecond: 0, window: '1m' } },
+        breaker: { consecutiveFailures: 1_000 },
+      },
+      () => ({ status: 500 }),
+    );
+    for (let i = 0; i < 100; i++) void h.engine.handle(h.request());
+    await h.clock.run();
+    const retries = h.events.filter((e) => e.type === 'retry:scheduled').length;
+    expect(retries).toBe(10);
+    expect(h.calls).toHaveLength(110);
+    // 90 first retries refused, and the second retries of the 10 that got one.
+    expect(h.events.filter((e) => e.type === 'retry:denied').length).toBe(100);
+  });
+
   it('reports every attempt and exactly one end per request', async () => {
     const h = engineHarness(chain, (p) => (p === 'primary' ? { status: 502 } : { status: 200 }));
     for (let i = 0; i < 20; i++) void h.engine.handle(h.request());

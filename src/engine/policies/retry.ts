@@ -2,11 +2,13 @@
  * @module engine/policies/retry
  * Retries transient failures on the same target with exponential backoff and jitter, honouring
  * the provider's Retry-After up to a cap. A Retry-After longer than the cap, or a retry that
- * would miss the deadline, gives up on the target so the router can fail over.
+ * would miss the deadline, gives up on the target so the router can fail over; so does a retry
+ * the retry budget refuses.
  */
 import { backoffDelay, type BackoffOptions } from '../backoff.js';
 import { sleep } from '../clock.js';
 import type { AttemptContext, AttemptFn, Policy, PolicyEnv } from '../policy.js';
+import type { RetryBudget } from '../retry-budget.js';
 import type { AttemptOutcome } from '../types.js';
 
 /** Retry options, in milliseconds. */
@@ -15,6 +17,8 @@ export interface RetryOptions extends BackoffOptions {
   readonly maxAttempts: number;
   /** A Retry-After longer than this is not waited for. */
   readonly retryAfterCapMs: number;
+  /** Shared by all requests; the engine counts requests into it. */
+  readonly budget?: RetryBudget;
 }
 
 /** Creates the retry policy. */
@@ -22,17 +26,31 @@ export function retry(options: RetryOptions, env: PolicyEnv): Policy {
   return {
     name: 'retry',
     async execute(ctx: AttemptContext, next: AttemptFn): Promise<AttemptOutcome> {
+      let previousDelay: number | undefined;
       for (let attempt = 1; ; attempt++) {
         const outcome = await next(ctx);
         if (outcome.ok || outcome.failureClass !== 'transient' || attempt >= options.maxAttempts) {
           return outcome;
         }
-        const backoff = backoffDelay(options, attempt, env.rng);
+        const backoff = backoffDelay(options, attempt, env.rng, previousDelay);
         const asked = outcome.retryAfterMs;
         if (asked !== undefined && asked > options.retryAfterCapMs) return outcome;
         const delayMs = asked === undefined ? backoff : Math.max(asked, backoff);
         const now = env.clock.now();
         if (now + delayMs >= ctx.state.deadline) return outcome;
+        if (options.budget !== undefined && !options.budget.tryAcquire()) {
+          if (env.events.active) {
+            env.events.emit({
+              type: 'retry:denied',
+              at: now,
+              requestId: ctx.request.id,
+              target: ctx.target,
+              reason: 'budget',
+            });
+          }
+          return outcome;
+        }
+        previousDelay = delayMs;
         if (env.events.active) {
           env.events.emit({
             type: 'retry:scheduled',
