@@ -18,6 +18,7 @@ import type {
 } from './types.js';
 import { anthropicWire } from './wire/anthropic.js';
 import { openAiWire } from './wire/openai.js';
+import { StreamWatchdog, type StreamLimits } from './stream-watchdog.js';
 import { SseParser } from './wire/sse.js';
 import {
   tryParseJson,
@@ -32,6 +33,8 @@ export interface AttemptDeps {
   readonly transport: Transport;
   readonly events: EventHub;
   readonly endpoint: (provider: string) => ResolvedEndpoint | undefined;
+  /** First-token and idle limits for streamed answers. */
+  readonly streamLimits?: StreamLimits;
 }
 
 const WIRES: Readonly<Record<ResolvedEndpoint['wire'], WireAdapter>> = {
@@ -125,6 +128,7 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
     ctx: AttemptContext,
     attempt: number,
     race: AbortRace,
+    watchdog: StreamWatchdog | undefined,
   ): Promise<AttemptOutcome> => {
     const { target, signal } = ctx;
     const endpoint = deps.endpoint(target.provider);
@@ -225,7 +229,8 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
         };
       }
       if (chunk.done) break;
-      for (const event of sse.push(decoder.decode(chunk.value, { stream: true }))) {
+      const events = sse.push(decoder.decode(chunk.value, { stream: true }));
+      for (const event of events) {
         const verdict = stream.push(event);
         if (verdict === 'continue') continue;
         if (verdict === 'done') {
@@ -244,6 +249,7 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
           },
         );
       }
+      watchdog?.onChunk(stream.result().text !== '');
     }
     const answer = stream.result();
     if (!answer.complete || sse.pending.trim() !== '') {
@@ -266,12 +272,21 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
         attempt,
         target: ctx.target,
       });
-    const race = new AbortRace(ctx.signal);
+    const limits = deps.streamLimits;
+    const watchdog =
+      ctx.request.stream &&
+      limits !== undefined &&
+      (limits.firstTokenMs !== undefined || limits.streamIdleMs !== undefined)
+        ? new StreamWatchdog(clock, limits, ctx.signal)
+        : undefined;
+    const watched = watchdog === undefined ? ctx : { ...ctx, signal: watchdog.signal };
+    const race = new AbortRace(watched.signal);
     let outcome: AttemptOutcome;
     try {
-      outcome = await run(ctx, attempt, race);
+      outcome = await run(watched, attempt, race, watchdog);
     } finally {
       race.dispose();
+      watchdog?.dispose();
     }
     if (events.active) {
       events.emit({

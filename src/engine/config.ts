@@ -73,6 +73,10 @@ export const timeoutSchema = z
     attempt: duration.default(30_000),
     /** Deadline for the whole caller request, all retries and failovers included. @defaultValue 60s */
     total: duration.default(60_000),
+    /** Streams only: the first content token must arrive this soon after the attempt starts. */
+    firstToken: duration.optional(),
+    /** Streams only: the longest gap allowed between two chunks. */
+    streamIdle: duration.optional(),
   })
   .default({ attempt: 30_000, total: 60_000 });
 

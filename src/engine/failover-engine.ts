@@ -101,6 +101,10 @@ export class FailoverEngine {
       transport: options.transport,
       events: this.events,
       endpoint: (provider) => options.endpoints[provider],
+      streamLimits: {
+        firstTokenMs: config.timeout.firstToken,
+        streamIdleMs: config.timeout.streamIdle,
+      },
     });
   }
 

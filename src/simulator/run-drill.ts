@@ -25,7 +25,7 @@ export interface DrillOptions {
 
 /**
  * The "no failover engine" twin of a config: first target only, one attempt, no breaker.
- * Timeouts stay, as any plain client has them.
+ * The attempt and total timeouts stay, as any plain client has them.
  */
 export function baselineConfig(config: FailoverConfig): FailoverConfig {
   const groups = Object.fromEntries(
@@ -35,6 +35,8 @@ export function baselineConfig(config: FailoverConfig): FailoverConfig {
     ...config,
     groups,
     retry: { ...config.retry, maxAttempts: 1 },
+    // A plain client has one timeout for the whole call, no stream-specific limits.
+    timeout: { attempt: config.timeout.attempt, total: config.timeout.total },
     breaker: { ...config.breaker, consecutiveFailures: Number.MAX_SAFE_INTEGER },
   };
 }
