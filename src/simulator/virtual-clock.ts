@@ -78,10 +78,11 @@ export class VirtualClock implements Clock {
       if (first === undefined) return;
       this.#now = first.at;
       this.#fire(first);
+      // Only live timers count: a cancelled one at this instant must not let a later one in.
       for (
-        let next = this.#heap[0];
+        let next = this.#peek();
         next !== undefined && next.at === first.at;
-        next = this.#heap[0]
+        next = this.#peek()
       ) {
         this.#fire(this.#pop() as Timer);
       }
@@ -97,18 +98,28 @@ export class VirtualClock implements Clock {
     fn();
   }
 
+  /** The earliest live timer, dropping cancelled ones from the top. */
+  #peek(): Timer | undefined {
+    for (let top = this.#heap[0]; top !== undefined; top = this.#heap[0]) {
+      if (top.fn !== undefined) return top;
+      this.#removeTop();
+    }
+    return undefined;
+  }
+
+  #removeTop(): void {
+    const last = this.#heap.pop() as Timer;
+    if (this.#heap.length > 0) {
+      this.#heap[0] = last;
+      this.#siftDown(0);
+    }
+  }
+
   /** Pops the earliest live timer, dropping cancelled ones on the way. */
   #pop(): Timer | undefined {
-    for (;;) {
-      const top = this.#heap[0];
-      if (top === undefined) return undefined;
-      const last = this.#heap.pop() as Timer;
-      if (this.#heap.length > 0) {
-        this.#heap[0] = last;
-        this.#siftDown(0);
-      }
-      if (top.fn !== undefined) return top;
-    }
+    const top = this.#peek();
+    if (top !== undefined) this.#removeTop();
+    return top;
   }
 
   #push(timer: Timer): void {
