@@ -80,17 +80,35 @@ export const timeoutSchema = z
   })
   .default({ attempt: 30_000, total: 60_000 });
 
-/** Consecutive-failure circuit breaker, one per target. */
+/** Circuit breaker, one per target. */
 export const breakerSchema = z
   .strictObject({
-    /** Failures in a row that open the breaker. @defaultValue 5 */
+    /** `consecutive`: a run of failures opens it; `ratio`: a failure share of a window. @defaultValue consecutive */
+    kind: z.enum(['consecutive', 'ratio']).default('consecutive'),
+    /** `consecutive`: failures in a row that open the breaker. @defaultValue 5 */
     consecutiveFailures: z.number().int().min(1).default(5),
+    /** `ratio`: the failure share that opens it. @defaultValue 50% */
+    failureRatio: share.default(0.5),
+    /** `ratio`: the sliding window the share is taken over. @defaultValue 30s */
+    window: duration.default(30_000),
+    /** `ratio`: attempts the window must hold before the share counts. @defaultValue 20 */
+    minimumThroughput: z.number().int().min(1).default(20),
     /** How long an open breaker refuses traffic before a probe. @defaultValue 30s */
     breakDuration: duration.default(30_000),
+    /** Each failed probe doubles the break, up to this. @defaultValue the break duration (no growth) */
+    maxBreakDuration: duration.optional(),
     /** Probe requests let through while half-open. @defaultValue 1 */
     halfOpenProbes: z.number().int().min(1).default(1),
   })
-  .default({ consecutiveFailures: 5, breakDuration: 30_000, halfOpenProbes: 1 });
+  .default({
+    kind: 'consecutive',
+    consecutiveFailures: 5,
+    failureRatio: 0.5,
+    window: 30_000,
+    minimumThroughput: 20,
+    breakDuration: 30_000,
+    halfOpenProbes: 1,
+  });
 
 /** A production endpoint; the simulator fills these in from the scenario's providers. */
 export const endpointSchema = z.strictObject({

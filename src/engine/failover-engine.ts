@@ -73,11 +73,20 @@ export class FailoverEngine {
       },
       options.clock,
     );
+    const breaker = config.breaker;
     this.#breaker = circuitBreaker(
       {
-        consecutiveFailures: config.breaker.consecutiveFailures,
-        breakDurationMs: config.breaker.breakDuration,
-        halfOpenProbes: config.breaker.halfOpenProbes,
+        kind: breaker.kind,
+        consecutiveFailures: breaker.consecutiveFailures,
+        failureRatio: breaker.failureRatio,
+        windowMs: breaker.window,
+        minimumThroughput: breaker.minimumThroughput,
+        breakDurationMs: breaker.breakDuration,
+        maxBreakDurationMs: Math.max(
+          breaker.breakDuration,
+          breaker.maxBreakDuration ?? breaker.breakDuration,
+        ),
+        halfOpenProbes: breaker.halfOpenProbes,
       },
       env,
     );

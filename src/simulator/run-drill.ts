@@ -37,7 +37,11 @@ export function baselineConfig(config: FailoverConfig): FailoverConfig {
     retry: { ...config.retry, maxAttempts: 1 },
     // A plain client has one timeout for the whole call, no stream-specific limits.
     timeout: { attempt: config.timeout.attempt, total: config.timeout.total },
-    breaker: { ...config.breaker, consecutiveFailures: Number.MAX_SAFE_INTEGER },
+    breaker: {
+      ...config.breaker,
+      kind: 'consecutive',
+      consecutiveFailures: Number.MAX_SAFE_INTEGER,
+    },
   };
 }
 

@@ -180,6 +180,61 @@ describe('FailoverEngine', () => {
     expect(h.events.filter((e) => e.type === 'retry:denied').length).toBe(100);
   });
 
+  /** One request a second for `seconds`; returns the times the primary was tried. */
+  async function everySecond(
+    h: ReturnType<typeof engineHarness>,
+    seconds: number,
+  ): Promise<number[]> {
+    for (let i = 0; i < seconds; i++)
+      h.clock.setTimer(i * 1_000, () => void h.engine.handle(h.request()));
+    await h.clock.run();
+    return h.calls.filter((c) => c.provider === 'primary').map((c) => c.at);
+  }
+
+  it('opens a ratio breaker only once the window holds enough attempts', async () => {
+    const h = engineHarness(
+      {
+        ...chain,
+        retry: { maxAttempts: 1 },
+        breaker: { kind: 'ratio', failureRatio: '50%', minimumThroughput: 10, window: '1m' },
+      },
+      (p) => (p === 'primary' ? { status: 503 } : { status: 200 }),
+    );
+    const primary = await everySecond(h, 15);
+    // Ten failures to reach the minimum throughput, then open for the 30 s break.
+    expect(primary).toHaveLength(10);
+    expect(h.events.filter((e) => e.type === 'breaker:transition')).toHaveLength(1);
+  });
+
+  it('keeps a ratio breaker closed while failures stay under the ratio', async () => {
+    const h = engineHarness(
+      {
+        ...chain,
+        retry: { maxAttempts: 1 },
+        breaker: { kind: 'ratio', failureRatio: '60%', minimumThroughput: 4, window: '1m' },
+      },
+      (p, call) => (p === 'primary' && call % 2 === 0 ? { status: 503 } : { status: 200 }),
+    );
+    expect(await everySecond(h, 30)).toHaveLength(30);
+    expect(h.engine.breakerState({ provider: 'primary', model: 'm' })).toBe('closed');
+  });
+
+  it('doubles the break after each failed probe, up to the cap', async () => {
+    const config = (max: string) => ({
+      ...chain,
+      retry: { maxAttempts: 1 },
+      breaker: { consecutiveFailures: 1, breakDuration: '10s', maxBreakDuration: max },
+    });
+    const down = (p: string) => (p === 'primary' ? { status: 503 } : { status: 200 });
+    // Each probe fails 10 ms in, so the next second's request is the first to find the break
+    // over: breaks of 10 s, 20 s, 40 s, 40 s.
+    expect(await everySecond(engineHarness(config('40s'), down), 120)).toEqual([
+      0, 11_000, 32_000, 73_000, 114_000,
+    ]);
+    // Without growth: a probe every 11 s.
+    expect(await everySecond(engineHarness(config('10s'), down), 120)).toHaveLength(11);
+  });
+
   it('reports every attempt and exactly one end per request', async () => {
     const h = engineHarness(chain, (p) => (p === 'primary' ? { status: 502 } : { status: 200 }));
     for (let i = 0; i < 20; i++) void h.engine.handle(h.request());

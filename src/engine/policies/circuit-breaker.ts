@@ -1,25 +1,46 @@
 /**
  * @module engine/policies/circuit-breaker
- * A consecutive-failure circuit breaker per target. Open: attempts are refused at once, so the
- * router moves on without waiting on a dead route. After the break duration it half-opens and
- * lets a set number of probes through; a probe's success closes it, a failure re-opens it.
+ * A circuit breaker per target. Closed, it counts failures: `consecutive` opens after a run of
+ * failures, `ratio` when the failure share of a sliding window reaches a threshold once the
+ * window has seen enough attempts. Open, it refuses attempts at once, so the router moves on
+ * without waiting on a dead route. After the break it half-opens and lets a set number of probes
+ * through: a probe's success closes it, a failure re-opens it for a longer break (doubling up
+ * to a cap), so a target that stays down is probed less and less often.
  */
 import type { BreakerState } from '../events.js';
 import type { AttemptContext, AttemptFn, Policy, PolicyEnv } from '../policy.js';
+import { SlidingWindow } from '../sliding-window.js';
 import { targetKey, type AttemptFailure, type AttemptOutcome, type Target } from '../types.js';
 
-/** Breaker options, in milliseconds. */
+/** Breaker options, in base units (milliseconds, fractions). */
 export interface CircuitBreakerOptions {
+  /** How a closed breaker decides to open. */
+  readonly kind: 'consecutive' | 'ratio';
+  /** `consecutive`: failures in a row that open it. */
   readonly consecutiveFailures: number;
+  /** `ratio`: the failure share of the window that opens it. */
+  readonly failureRatio: number;
+  /** `ratio`: the sliding window. */
+  readonly windowMs: number;
+  /** `ratio`: attempts the window must hold before the share counts. */
+  readonly minimumThroughput: number;
+  /** The first break. */
   readonly breakDurationMs: number;
+  /** The longest break, reached by doubling after each failed probe. */
+  readonly maxBreakDurationMs: number;
   readonly halfOpenProbes: number;
 }
 
 /** A breaker's state as plain, serialisable data. */
 export type BreakerSnapshot =
   | { readonly state: 'closed'; readonly failures: number }
-  | { readonly state: 'open'; readonly openedAt: number; readonly until: number }
-  | { readonly state: 'half-open'; readonly probesInFlight: number };
+  | {
+      readonly state: 'open';
+      readonly openedAt: number;
+      readonly until: number;
+      readonly breakMs: number;
+    }
+  | { readonly state: 'half-open'; readonly probesInFlight: number; readonly lastBreakMs: number };
 
 /** The breaker policy plus a view of its per-target state. */
 export interface CircuitBreakerPolicy extends Policy {
@@ -34,6 +55,10 @@ function countsAsFailure(outcome: AttemptFailure): boolean {
   return outcome.failureClass === 'transient' || outcome.failureClass === 'target-unusable';
 }
 
+const TOTAL = 0;
+const FAILED = 1;
+const CLOSED: BreakerSnapshot = { state: 'closed', failures: 0 };
+
 /** Creates the circuit breaker policy. */
 export function circuitBreaker(
   options: CircuitBreakerOptions,
@@ -43,12 +68,24 @@ export function circuitBreaker(
   // Bumped on every state change: an attempt admitted under an earlier state (a slow answer
   // that lands after the breaker opened) must not move the breaker.
   const generations = new Map<string, number>();
+  const windows = new Map<string, SlidingWindow>();
+
+  const windowOf = (key: string): SlidingWindow => {
+    let window = windows.get(key);
+    if (window === undefined) {
+      window = new SlidingWindow(env.clock, options.windowMs, 2);
+      windows.set(key, window);
+    }
+    return window;
+  };
 
   const transition = (key: string, target: Target, next: BreakerSnapshot): void => {
     const previous = breakers.get(key)?.state ?? 'closed';
     breakers.set(key, next);
-    if (previous !== next.state) generations.set(key, (generations.get(key) ?? 0) + 1);
-    if (previous !== next.state && env.events.active) {
+    if (previous === next.state) return;
+    generations.set(key, (generations.get(key) ?? 0) + 1);
+    if (next.state !== 'half-open') windows.get(key)?.reset();
+    if (env.events.active) {
       env.events.emit({
         type: 'breaker:transition',
         at: env.clock.now(),
@@ -60,18 +97,45 @@ export function circuitBreaker(
   };
 
   const current = (key: string, target: Target): BreakerSnapshot => {
-    const snap = breakers.get(key) ?? { state: 'closed', failures: 0 };
+    const snap = breakers.get(key) ?? CLOSED;
     if (snap.state === 'open' && env.clock.now() >= snap.until) {
-      const halfOpen: BreakerSnapshot = { state: 'half-open', probesInFlight: 0 };
+      const halfOpen: BreakerSnapshot = {
+        state: 'half-open',
+        probesInFlight: 0,
+        lastBreakMs: snap.breakMs,
+      };
       transition(key, target, halfOpen);
       return halfOpen;
     }
     return snap;
   };
 
-  const open = (key: string, target: Target): void => {
+  const open = (key: string, target: Target, breakMs: number): void => {
     const now = env.clock.now();
-    transition(key, target, { state: 'open', openedAt: now, until: now + options.breakDurationMs });
+    transition(key, target, { state: 'open', openedAt: now, until: now + breakMs, breakMs });
+  };
+
+  /** Records a closed-state outcome; true when it should open the breaker. */
+  const tripped = (
+    key: string,
+    closed: Extract<BreakerSnapshot, { state: 'closed' }>,
+    failed: boolean,
+  ): boolean => {
+    if (options.kind === 'consecutive') {
+      const failures = failed ? closed.failures + 1 : 0;
+      if (failed && failures >= options.consecutiveFailures) return true;
+      if (failures !== closed.failures) breakers.set(key, { state: 'closed', failures });
+      return false;
+    }
+    const window = windowOf(key);
+    window.add(TOTAL);
+    if (failed) window.add(FAILED);
+    const total = window.sum(TOTAL);
+    return (
+      failed &&
+      total >= options.minimumThroughput &&
+      window.sum(FAILED) / total >= options.failureRatio
+    );
   };
 
   return {
@@ -95,31 +159,23 @@ export function circuitBreaker(
           message: `circuit breaker for ${key} is ${before.state}`,
         };
       }
-      const probing = before.state === 'half-open';
-      if (probing)
-        breakers.set(key, { state: 'half-open', probesInFlight: before.probesInFlight + 1 });
+      if (before.state === 'half-open')
+        breakers.set(key, { ...before, probesInFlight: before.probesInFlight + 1 });
 
       const admittedIn = generations.get(key) ?? 0;
       const outcome = await next(ctx);
       if ((generations.get(key) ?? 0) !== admittedIn) return outcome;
 
-      const after = breakers.get(key) ?? { state: 'closed', failures: 0 };
-      if (outcome.ok) {
-        if (after.state !== 'closed' || after.failures !== 0)
-          transition(key, ctx.target, { state: 'closed', failures: 0 });
-      } else if (countsAsFailure(outcome)) {
-        if (after.state === 'half-open') open(key, ctx.target);
-        else if (after.state === 'closed') {
-          const failures = after.failures + 1;
-          if (failures >= options.consecutiveFailures) open(key, ctx.target);
-          else breakers.set(key, { state: 'closed', failures });
-        }
-      } else if (probing && after.state === 'half-open') {
-        // The probe told us nothing about the target (the caller gave up): free its slot.
-        breakers.set(key, {
-          state: 'half-open',
-          probesInFlight: Math.max(0, after.probesInFlight - 1),
-        });
+      const after = breakers.get(key) ?? CLOSED;
+      const failed = !outcome.ok && countsAsFailure(outcome);
+      if (after.state === 'half-open') {
+        if (outcome.ok) transition(key, ctx.target, CLOSED);
+        else if (failed)
+          open(key, ctx.target, Math.min(options.maxBreakDurationMs, after.lastBreakMs * 2));
+        // A probe that told nothing about the target (the caller gave up) frees its slot.
+        else breakers.set(key, { ...after, probesInFlight: Math.max(0, after.probesInFlight - 1) });
+      } else if (after.state === 'closed' && (outcome.ok || failed)) {
+        if (tripped(key, after, failed)) open(key, ctx.target, options.breakDurationMs);
       }
       return outcome;
     },
