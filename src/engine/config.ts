@@ -24,10 +24,34 @@ export const targetSchema = z
   })
   .meta({ description: 'A target: "provider/model" or { provider, model }.' });
 
-const groupSchema = z.strictObject({
-  /** Targets in priority order: the first healthy one serves. */
-  targets: z.array(targetSchema).min(1, 'a group needs at least one target'),
-});
+const groupSchema = z
+  .strictObject({
+    /** Targets in priority order: the first healthy one serves. */
+    targets: z.array(targetSchema).min(1, 'a group needs at least one target'),
+    /**
+     * `priority`: in the order given; `weighted`: the first target drawn by `weights`;
+     * `least-latency`: the fastest first (moving average of answers). @defaultValue priority
+     */
+    strategy: z.enum(['priority', 'weighted', 'least-latency']).default('priority'),
+    /** `weighted`: one positive weight per target. */
+    weights: z.array(z.number().positive()).optional(),
+  })
+  .superRefine((group, ctx) => {
+    if (group.weights !== undefined && group.weights.length !== group.targets.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['weights'],
+        message: `give one weight per target (${group.targets.length})`,
+      });
+    }
+    if (group.strategy === 'weighted' && group.weights === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['weights'],
+        message: 'the weighted strategy needs weights',
+      });
+    }
+  });
 
 /** Retry with exponential backoff and jitter, per target. */
 export const retrySchema = z

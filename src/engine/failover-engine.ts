@@ -18,6 +18,7 @@ import {
 import { circuitBreaker, type CircuitBreakerPolicy } from './policies/circuit-breaker.js';
 import { retry } from './policies/retry.js';
 import { RetryBudget } from './retry-budget.js';
+import { Router } from './routing.js';
 import { timeout } from './policies/timeout.js';
 import type { Rng } from './rng.js';
 import type { Transport } from './transport.js';
@@ -60,11 +61,13 @@ export class FailoverEngine {
   readonly #pipeline: (ctx: AttemptContext, terminal: AttemptFn) => Promise<AttemptOutcome>;
   readonly #attempt: AttemptFn;
   readonly #budget: RetryBudget;
+  readonly #router: Router;
 
   constructor(config: FailoverConfig, options: FailoverEngineOptions) {
     this.#config = config;
     this.#clock = options.clock;
     const env: PolicyEnv = { clock: options.clock, rng: options.rng, events: this.events };
+    this.#router = new Router(options.rng);
     this.#budget = new RetryBudget(
       {
         ratio: config.retry.budget.ratio,
@@ -165,8 +168,8 @@ export class FailoverEngine {
     signal: AbortSignal,
     startedAt: number,
   ): Promise<RequestOutcome> {
-    const targets = this.#config.groups[request.group]?.targets;
-    if (targets === undefined) {
+    const group = this.#config.groups[request.group];
+    if (group === undefined) {
       return {
         ok: false,
         requestId: request.id,
@@ -176,11 +179,14 @@ export class FailoverEngine {
         latencyMs: 0,
       };
     }
+    const targets = this.#router.order(group);
     let last: AttemptFailure | undefined;
     for (let i = 0; i < targets.length; i++) {
       const target = targets[i] as Target;
+      const targetStart = this.#clock.now();
       const outcome = await this.#pipeline({ request, target, signal, state }, this.#attempt);
       if (outcome.ok) {
+        this.#router.observe(target, this.#clock.now() - targetStart);
         return {
           ok: true,
           requestId: request.id,

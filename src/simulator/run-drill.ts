@@ -29,7 +29,10 @@ export interface DrillOptions {
  */
 export function baselineConfig(config: FailoverConfig): FailoverConfig {
   const groups = Object.fromEntries(
-    Object.entries(config.groups).map(([name, g]) => [name, { targets: g.targets.slice(0, 1) }]),
+    Object.entries(config.groups).map(([name, g]) => [
+      name,
+      { targets: g.targets.slice(0, 1), strategy: 'priority' as const },
+    ]),
   );
   return {
     ...config,

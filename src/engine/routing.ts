@@ -1,0 +1,75 @@
+/**
+ * @module engine/routing
+ * The order a group's targets are tried in, per request: `priority` as configured, `weighted`
+ * (the first target drawn by weight, the rest as configured, for spreading load), or
+ * `least-latency` (fastest first by an exponentially weighted moving average of how long each
+ * target took to answer; a target not yet measured goes first, so it gets measured).
+ */
+import type { Rng } from './rng.js';
+import { targetKey, type Target } from './types.js';
+
+/** How a group orders its targets. */
+export type RoutingStrategy = 'priority' | 'weighted' | 'least-latency';
+
+/** A group's routing as configured. */
+export interface GroupRouting {
+  readonly targets: readonly Target[];
+  readonly strategy: RoutingStrategy;
+  readonly weights?: readonly number[] | undefined;
+}
+
+/** Weight of the newest sample in the latency average. */
+const EWMA_ALPHA = 0.3;
+
+/** Orders targets per request and learns from answers. */
+export class Router {
+  readonly #rng: Rng;
+  readonly #latency = new Map<string, number>();
+
+  constructor(rng: Rng) {
+    this.#rng = rng;
+  }
+
+  /** The targets of `group` in the order to try them. */
+  order(group: GroupRouting): readonly Target[] {
+    const { targets } = group;
+    if (targets.length < 2) return targets;
+    switch (group.strategy) {
+      case 'priority':
+        return targets;
+      case 'weighted': {
+        const weights = group.weights ?? targets.map(() => 1);
+        const total = weights.reduce((a, b) => a + b, 0);
+        let pick = this.#rng.next() * total;
+        let index = 0;
+        while (index < targets.length - 1 && pick >= (weights[index] ?? 0))
+          pick -= weights[index++] ?? 0;
+        if (index === 0) return targets;
+        return [targets[index] as Target, ...targets.filter((_, i) => i !== index)];
+      }
+      case 'least-latency': {
+        const score = (t: Target): number => this.#latency.get(targetKey(t)) ?? -1;
+        // Stable: equal scores keep the configured order.
+        return targets
+          .map((t, i) => ({ t, i, s: score(t) }))
+          .sort((a, b) => a.s - b.s || a.i - b.i)
+          .map((x) => x.t);
+      }
+    }
+  }
+
+  /** Records how long `target` took to answer a request (retries included). */
+  observe(target: Target, latencyMs: number): void {
+    const key = targetKey(target);
+    const previous = this.#latency.get(key);
+    this.#latency.set(
+      key,
+      previous === undefined ? latencyMs : previous + EWMA_ALPHA * (latencyMs - previous),
+    );
+  }
+
+  /** The current latency average of a target, if it has answered yet. */
+  latencyOf(target: Target): number | undefined {
+    return this.#latency.get(targetKey(target));
+  }
+}
