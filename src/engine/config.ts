@@ -70,6 +70,25 @@ export const retrySchema = z
     /** A Retry-After longer than this fails over instead of waiting. @defaultValue 10s */
     retryAfterCap: duration.default(10_000),
     /**
+     * Which transient failures are retried on the same target; the others fail over at once.
+     * @defaultValue every status 408, 409, 429, 5xx; network errors, timeouts and broken streams
+     */
+    on: z
+      .strictObject({
+        statuses: z
+          .array(z.number().int().min(400).max(599))
+          .default([408, 409, 429, 500, 502, 503, 504, 529]),
+        network: z.boolean().default(true),
+        timeout: z.boolean().default(true),
+        stream: z.boolean().default(true),
+      })
+      .default({
+        statuses: [408, 409, 429, 500, 502, 503, 504, 529],
+        network: true,
+        timeout: true,
+        stream: true,
+      }),
+    /**
      * Retries allowed, over a sliding window: `minPerSecond` always, plus `ratio` per request.
      * @defaultValue { ratio: 20%, minPerSecond: 10, window: 10s }
      */
@@ -82,6 +101,12 @@ export const retrySchema = z
       .default({ ratio: 0.2, minPerSecond: 10, window: 10_000 }),
   })
   .default({
+    on: {
+      statuses: [408, 409, 429, 500, 502, 503, 504, 529],
+      network: true,
+      timeout: true,
+      stream: true,
+    },
     budget: { ratio: 0.2, minPerSecond: 10, window: 10_000 },
     maxAttempts: 3,
     baseDelay: 200,

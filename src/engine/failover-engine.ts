@@ -102,6 +102,7 @@ export class FailoverEngine {
           jitter: config.retry.jitter,
           retryAfterCapMs: config.retry.retryAfterCap,
           budget: this.#budget,
+          retryOn: config.retry.on,
         },
         env,
       ),

@@ -55,6 +55,23 @@ describe('FailoverEngine', () => {
     expect(h.events.filter((e) => e.type === 'failover')).toHaveLength(1);
   });
 
+  it('retries only the failures listed in retry.on, failing over at once on the others', async () => {
+    const h = engineHarness(
+      { ...chain, retry: { maxAttempts: 3, on: { statuses: [429], network: false } } },
+      (p) => (p === 'primary' ? { status: 500 } : { status: 200 }),
+    );
+    expect(await one(h)).toMatchObject({ ok: true, target: { provider: 'backup' }, attempts: 2 });
+    const reset = engineHarness(
+      { ...chain, retry: { maxAttempts: 3, on: { network: false } } },
+      (p) => (p === 'primary' ? 'reset' : { status: 200 }),
+    );
+    expect(await one(reset)).toMatchObject({
+      ok: true,
+      target: { provider: 'backup' },
+      attempts: 2,
+    });
+  });
+
   it('fails over after the retries on a dead primary are spent', async () => {
     const h = engineHarness({ ...chain, retry: { maxAttempts: 3 } }, (p) =>
       p === 'primary' ? 'reset' : { status: 200 },

@@ -9,7 +9,7 @@ import { backoffDelay, type BackoffOptions } from '../backoff.js';
 import { sleep } from '../clock.js';
 import type { AttemptContext, AttemptFn, Policy, PolicyEnv } from '../policy.js';
 import type { RetryBudget } from '../retry-budget.js';
-import type { AttemptOutcome } from '../types.js';
+import type { AttemptFailure, AttemptOutcome } from '../types.js';
 
 /** Retry options, in milliseconds. */
 export interface RetryOptions extends BackoffOptions {
@@ -19,6 +19,34 @@ export interface RetryOptions extends BackoffOptions {
   readonly retryAfterCapMs: number;
   /** Shared by all requests; the engine counts requests into it. */
   readonly budget?: RetryBudget;
+  /** Which transient failures to retry; all of them when left out. */
+  readonly retryOn?: RetryOn;
+}
+
+/** The transient failures worth another try on the same target. */
+export interface RetryOn {
+  readonly statuses: readonly number[];
+  readonly network: boolean;
+  readonly timeout: boolean;
+  readonly stream: boolean;
+}
+
+function retryable(outcome: AttemptFailure, on: RetryOn | undefined): boolean {
+  if (outcome.failureClass !== 'transient') return false;
+  if (on === undefined) return true;
+  switch (outcome.reason) {
+    case 'http-status':
+      return outcome.status !== undefined && on.statuses.includes(outcome.status);
+    case 'network':
+      return on.network;
+    case 'timeout':
+      return on.timeout;
+    case 'stream-cut':
+    case 'stream-malformed':
+      return on.stream;
+    default:
+      return false;
+  }
 }
 
 /** Creates the retry policy. */
@@ -29,7 +57,7 @@ export function retry(options: RetryOptions, env: PolicyEnv): Policy {
       let previousDelay: number | undefined;
       for (let attempt = 1; ; attempt++) {
         const outcome = await next(ctx);
-        if (outcome.ok || outcome.failureClass !== 'transient' || attempt >= options.maxAttempts) {
+        if (outcome.ok || !retryable(outcome, options.retryOn) || attempt >= options.maxAttempts) {
           return outcome;
         }
         const backoff = backoffDelay(options, attempt, env.rng, previousDelay);
