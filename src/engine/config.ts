@@ -159,6 +159,17 @@ export const breakerSchema = z
     halfOpenProbes: 1,
   });
 
+/** At most so many attempts in flight per provider; the rest wait briefly or fail over. */
+export const bulkheadSchema = z.strictObject({
+  maxConcurrent: z.number().int().min(1),
+  /** Attempts allowed to wait for a slot. @defaultValue 0 */
+  queue: z.number().int().min(0).default(0),
+  /** Longest wait for a slot. @defaultValue 0 */
+  maxWait: duration.default(0),
+  /** Per-provider `maxConcurrent` overrides. */
+  perProvider: z.record(z.string().min(1), z.number().int().min(1)).optional(),
+});
+
 /** A production endpoint; the simulator fills these in from the scenario's providers. */
 export const endpointSchema = z.strictObject({
   wire: z.enum(['openai', 'anthropic']),
@@ -178,6 +189,8 @@ export const failoverConfigSchema = z
     retry: retrySchema,
     timeout: timeoutSchema,
     breaker: breakerSchema,
+    /** Off unless set. */
+    bulkhead: bulkheadSchema.optional(),
     /** Endpoints per provider, for production use. */
     providers: z.record(z.string().min(1), endpointSchema).optional(),
   })

@@ -55,6 +55,14 @@ export type EngineEvent =
       readonly reason: 'budget';
     }
   | {
+      readonly type: 'bulkhead:shed';
+      readonly at: number;
+      readonly requestId: string;
+      readonly target: Target;
+      /** True when it waited in the queue first. */
+      readonly waited: boolean;
+    }
+  | {
       readonly type: 'breaker:transition';
       readonly at: number;
       readonly target: Target;

@@ -16,6 +16,7 @@ import {
   type RequestState,
 } from './policy.js';
 import { circuitBreaker, type CircuitBreakerPolicy } from './policies/circuit-breaker.js';
+import { bulkhead } from './policies/bulkhead.js';
 import { retry } from './policies/retry.js';
 import { RetryBudget } from './retry-budget.js';
 import { Router } from './routing.js';
@@ -106,6 +107,21 @@ export class FailoverEngine {
         },
         env,
       ),
+      ...(config.bulkhead === undefined
+        ? []
+        : [
+            bulkhead(
+              {
+                maxConcurrent: config.bulkhead.maxConcurrent,
+                queue: config.bulkhead.queue,
+                maxWaitMs: config.bulkhead.maxWait,
+                ...(config.bulkhead.perProvider === undefined
+                  ? {}
+                  : { perProvider: config.bulkhead.perProvider }),
+              },
+              env,
+            ),
+          ]),
       this.#breaker,
       timeout({ attemptMs: config.timeout.attempt }, env),
     );

@@ -48,7 +48,8 @@ export interface Usage {
  * - `timeout`: the attempt ran out of time;
  * - `stream-cut`, `stream-malformed`: a streamed answer broke after the headers;
  * - `breaker-open`: the target's circuit breaker refused the attempt;
- * - `aborted`: the caller gave up, or the deadline passed.
+ * - `aborted`: the caller gave up, or the deadline passed;
+ * - `shed`: the client itself held the attempt back (the target's bulkhead was full).
  */
 export type FailureReason =
   | 'http-status'
@@ -57,7 +58,8 @@ export type FailureReason =
   | 'stream-cut'
   | 'stream-malformed'
   | 'breaker-open'
-  | 'aborted';
+  | 'aborted'
+  | 'shed';
 
 /** How a failure should be handled, decided once from the wire details. */
 export type FailureClass =
@@ -67,6 +69,8 @@ export type FailureClass =
   | 'invalid-request'
   /** The target cannot serve anyone (bad key, quota gone): move on, do not retry. */
   | 'target-unusable'
+  /** The client held the attempt back to protect the target: move on, and do not blame it. */
+  | 'saturated'
   /** Nothing to do: the caller aborted or the deadline passed. */
   | 'final';
 

@@ -34,8 +34,10 @@ export function baselineConfig(config: FailoverConfig): FailoverConfig {
       { targets: g.targets.slice(0, 1), strategy: 'priority' as const },
     ]),
   );
+  // A plain client has no bulkhead either.
+  const { bulkhead: _bulkhead, ...plain } = config;
   return {
-    ...config,
+    ...plain,
     groups,
     retry: { ...config.retry, maxAttempts: 1 },
     // A plain client has one timeout for the whole call, no stream-specific limits.
