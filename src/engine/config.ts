@@ -170,6 +170,19 @@ export const bulkheadSchema = z.strictObject({
   perProvider: z.record(z.string().min(1), z.number().int().min(1)).optional(),
 });
 
+/** Client-side RPM and TPM limits per provider. */
+export const rateLimitSchema = z.strictObject({
+  perProvider: z.record(
+    z.string().min(1),
+    z.strictObject({
+      rpm: z.number().positive().optional(),
+      tpm: z.number().positive().optional(),
+    }),
+  ),
+  /** Longest wait for capacity; longer ones fail over at once. @defaultValue 0 */
+  maxWait: duration.default(0),
+});
+
 /** A production endpoint; the simulator fills these in from the scenario's providers. */
 export const endpointSchema = z.strictObject({
   wire: z.enum(['openai', 'anthropic']),
@@ -191,6 +204,8 @@ export const failoverConfigSchema = z
     breaker: breakerSchema,
     /** Off unless set. */
     bulkhead: bulkheadSchema.optional(),
+    /** Off unless set. */
+    rateLimit: rateLimitSchema.optional(),
     /** Endpoints per provider, for production use. */
     providers: z.record(z.string().min(1), endpointSchema).optional(),
   })

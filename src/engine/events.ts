@@ -63,6 +63,14 @@ export type EngineEvent =
       readonly waited: boolean;
     }
   | {
+      /** `delayed`: waited `waitMs` for capacity; `shed`: the wait was too long, moved on. */
+      readonly type: 'rate-limit:delayed' | 'rate-limit:shed';
+      readonly at: number;
+      readonly requestId: string;
+      readonly target: Target;
+      readonly waitMs: number;
+    }
+  | {
       readonly type: 'breaker:transition';
       readonly at: number;
       readonly target: Target;

@@ -17,6 +17,7 @@ import {
 } from './policy.js';
 import { circuitBreaker, type CircuitBreakerPolicy } from './policies/circuit-breaker.js';
 import { bulkhead } from './policies/bulkhead.js';
+import { rateLimit } from './policies/rate-limit.js';
 import { retry } from './policies/retry.js';
 import { RetryBudget } from './retry-budget.js';
 import { Router } from './routing.js';
@@ -107,6 +108,14 @@ export class FailoverEngine {
         },
         env,
       ),
+      ...(config.rateLimit === undefined
+        ? []
+        : [
+            rateLimit(
+              { perProvider: config.rateLimit.perProvider, maxWaitMs: config.rateLimit.maxWait },
+              env,
+            ),
+          ]),
       ...(config.bulkhead === undefined
         ? []
         : [

@@ -15,7 +15,7 @@ import type {
   ResponsePlan,
   StreamFault,
 } from './response-plan.js';
-import { TokenBucket } from './token-bucket.js';
+import { TokenBucket } from '../engine/token-bucket.js';
 
 /** A request as the provider sees it, already read off the wire. */
 export interface ProviderRequest {

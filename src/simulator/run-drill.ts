@@ -34,8 +34,8 @@ export function baselineConfig(config: FailoverConfig): FailoverConfig {
       { targets: g.targets.slice(0, 1), strategy: 'priority' as const },
     ]),
   );
-  // A plain client has no bulkhead either.
-  const { bulkhead: _bulkhead, ...plain } = config;
+  // A plain client has no bulkhead or rate limiter either.
+  const { bulkhead: _bulkhead, rateLimit: _rateLimit, ...plain } = config;
   return {
     ...plain,
     groups,

@@ -1,6 +1,7 @@
 /**
- * @module providers/token-bucket
- * A token bucket refilled continuously, as providers meter requests and tokens per minute.
+ * @module engine/token-bucket
+ * A token bucket refilled continuously, as providers meter requests and tokens per minute (and
+ * as the engine meters itself to stay under their limits).
  * Refill is computed lazily from the clock, so an idle bucket costs nothing.
  */
 
