@@ -183,6 +183,22 @@ export const rateLimitSchema = z.strictObject({
   maxWait: duration.default(0),
 });
 
+/** Answers kept by conversation; off unless set. */
+export const cacheSchema = z.strictObject({
+  /** How long an answer is served as fresh. @defaultValue 5m */
+  ttl: duration.default(300_000),
+  /** How old an answer may be to stand in when every target has failed. @defaultValue 24h */
+  maxStale: duration.default(86_400_000),
+  /** @defaultValue 10000 */
+  maxEntries: z.number().int().min(1).default(10_000),
+});
+
+/** What a caller gets when every target failed; off unless set. */
+export const degradeSchema = z.strictObject({
+  /** A fixed answer, marked degraded. */
+  static: z.string().min(1).optional(),
+});
+
 /** A production endpoint; the simulator fills these in from the scenario's providers. */
 export const endpointSchema = z.strictObject({
   wire: z.enum(['openai', 'anthropic']),
@@ -206,6 +222,10 @@ export const failoverConfigSchema = z
     bulkhead: bulkheadSchema.optional(),
     /** Off unless set. */
     rateLimit: rateLimitSchema.optional(),
+    /** Off unless set. */
+    cache: cacheSchema.optional(),
+    /** Off unless set. */
+    degrade: degradeSchema.optional(),
     /** Endpoints per provider, for production use. */
     providers: z.record(z.string().min(1), endpointSchema).optional(),
   })

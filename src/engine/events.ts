@@ -4,7 +4,7 @@
  * imports neither.
  */
 import type { Disposable } from './clock.js';
-import type { FailureReason, RequestOutcome, Target } from './types.js';
+import type { FailureReason, RequestFailureReason, RequestOutcome, Target } from './types.js';
 
 /** Circuit breaker states. */
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -85,6 +85,20 @@ export type EngineEvent =
       readonly from: Target;
       readonly to: Target;
       readonly reason: FailureReason;
+    }
+  | {
+      readonly type: 'cache:hit';
+      readonly at: number;
+      readonly requestId: string;
+      readonly group: string;
+    }
+  | {
+      /** Every target failed; the caller got a stand-in: a stale cached answer or the static one. */
+      readonly type: 'answer:degraded';
+      readonly at: number;
+      readonly requestId: string;
+      readonly source: 'stale-cache' | 'static';
+      readonly reason: RequestFailureReason;
     }
   | { readonly type: 'request:end'; readonly at: number; readonly outcome: RequestOutcome };
 

@@ -20,6 +20,7 @@ import { bulkhead } from './policies/bulkhead.js';
 import { rateLimit } from './policies/rate-limit.js';
 import { retry } from './policies/retry.js';
 import { RetryBudget } from './retry-budget.js';
+import { ResponseCache } from './response-cache.js';
 import { Router } from './routing.js';
 import { timeout } from './policies/timeout.js';
 import type { Rng } from './rng.js';
@@ -28,10 +29,14 @@ import type {
   AttemptFailure,
   AttemptOutcome,
   ChatRequest,
+  RequestFailureReason,
   RequestOutcome,
   Target,
 } from './types.js';
 import type { ResolvedEndpoint } from './wire/wire-adapter.js';
+
+/** The target a static stand-in answer is attributed to. */
+export const STATIC_TARGET: Target = { provider: 'static', model: 'static' };
 
 /** What the engine is given to run. */
 export interface FailoverEngineOptions {
@@ -64,12 +69,24 @@ export class FailoverEngine {
   readonly #attempt: AttemptFn;
   readonly #budget: RetryBudget;
   readonly #router: Router;
+  readonly #cache: ResponseCache | undefined;
 
   constructor(config: FailoverConfig, options: FailoverEngineOptions) {
     this.#config = config;
     this.#clock = options.clock;
     const env: PolicyEnv = { clock: options.clock, rng: options.rng, events: this.events };
     this.#router = new Router(options.rng);
+    this.#cache =
+      config.cache === undefined
+        ? undefined
+        : new ResponseCache(
+            {
+              ttlMs: config.cache.ttl,
+              maxStaleMs: config.cache.maxStale,
+              maxEntries: config.cache.maxEntries,
+            },
+            options.clock,
+          );
     this.#budget = new RetryBudget(
       {
         ratio: config.retry.budget.ratio,
@@ -205,6 +222,32 @@ export class FailoverEngine {
         latencyMs: 0,
       };
     }
+    const cache = this.#cache;
+    const cacheKey = cache?.key(request);
+    if (cache !== undefined && cacheKey !== undefined) {
+      const hit = cache.fresh(cacheKey, request.group);
+      if (hit !== undefined) {
+        if (this.events.active)
+          this.events.emit({
+            type: 'cache:hit',
+            at: this.#clock.now(),
+            requestId: request.id,
+            group: request.group,
+          });
+        return {
+          ok: true,
+          requestId: request.id,
+          target: hit.target,
+          text: hit.text,
+          usage: hit.usage,
+          responseModel: hit.responseModel,
+          attempt: 0,
+          attempts: 0,
+          latencyMs: this.#clock.now() - startedAt,
+          degraded: false,
+        };
+      }
+    }
     const targets = this.#router.order(group);
     let last: AttemptFailure | undefined;
     for (let i = 0; i < targets.length; i++) {
@@ -213,6 +256,14 @@ export class FailoverEngine {
       const outcome = await this.#pipeline({ request, target, signal, state }, this.#attempt);
       if (outcome.ok) {
         this.#router.observe(target, this.#clock.now() - targetStart);
+        if (cache !== undefined && cacheKey !== undefined) {
+          cache.store(cacheKey, request.group, {
+            text: outcome.text,
+            usage: outcome.usage,
+            target,
+            responseModel: outcome.responseModel,
+          });
+        }
         return {
           ok: true,
           requestId: request.id,
@@ -236,6 +287,7 @@ export class FailoverEngine {
       )
         break;
       const next = targets[i + 1];
+      if (next !== undefined) cache?.invalidate(request.group);
       if (next !== undefined && this.events.active) {
         this.events.emit({
           type: 'failover',
@@ -252,15 +304,67 @@ export class FailoverEngine {
     const timedOut =
       signal.aborted &&
       (signal.reason as { code?: unknown } | undefined)?.code === 'DEADLINE_EXCEEDED';
+    const reason = timedOut && final.reason === 'aborted' ? 'timeout' : final.reason;
+    // Stand-ins only for an outage: a refused request or a caller who left gets the truth.
+    if (final.failureClass !== 'invalid-request' && !(signal.aborted && !timedOut)) {
+      const degraded = this.#degraded(request, cacheKey, reason, state, startedAt);
+      if (degraded !== undefined) return degraded;
+    }
     return {
       ok: false,
       requestId: request.id,
-      reason: timedOut && final.reason === 'aborted' ? 'timeout' : final.reason,
+      reason,
       message: final.message,
       attempts: state.attempts,
       latencyMs: this.#clock.now() - startedAt,
       ...(final.status === undefined ? {} : { status: final.status }),
       ...(final.code === undefined ? {} : { code: final.code }),
+    };
+  }
+
+  /** A stale cached answer, else the static one, else nothing. */
+  #degraded(
+    request: ChatRequest,
+    cacheKey: string | undefined,
+    reason: RequestFailureReason,
+    state: RequestState,
+    startedAt: number,
+  ): RequestOutcome | undefined {
+    const stale = cacheKey === undefined ? undefined : this.#cache?.stale(cacheKey);
+    const text = this.#config.degrade?.static;
+    if (stale === undefined && text === undefined) return undefined;
+    if (this.events.active) {
+      this.events.emit({
+        type: 'answer:degraded',
+        at: this.#clock.now(),
+        requestId: request.id,
+        source: stale === undefined ? 'static' : 'stale-cache',
+        reason,
+      });
+    }
+    const common = {
+      requestId: request.id,
+      attempt: 0,
+      attempts: state.attempts,
+      latencyMs: this.#clock.now() - startedAt,
+      degraded: true,
+    } as const;
+    if (stale !== undefined)
+      return {
+        ok: true,
+        ...common,
+        target: stale.target,
+        text: stale.text,
+        usage: stale.usage,
+        responseModel: stale.responseModel,
+      };
+    return {
+      ok: true,
+      ...common,
+      target: STATIC_TARGET,
+      text: text as string,
+      usage: { inputTokens: 0, outputTokens: 0 },
+      responseModel: 'static',
     };
   }
 }

@@ -105,6 +105,9 @@ export interface AttemptFailure {
 /** The result of one attempt on one target. */
 export type AttemptOutcome = AttemptSuccess | AttemptFailure;
 
+/** Why a caller request failed: its last attempt's reason, or no such group. */
+export type RequestFailureReason = FailureReason | 'no-target';
+
 /** What the caller receives. */
 export type RequestOutcome =
   | {
@@ -124,7 +127,7 @@ export type RequestOutcome =
   | {
       readonly ok: false;
       readonly requestId: string;
-      readonly reason: FailureReason | 'no-target';
+      readonly reason: RequestFailureReason;
       readonly message: string;
       readonly status?: number;
       readonly code?: string;
