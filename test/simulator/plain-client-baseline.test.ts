@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { failoverConfigSchema } from '../../src/engine/config.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { simulatePlainClient } from '../../src/simulator/plain-client-baseline.js';
 import { baselineConfig } from '../../src/simulator/run-drill.js';
@@ -31,6 +32,29 @@ const cases: [string, () => string][] = [
   ['rate-limit-storm', () => 'scenarios/rate-limit-storm.yaml'],
   ['every fault kind', () => writeTemp('every-fault.yaml', everyFaultYaml())],
 ];
+
+describe('baselineConfig', () => {
+  it('keeps only what a plain client has: the first target, one attempt, the timeouts', () => {
+    const config = failoverConfigSchema.parse({
+      groups: { chat: { targets: ['a/m', 'b/m'], strategy: 'weighted', weights: [1, 3] } },
+      timeout: { attempt: '10s', total: '20s', firstToken: '2s', streamIdle: '1s' },
+      bulkhead: { maxConcurrent: 2 },
+      rateLimit: { perProvider: { a: { rpm: 10 } } },
+      cache: {},
+      degrade: { static: 'busy' },
+    });
+    const plain = baselineConfig(config);
+    expect(plain.groups).toEqual({
+      chat: { targets: [{ provider: 'a', model: 'm' }], strategy: 'priority' },
+    });
+    expect(plain.retry.maxAttempts).toBe(1);
+    expect(plain.timeout).toEqual({ attempt: 10_000, total: 20_000 });
+    expect(plain).not.toHaveProperty('bulkhead');
+    expect(plain).not.toHaveProperty('rateLimit');
+    expect(plain).not.toHaveProperty('cache');
+    expect(plain).not.toHaveProperty('degrade');
+  });
+});
 
 describe('the plain-client baseline', () => {
   for (const [name, file] of cases) {
