@@ -199,6 +199,32 @@ export const degradeSchema = z.strictObject({
   static: z.string().min(1).optional(),
 });
 
+/** Spend per window; past it, downgrade to a cheaper group or reject. Off unless set. */
+export const budgetSchema = z
+  .strictObject({
+    window: duration.default(3_600_000),
+    maxUsd: z.number().positive(),
+    action: z.enum(['downgrade', 'reject']).default('reject'),
+    /** With `downgrade`: the group to send requests to instead. */
+    downgradeTo: z.string().min(1).optional(),
+    /** USD per million tokens, keyed `provider/model`. In a drill, missing ones come from the scenario. */
+    prices: z
+      .record(
+        z.string().min(1),
+        z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative() }),
+      )
+      .default({}),
+  })
+  .superRefine((budget, ctx) => {
+    if (budget.action === 'downgrade' && budget.downgradeTo === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['downgradeTo'],
+        message: 'the downgrade action needs downgradeTo: a cheaper model group',
+      });
+    }
+  });
+
 /** A production endpoint; the simulator fills these in from the scenario's providers. */
 export const endpointSchema = z.strictObject({
   wire: z.enum(['openai', 'anthropic']),
@@ -226,8 +252,20 @@ export const failoverConfigSchema = z
     cache: cacheSchema.optional(),
     /** Off unless set. */
     degrade: degradeSchema.optional(),
+    /** Off unless set. */
+    budget: budgetSchema.optional(),
     /** Endpoints per provider, for production use. */
     providers: z.record(z.string().min(1), endpointSchema).optional(),
+  })
+  .superRefine((config, ctx) => {
+    const to = config.budget?.downgradeTo;
+    if (to !== undefined && config.groups[to] === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['budget', 'downgradeTo'],
+        message: `model group "${to}" is not defined in groups`,
+      });
+    }
   })
   .meta({ title: 'failover-drill failover config' });
 

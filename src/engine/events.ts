@@ -100,6 +100,15 @@ export type EngineEvent =
       readonly source: 'stale-cache' | 'static';
       readonly reason: RequestFailureReason;
     }
+  | {
+      /** The spend limit was reached: the request was downgraded to a cheaper group or rejected. */
+      readonly type: 'budget:action';
+      readonly at: number;
+      readonly requestId: string;
+      readonly action: 'downgrade' | 'reject';
+      readonly group: string;
+      readonly spentUsd: number;
+    }
   | { readonly type: 'request:end'; readonly at: number; readonly outcome: RequestOutcome };
 
 /** A subscriber to engine events. */

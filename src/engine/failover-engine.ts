@@ -20,6 +20,7 @@ import { bulkhead } from './policies/bulkhead.js';
 import { rateLimit } from './policies/rate-limit.js';
 import { retry } from './policies/retry.js';
 import { RetryBudget } from './retry-budget.js';
+import { BudgetGuard } from './budget-guard.js';
 import { ResponseCache } from './response-cache.js';
 import { Router } from './routing.js';
 import { timeout } from './policies/timeout.js';
@@ -70,12 +71,27 @@ export class FailoverEngine {
   readonly #budget: RetryBudget;
   readonly #router: Router;
   readonly #cache: ResponseCache | undefined;
+  readonly #spend: BudgetGuard | undefined;
 
   constructor(config: FailoverConfig, options: FailoverEngineOptions) {
     this.#config = config;
     this.#clock = options.clock;
     const env: PolicyEnv = { clock: options.clock, rng: options.rng, events: this.events };
     this.#router = new Router(options.rng);
+    const budget = config.budget;
+    this.#spend =
+      budget === undefined
+        ? undefined
+        : new BudgetGuard(
+            {
+              windowMs: budget.window,
+              maxUsd: budget.maxUsd,
+              action: budget.action,
+              downgradeTo: budget.downgradeTo,
+              prices: budget.prices,
+            },
+            options.clock,
+          );
     this.#cache =
       config.cache === undefined
         ? undefined
@@ -211,7 +227,33 @@ export class FailoverEngine {
     signal: AbortSignal,
     startedAt: number,
   ): Promise<RequestOutcome> {
-    const group = this.#config.groups[request.group];
+    let groupName = request.group;
+    const decision = this.#spend?.decide(groupName);
+    if (decision !== undefined && decision.action !== 'allow') {
+      const to = this.#config.budget?.downgradeTo;
+      if (this.events.active) {
+        this.events.emit({
+          type: 'budget:action',
+          at: this.#clock.now(),
+          requestId: request.id,
+          action: decision.action,
+          group: groupName,
+          spentUsd: decision.spentUsd,
+        });
+      }
+      if (decision.action === 'reject' || to === undefined) {
+        return {
+          ok: false,
+          requestId: request.id,
+          reason: 'over-budget',
+          message: `spend limit reached ($${decision.spentUsd.toFixed(2)} in the window)`,
+          attempts: 0,
+          latencyMs: 0,
+        };
+      }
+      groupName = to;
+    }
+    const group = this.#config.groups[groupName];
     if (group === undefined) {
       return {
         ok: false,
@@ -256,6 +298,7 @@ export class FailoverEngine {
       const outcome = await this.#pipeline({ request, target, signal, state }, this.#attempt);
       if (outcome.ok) {
         this.#router.observe(target, this.#clock.now() - targetStart);
+        this.#spend?.record(target, outcome.usage);
         if (cache !== undefined && cacheKey !== undefined) {
           cache.store(cacheKey, request.group, {
             text: outcome.text,

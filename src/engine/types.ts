@@ -49,7 +49,8 @@ export interface Usage {
  * - `stream-cut`, `stream-malformed`: a streamed answer broke after the headers;
  * - `breaker-open`: the target's circuit breaker refused the attempt;
  * - `aborted`: the caller gave up, or the deadline passed;
- * - `shed`: the client itself held the attempt back (the target's bulkhead was full).
+ * - `shed`: the client itself held the attempt back (the target's bulkhead was full);
+ * - `over-budget`: the spend limit was reached and the config says reject.
  */
 export type FailureReason =
   | 'http-status'
@@ -59,7 +60,8 @@ export type FailureReason =
   | 'stream-malformed'
   | 'breaker-open'
   | 'aborted'
-  | 'shed';
+  | 'shed'
+  | 'over-budget';
 
 /** How a failure should be handled, decided once from the wire details. */
 export type FailureClass =

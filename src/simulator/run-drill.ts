@@ -34,8 +34,8 @@ export function baselineConfig(config: FailoverConfig): FailoverConfig {
       { targets: g.targets.slice(0, 1), strategy: 'priority' as const },
     ]),
   );
-  // A plain client has no bulkhead, rate limiter, cache or stand-in answers either.
-  const { bulkhead: _b, rateLimit: _r, cache: _c, degrade: _d, ...plain } = config;
+  // A plain client has no bulkhead, rate limiter, cache, stand-in answers or budget either.
+  const { bulkhead: _b, rateLimit: _r, cache: _c, degrade: _d, budget: _s, ...plain } = config;
   return {
     ...plain,
     groups,

@@ -66,7 +66,7 @@ export async function simulate(
     endpoints[name] = { wire: spec.wire, baseUrl, apiKey: 'drill-key' };
   }
 
-  const engine = new FailoverEngine(config, {
+  const engine = new FailoverEngine(withScenarioPrices(config, scenario), {
     clock,
     transport: inProcessTransport(handlers),
     rng: seededRng(seed, 'engine'),
@@ -101,5 +101,19 @@ export async function simulate(
   return {
     aggregate: recorder.summary(),
     simulatedMs: Math.max(scenario.duration, lastEnd - scenario.startsAt),
+  };
+}
+
+/** The config with the scenario's prices filled in where a budget has none for a target. */
+export function withScenarioPrices(config: FailoverConfig, scenario: Scenario): FailoverConfig {
+  if (config.budget === undefined) return config;
+  const prices: Record<string, { input: number; output: number }> = {};
+  for (const [provider, spec] of Object.entries(scenario.providers)) {
+    for (const [model, price] of Object.entries(spec.models))
+      prices[`${provider}/${model}`] = { input: price.input, output: price.output };
+  }
+  return {
+    ...config,
+    budget: { ...config.budget, prices: { ...prices, ...config.budget.prices } },
   };
 }
