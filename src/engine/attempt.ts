@@ -284,6 +284,7 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
     let outcome: AttemptOutcome;
     try {
       outcome = await run(watched, attempt, race, watchdog);
+      if (outcome.ok) outcome = { ...outcome, attempt };
     } finally {
       race.dispose();
       watchdog?.dispose();

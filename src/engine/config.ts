@@ -225,6 +225,14 @@ export const budgetSchema = z
     }
   });
 
+/** A second attempt on the next target when the first is slow; off unless set. */
+export const hedgeSchema = z.strictObject({
+  /** Wait this long before hedging (also the fallback while a percentile is unknown). */
+  delay: duration,
+  /** Hedge after this percentile of the first target's recent answers instead, e.g. 95. */
+  percentile: z.number().min(50).max(99.9).optional(),
+});
+
 /** A production endpoint; the simulator fills these in from the scenario's providers. */
 export const endpointSchema = z.strictObject({
   wire: z.enum(['openai', 'anthropic']),
@@ -254,6 +262,8 @@ export const failoverConfigSchema = z
     degrade: degradeSchema.optional(),
     /** Off unless set. */
     budget: budgetSchema.optional(),
+    /** Off unless set. */
+    hedge: hedgeSchema.optional(),
     /** Endpoints per provider, for production use. */
     providers: z.record(z.string().min(1), endpointSchema).optional(),
   })

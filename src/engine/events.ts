@@ -87,6 +87,14 @@ export type EngineEvent =
       readonly reason: FailureReason;
     }
   | {
+      /** The first target was slow: a second attempt went to the next one; the first answer wins. */
+      readonly type: 'hedge:start';
+      readonly at: number;
+      readonly requestId: string;
+      readonly primary: Target;
+      readonly hedge: Target;
+    }
+  | {
       readonly type: 'cache:hit';
       readonly at: number;
       readonly requestId: string;

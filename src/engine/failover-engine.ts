@@ -36,6 +36,11 @@ import type {
 } from './types.js';
 import type { ResolvedEndpoint } from './wire/wire-adapter.js';
 
+/** The reason the losing attempt of a hedge is cancelled with. */
+const HEDGE_LOST = Object.assign(new Error('another attempt of the hedge answered first'), {
+  code: 'HEDGE_LOST',
+});
+
 /** The target a static stand-in answer is attributed to. */
 export const STATIC_TARGET: Target = { provider: 'static', model: 'static' };
 
@@ -293,9 +298,21 @@ export class FailoverEngine {
     const targets = this.#router.order(group);
     let last: AttemptFailure | undefined;
     for (let i = 0; i < targets.length; i++) {
-      const target = targets[i] as Target;
       const targetStart = this.#clock.now();
-      const outcome = await this.#pipeline({ request, target, signal, state }, this.#attempt);
+      const second = targets[i + 1];
+      const step =
+        i === 0 && second !== undefined && this.#config.hedge !== undefined
+          ? await this.#hedged(request, targets[0] as Target, second, signal, state)
+          : {
+              target: targets[i] as Target,
+              outcome: await this.#pipeline(
+                { request, target: targets[i] as Target, signal, state },
+                this.#attempt,
+              ),
+              used: 1,
+            };
+      const { target, outcome } = step;
+      i += step.used - 1;
       if (outcome.ok) {
         this.#router.observe(target, this.#clock.now() - targetStart);
         this.#spend?.record(target, outcome.usage);
@@ -314,7 +331,7 @@ export class FailoverEngine {
           text: outcome.text,
           usage: outcome.usage,
           responseModel: outcome.responseModel,
-          attempt: state.attempts,
+          attempt: outcome.attempt ?? state.attempts,
           attempts: state.attempts,
           latencyMs: this.#clock.now() - startedAt,
           degraded: false,
@@ -363,6 +380,71 @@ export class FailoverEngine {
       ...(final.status === undefined ? {} : { status: final.status }),
       ...(final.code === undefined ? {} : { code: final.code }),
     };
+  }
+
+  /**
+   * The first target, and after the hedge delay the second one too if the first has not
+   * answered; the first success wins and the other attempt is cancelled (its cost stays spent).
+   * `used` tells how many targets the step consumed.
+   */
+  async #hedged(
+    request: ChatRequest,
+    first: Target,
+    second: Target,
+    signal: AbortSignal,
+    state: RequestState,
+  ): Promise<{ target: Target; outcome: AttemptOutcome; used: number }> {
+    const hedge = this.#config.hedge as NonNullable<FailoverConfig['hedge']>;
+    const delay =
+      hedge.percentile === undefined
+        ? hedge.delay
+        : (this.#router.percentile(first, hedge.percentile) ?? hedge.delay);
+    const legs: AbortController[] = [];
+    const start = (
+      target: Target,
+    ): Promise<{ target: Target; outcome: AttemptOutcome; leg: AbortController }> => {
+      const leg = new AbortController();
+      legs.push(leg);
+      const onAbort = (): void => leg.abort(signal.reason);
+      if (signal.aborted) leg.abort(signal.reason);
+      else signal.addEventListener('abort', onAbort, { once: true });
+      return this.#pipeline({ request, target, signal: leg.signal, state }, this.#attempt)
+        .finally(() => signal.removeEventListener('abort', onAbort))
+        .then((outcome) => ({ target, outcome, leg }));
+    };
+    const primary = start(first);
+    let timer: { dispose(): void } | undefined;
+    const fired = new Promise<'hedge'>((resolve) => {
+      timer = this.#clock.setTimer(delay, () => resolve('hedge'));
+    });
+    const early = await Promise.race([primary, fired]);
+    if (early !== 'hedge') {
+      timer?.dispose();
+      return { target: early.target, outcome: early.outcome, used: 1 };
+    }
+    if (this.events.active)
+      this.events.emit({
+        type: 'hedge:start',
+        at: this.#clock.now(),
+        requestId: request.id,
+        primary: first,
+        hedge: second,
+      });
+    const winner = await new Promise<{
+      target: Target;
+      outcome: AttemptOutcome;
+      leg: AbortController;
+    }>((resolve) => {
+      let pending = 2;
+      for (const leg of [primary, start(second)]) {
+        void leg.then((result) => {
+          pending--;
+          if (result.outcome.ok || pending === 0) resolve(result);
+        });
+      }
+    });
+    for (const leg of legs) if (leg !== winner.leg) leg.abort(HEDGE_LOST);
+    return { target: winner.target, outcome: winner.outcome, used: 2 };
   }
 
   /** A stale cached answer, else the static one, else nothing. */

@@ -20,11 +20,16 @@ export interface GroupRouting {
 
 /** Weight of the newest sample in the latency average. */
 const EWMA_ALPHA = 0.3;
+/** Answers kept per target for latency percentiles. */
+const RECENT = 64;
+/** Answers needed before a percentile is trusted. */
+const MIN_SAMPLES = 10;
 
 /** Orders targets per request and learns from answers. */
 export class Router {
   readonly #rng: Rng;
   readonly #latency = new Map<string, number>();
+  readonly #recent = new Map<string, number[]>();
 
   constructor(rng: Rng) {
     this.#rng = rng;
@@ -66,6 +71,23 @@ export class Router {
       key,
       previous === undefined ? latencyMs : previous + EWMA_ALPHA * (latencyMs - previous),
     );
+    let recent = this.#recent.get(key);
+    if (recent === undefined) {
+      recent = [];
+      this.#recent.set(key, recent);
+    }
+    recent.push(latencyMs);
+    if (recent.length > RECENT) recent.shift();
+  }
+
+  /** The `p`th percentile of the target's last answers, once it has enough of them. */
+  percentile(target: Target, p: number): number | undefined {
+    const recent = this.#recent.get(targetKey(target));
+    if (recent === undefined || recent.length < MIN_SAMPLES) return undefined;
+    const sorted = [...recent].sort((a, b) => a - b);
+    return sorted[
+      Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+    ];
   }
 
   /** The current latency average of a target, if it has answered yet. */

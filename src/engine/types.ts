@@ -86,6 +86,8 @@ export interface AttemptSuccess {
   readonly finishReason: string;
   /** The model the provider says answered. */
   readonly responseModel: string;
+  /** The attempt's number within its caller request (1-based), when known. */
+  readonly attempt?: number;
 }
 
 /** A failed attempt. */
