@@ -126,6 +126,12 @@ export const timeoutSchema = z
     firstToken: duration.optional(),
     /** Streams only: the longest gap allowed between two chunks. */
     streamIdle: duration.optional(),
+    /**
+     * Time to establish a connection, enforced by the production transport (undici). Drills have
+     * no connection phase: refused and reset connections fail at once or mid-request instead.
+     * @defaultValue 10s
+     */
+    connect: duration.optional(),
   })
   .default({ attempt: 30_000, total: 60_000 });
 

@@ -90,7 +90,14 @@ export function createFailoverClient(
       }
     }
   }
-  const pooled = options.transport === undefined ? undiciTransport(options.undici) : undefined;
+  const connect = resolved.timeout.connect;
+  const pooled =
+    options.transport === undefined
+      ? undiciTransport({
+          ...(connect === undefined ? {} : { connectTimeoutMs: connect }),
+          ...options.undici,
+        })
+      : undefined;
   const transport = options.transport ?? (pooled as NonNullable<typeof pooled>).transport;
   const engine = new FailoverEngine(resolved, {
     clock: options.clock ?? systemClock,
