@@ -30,9 +30,10 @@ const groupSchema = z
     targets: z.array(targetSchema).min(1, 'a group needs at least one target'),
     /**
      * `priority`: in the order given; `weighted`: the first target drawn by `weights`;
-     * `least-latency`: the fastest first (moving average of answers). @defaultValue priority
+     * `least-latency`: the fastest first (moving average of answers); `cost-aware`: the cheapest
+     * first by `prices` (input plus output price). @defaultValue priority
      */
-    strategy: z.enum(['priority', 'weighted', 'least-latency']).default('priority'),
+    strategy: z.enum(['priority', 'weighted', 'least-latency', 'cost-aware']).default('priority'),
     /** `weighted`: one positive weight per target. */
     weights: z.array(z.number().positive()).optional(),
   })
@@ -213,13 +214,6 @@ export const budgetSchema = z
     action: z.enum(['downgrade', 'reject']).default('reject'),
     /** With `downgrade`: the group to send requests to instead. */
     downgradeTo: z.string().min(1).optional(),
-    /** USD per million tokens, keyed `provider/model`. In a drill, missing ones come from the scenario. */
-    prices: z
-      .record(
-        z.string().min(1),
-        z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative() }),
-      )
-      .default({}),
   })
   .superRefine((budget, ctx) => {
     if (budget.action === 'downgrade' && budget.downgradeTo === undefined) {
@@ -270,6 +264,16 @@ export const failoverConfigSchema = z
     budget: budgetSchema.optional(),
     /** Off unless set. */
     hedge: hedgeSchema.optional(),
+    /**
+     * USD per million tokens, keyed `provider/model`, for the budget guard and cost-aware routing.
+     * In a drill, targets missing here take the scenario's prices.
+     */
+    prices: z
+      .record(
+        z.string().min(1),
+        z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative() }),
+      )
+      .default({}),
     /** Endpoints per provider, for production use. */
     providers: z.record(z.string().min(1), endpointSchema).optional(),
   })

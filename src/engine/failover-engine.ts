@@ -82,7 +82,7 @@ export class FailoverEngine {
     this.#config = config;
     this.#clock = options.clock;
     const env: PolicyEnv = { clock: options.clock, rng: options.rng, events: this.events };
-    this.#router = new Router(options.rng);
+    this.#router = new Router(options.rng, config.prices);
     const budget = config.budget;
     this.#spend =
       budget === undefined
@@ -93,7 +93,7 @@ export class FailoverEngine {
               maxUsd: budget.maxUsd,
               action: budget.action,
               downgradeTo: budget.downgradeTo,
-              prices: budget.prices,
+              prices: config.prices,
             },
             options.clock,
           );

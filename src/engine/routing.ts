@@ -3,13 +3,14 @@
  * The order a group's targets are tried in, per request: `priority` as configured, `weighted`
  * (the first target drawn by weight, the rest as configured, for spreading load), or
  * `least-latency` (fastest first by an exponentially weighted moving average of how long each
- * target took to answer; a target not yet measured goes first, so it gets measured).
+ * target took to answer; a target not yet measured goes first, so it gets measured), or
+ * `cost-aware` (cheapest first by input plus output price; a target without a price goes last).
  */
 import type { Rng } from './rng.js';
 import { targetKey, type Target } from './types.js';
 
 /** How a group orders its targets. */
-export type RoutingStrategy = 'priority' | 'weighted' | 'least-latency';
+export type RoutingStrategy = 'priority' | 'weighted' | 'least-latency' | 'cost-aware';
 
 /** A group's routing as configured. */
 export interface GroupRouting {
@@ -31,8 +32,14 @@ export class Router {
   readonly #latency = new Map<string, number>();
   readonly #recent = new Map<string, number[]>();
 
-  constructor(rng: Rng) {
+  readonly #prices: Readonly<Record<string, { readonly input: number; readonly output: number }>>;
+
+  constructor(
+    rng: Rng,
+    prices: Readonly<Record<string, { readonly input: number; readonly output: number }>> = {},
+  ) {
     this.#rng = rng;
+    this.#prices = prices;
   }
 
   /** The targets of `group` in the order to try them. */
@@ -51,6 +58,16 @@ export class Router {
           pick -= weights[index++] ?? 0;
         if (index === 0) return targets;
         return [targets[index] as Target, ...targets.filter((_, i) => i !== index)];
+      }
+      case 'cost-aware': {
+        const price = (t: Target): number => {
+          const p = this.#prices[targetKey(t)];
+          return p === undefined ? Number.POSITIVE_INFINITY : p.input + p.output;
+        };
+        return targets
+          .map((t, i) => ({ t, i, s: price(t) }))
+          .sort((a, b) => a.s - b.s || a.i - b.i)
+          .map((x) => x.t);
       }
       case 'least-latency': {
         const score = (t: Target): number => this.#latency.get(targetKey(t)) ?? -1;

@@ -104,16 +104,12 @@ export async function simulate(
   };
 }
 
-/** The config with the scenario's prices filled in where a budget has none for a target. */
+/** The config with the scenario's prices filled in for targets it gives none for. */
 export function withScenarioPrices(config: FailoverConfig, scenario: Scenario): FailoverConfig {
-  if (config.budget === undefined) return config;
   const prices: Record<string, { input: number; output: number }> = {};
   for (const [provider, spec] of Object.entries(scenario.providers)) {
     for (const [model, price] of Object.entries(spec.models))
       prices[`${provider}/${model}`] = { input: price.input, output: price.output };
   }
-  return {
-    ...config,
-    budget: { ...config.budget, prices: { ...prices, ...config.budget.prices } },
-  };
+  return { ...config, prices: { ...prices, ...config.prices } };
 }

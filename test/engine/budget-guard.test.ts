@@ -26,7 +26,8 @@ describe('budget guard', () => {
     const h = engineHarness(
       {
         groups: { chat: { targets: ['primary/m'] } },
-        budget: { window: '1m', maxUsd: 10, action: 'reject', prices },
+        budget: { window: '1m', maxUsd: 10, action: 'reject' },
+        prices,
       },
       () => ({ status: 200 }),
     );
@@ -49,7 +50,8 @@ describe('budget guard', () => {
     const h = engineHarness(
       {
         groups: { chat: { targets: ['primary/m'] }, cheap: { targets: ['budget/m'] } },
-        budget: { window: '1h', maxUsd: 6, action: 'downgrade', downgradeTo: 'cheap', prices },
+        budget: { window: '1h', maxUsd: 6, action: 'downgrade', downgradeTo: 'cheap' },
+        prices,
       },
       () => ({ status: 200 }),
     );

@@ -71,3 +71,21 @@ describe('routing strategies', () => {
     });
   });
 });
+
+describe('cost-aware routing', () => {
+  it('tries the cheapest target first, unpriced ones last, and still fails over', async () => {
+    const config = {
+      groups: {
+        chat: { targets: ['primary/m', 'backup/m', 'budget/m'], strategy: 'cost-aware' as const },
+      },
+      prices: { 'primary/m': { input: 2.5, output: 10 }, 'backup/m': { input: 0.15, output: 0.6 } },
+      retry: { maxAttempts: 1 },
+    };
+    const cheap = engineHarness(config, () => ({ status: 200 }));
+    expect(await spread(cheap, 5)).toEqual({ backup: 5 });
+    const down = engineHarness(config, (p) => (p === 'backup' ? { status: 503 } : { status: 200 }));
+    const outcome = down.engine.handle(down.request());
+    await down.clock.run();
+    expect(await outcome).toMatchObject({ ok: true, target: { provider: 'primary' } });
+  });
+});
