@@ -36,6 +36,19 @@ const groupSchema = z
     strategy: z.enum(['priority', 'weighted', 'least-latency', 'cost-aware']).default('priority'),
     /** `weighted`: one positive weight per target. */
     weights: z.array(z.number().positive()).optional(),
+    /** A share of traffic tries a candidate target first, judged against the primary. */
+    canary: z
+      .strictObject({
+        target: targetSchema,
+        share: share,
+        /** @defaultValue 50 */
+        minRequests: z.number().int().min(1).default(50),
+        /** @defaultValue 1.2 */
+        maxLatencyRatio: z.number().positive().default(1.2),
+        /** @defaultValue 1% */
+        maxErrorRateDelta: share.default(0.01),
+      })
+      .optional(),
   })
   .superRefine((group, ctx) => {
     if (group.weights !== undefined && group.weights.length !== group.targets.length) {

@@ -95,6 +95,13 @@ export type EngineEvent =
       readonly hedge: Target;
     }
   | {
+      /** A group's canary verdict changed. */
+      readonly type: 'canary:verdict';
+      readonly at: number;
+      readonly group: string;
+      readonly verdict: 'evaluating' | 'promote' | 'hold';
+    }
+  | {
       readonly type: 'cache:hit';
       readonly at: number;
       readonly requestId: string;

@@ -21,6 +21,7 @@ import { rateLimit } from './policies/rate-limit.js';
 import { retry } from './policies/retry.js';
 import { RetryBudget } from './retry-budget.js';
 import { BudgetGuard } from './budget-guard.js';
+import { CanaryJudge, type CanaryStatus } from './canary.js';
 import { ResponseCache } from './response-cache.js';
 import { Router } from './routing.js';
 import { timeout } from './policies/timeout.js';
@@ -34,6 +35,7 @@ import type {
   RequestOutcome,
   Target,
 } from './types.js';
+import { targetKey } from './types.js';
 import type { ResolvedEndpoint } from './wire/wire-adapter.js';
 
 /** The reason the losing attempt of a hedge is cancelled with. */
@@ -77,12 +79,18 @@ export class FailoverEngine {
   readonly #router: Router;
   readonly #cache: ResponseCache | undefined;
   readonly #spend: BudgetGuard | undefined;
+  readonly #canaries = new Map<string, CanaryJudge>();
+  readonly #rng: Rng;
 
   constructor(config: FailoverConfig, options: FailoverEngineOptions) {
     this.#config = config;
     this.#clock = options.clock;
     const env: PolicyEnv = { clock: options.clock, rng: options.rng, events: this.events };
     this.#router = new Router(options.rng, config.prices);
+    this.#rng = options.rng;
+    for (const [name, group] of Object.entries(config.groups)) {
+      if (group.canary !== undefined) this.#canaries.set(name, new CanaryJudge(group.canary));
+    }
     const budget = config.budget;
     this.#spend =
       budget === undefined
@@ -295,7 +303,21 @@ export class FailoverEngine {
         };
       }
     }
-    const targets = this.#router.order(group);
+    const judge = this.#canaries.get(groupName);
+    const arm =
+      judge === undefined
+        ? undefined
+        : this.#rng.next() < judge.options.share
+          ? 'canary'
+          : 'primary';
+    const ordered = this.#router.order(group);
+    const targets =
+      judge !== undefined && arm === 'canary'
+        ? [
+            judge.options.target,
+            ...ordered.filter((t) => targetKey(t) !== targetKey(judge.options.target)),
+          ]
+        : ordered;
     let last: AttemptFailure | undefined;
     for (let i = 0; i < targets.length; i++) {
       const targetStart = this.#clock.now();
@@ -312,6 +334,8 @@ export class FailoverEngine {
               used: 1,
             };
       const { target, outcome } = step;
+      if (i === 0 && judge !== undefined && arm !== undefined)
+        this.#judge(groupName, judge, arm, outcome, this.#clock.now() - targetStart);
       i += step.used - 1;
       if (outcome.ok) {
         this.#router.observe(target, this.#clock.now() - targetStart);
@@ -445,6 +469,27 @@ export class FailoverEngine {
     });
     for (const leg of legs) if (leg !== winner.leg) leg.abort(HEDGE_LOST);
     return { target: winner.target, outcome: winner.outcome, used: 2 };
+  }
+
+  /** Where a group's canary stands, if it has one. */
+  canaryStatus(group: string): CanaryStatus | undefined {
+    return this.#canaries.get(group)?.status();
+  }
+
+  #judge(
+    group: string,
+    judge: CanaryJudge,
+    arm: 'canary' | 'primary',
+    outcome: AttemptOutcome,
+    latencyMs: number,
+  ): void {
+    // A cancelled first attempt (the caller left) says nothing about either arm.
+    if (!outcome.ok && outcome.failureClass === 'final') return;
+    const before = judge.status().verdict;
+    judge.record(arm, outcome.ok, latencyMs);
+    const after = judge.status().verdict;
+    if (after !== before && this.events.active)
+      this.events.emit({ type: 'canary:verdict', at: this.#clock.now(), group, verdict: after });
   }
 
   /** A stale cached answer, else the static one, else nothing. */
