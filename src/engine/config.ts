@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { duration, share } from '../units.js';
+import { PRESETS, type PresetName } from './presets/presets.js';
 import type { Target } from './types.js';
 
 /** `provider/model` (the model may itself contain slashes) or `{ provider, model }`. */
@@ -260,6 +261,8 @@ export const endpointSchema = z.strictObject({
 /** The whole failover config. */
 export const failoverConfigSchema = z
   .strictObject({
+    /** A named starting point (`default`, `fast-failover`, `patient`); the keys below override it. */
+    preset: z.enum(Object.keys(PRESETS) as [PresetName, ...PresetName[]]).optional(),
     /** Model groups: the name the application asks for, mapped to ordered targets. */
     groups: z.record(z.string().min(1), groupSchema),
     retry: retrySchema,

@@ -6,6 +6,7 @@
 import type { Clock } from './clock.js';
 import { failoverConfigSchema, type FailoverConfig, type FailoverConfigInput } from './config.js';
 import { FailoverEngine } from './failover-engine.js';
+import { applyPreset } from './presets/presets.js';
 import type { Rng } from './rng.js';
 import { systemClock, systemRng } from './system-clock.js';
 import type { Transport } from './transport.js';
@@ -55,7 +56,7 @@ export function createFailoverClient(
   config: FailoverConfigInput | FailoverConfig,
   options: FailoverClientOptions = {},
 ): FailoverClient {
-  const parsed = failoverConfigSchema.safeParse(config);
+  const parsed = failoverConfigSchema.safeParse(applyPreset(config));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new FailoverConfigError(

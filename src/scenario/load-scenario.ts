@@ -5,6 +5,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { failoverConfigSchema, type FailoverConfig } from '../engine/config.js';
+import { applyPreset } from '../engine/presets/presets.js';
 import { InputError, type InputIssue } from '../errors.js';
 import { locate, parseFile, type SourceFile } from './parse-file.js';
 import { scenarioSchema, type ScenarioParsed } from './schema.js';
@@ -28,13 +29,17 @@ export interface LoadOptions {
 
 /** Loads and checks a failover config file on its own. */
 export function loadFailoverConfig(file: string): { config: FailoverConfig; source: SourceFile } {
-  const { value, source } = parseFile(file, failoverConfigSchema);
+  const { value, source } = parseFile(file, failoverConfigSchema, applyPreset);
   return { config: value, source };
 }
 
 /** Loads, validates and resolves a scenario; throws {@link InputError} on any problem. */
 export function loadScenario(file: string, options: LoadOptions = {}): Scenario {
-  const { value, source } = parseFile(file, scenarioSchema);
+  const { value, source } = parseFile(file, scenarioSchema, (data) =>
+    typeof data === 'object' && data !== null && 'failover' in data
+      ? { ...data, failover: applyPreset(data.failover) }
+      : data,
+  );
   let config: FailoverConfig;
   let configSource: SourceFile | undefined;
   let configFile: string | undefined;

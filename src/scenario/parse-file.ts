@@ -172,13 +172,17 @@ function dedupe(issues: InputIssue[]): InputIssue[] {
   });
 }
 
-/** Parses a file against `schema`; throws {@link InputError} with every located issue. */
+/**
+ * Parses a file against `schema` (after `prepare`, such as applying a preset); throws
+ * {@link InputError} with every located issue.
+ */
 export function parseFile<S extends z.ZodType>(
   file: string,
   schema: S,
+  prepare: (data: unknown) => unknown = (data) => data,
 ): { source: SourceFile; value: z.output<S> } {
   const { source, data } = readSource(file);
-  const result = schema.safeParse(data);
+  const result = schema.safeParse(prepare(data));
   if (!result.success) throw new InputError(toIssues(source, data, result.error.issues));
   return { source, value: result.data };
 }
