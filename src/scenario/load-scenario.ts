@@ -103,7 +103,16 @@ function crossCheck(
     }
   };
 
-  for (const [group, { targets }] of Object.entries(config.groups)) {
+  for (const [group, { targets, canary }] of Object.entries(config.groups)) {
+    if (canary !== undefined) {
+      checkTarget(canary.target.provider, canary.target.model, cfgSrc, [
+        ...cfgPrefix,
+        'groups',
+        group,
+        'canary',
+        'target',
+      ]);
+    }
     targets.forEach((t, i) =>
       checkTarget(t.provider, t.model, cfgSrc, [...cfgPrefix, 'groups', group, 'targets', i]),
     );

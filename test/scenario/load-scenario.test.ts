@@ -71,6 +71,22 @@ describe('loadScenario', () => {
     );
   });
 
+  it('catches a canary target that is not defined', () => {
+    const [issue] = problems(
+      scenarioYaml({
+        replace: [
+          [
+            'targets: [primary/gpt-4o, backup/claude-sonnet-4-5]',
+            'targets: [primary/gpt-4o, backup/claude-sonnet-4-5]\n      canary: { target: primary/gpt-5, share: 5% }',
+          ],
+        ],
+      }),
+    );
+    expect(issue).toMatch(
+      /failover\.groups\.chat\.canary\.target: provider "primary" has no model "gpt-5"/,
+    );
+  });
+
   it('catches a model group the config lacks', () => {
     const [issue] = problems(scenarioYaml({ replace: [['- group: chat', '- group: support']] }));
     expect(issue).toMatch(
