@@ -239,6 +239,18 @@ export const budgetSchema = z
     }
   });
 
+/** Active probes of every target; off unless set. */
+export const healthCheckSchema = z.strictObject({
+  /** @defaultValue 30s */
+  interval: duration.default(30_000),
+  /** Failed probes in a row that eject a target. @defaultValue 2 */
+  unhealthyAfter: z.number().int().min(1).default(2),
+  /** Good probes in a row that bring it back. @defaultValue 1 */
+  healthyAfter: z.number().int().min(1).default(1),
+  /** Longest a probe may take. @defaultValue 10s */
+  timeout: duration.default(10_000),
+});
+
 /** A second attempt on the next target when the first is slow; off unless set. */
 export const hedgeSchema = z.strictObject({
   /** Wait this long before hedging (also the fallback while a percentile is unknown). */
@@ -280,6 +292,8 @@ export const failoverConfigSchema = z
     budget: budgetSchema.optional(),
     /** Off unless set. */
     hedge: hedgeSchema.optional(),
+    /** Off unless set. */
+    healthCheck: healthCheckSchema.optional(),
     /**
      * USD per million tokens, keyed `provider/model`, for the budget guard and cost-aware routing.
      * In a drill, targets missing here take the scenario's prices.

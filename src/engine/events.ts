@@ -102,6 +102,13 @@ export type EngineEvent =
       readonly verdict: 'evaluating' | 'promote' | 'hold';
     }
   | {
+      /** Active health checks ejected a target or brought it back. */
+      readonly type: 'health:change';
+      readonly at: number;
+      readonly target: Target;
+      readonly healthy: boolean;
+    }
+  | {
       readonly type: 'cache:hit';
       readonly at: number;
       readonly requestId: string;

@@ -106,10 +106,12 @@ export function createFailoverClient(
     transport,
     endpoints,
   });
+  engine.startHealthChecks();
   return {
     engine,
     complete: (request, signal) => engine.handle(request, signal),
     close: async () => {
+      engine.stopHealthChecks();
       await pooled?.close();
     },
   };

@@ -21,6 +21,7 @@ import { rateLimit } from './policies/rate-limit.js';
 import { retry } from './policies/retry.js';
 import { RetryBudget } from './retry-budget.js';
 import { BudgetGuard } from './budget-guard.js';
+import { HealthChecker } from './health-checker.js';
 import { CanaryJudge, type CanaryStatus } from './canary.js';
 import { ResponseCache } from './response-cache.js';
 import { Router } from './routing.js';
@@ -80,6 +81,7 @@ export class FailoverEngine {
   readonly #cache: ResponseCache | undefined;
   readonly #spend: BudgetGuard | undefined;
   readonly #canaries = new Map<string, CanaryJudge>();
+  readonly #health: HealthChecker | undefined;
   readonly #rng: Rng;
 
   constructor(config: FailoverConfig, options: FailoverEngineOptions) {
@@ -90,6 +92,55 @@ export class FailoverEngine {
     this.#rng = options.rng;
     for (const [name, group] of Object.entries(config.groups)) {
       if (group.canary !== undefined) this.#canaries.set(name, new CanaryJudge(group.canary));
+    }
+    const check = config.healthCheck;
+    if (check === undefined) this.#health = undefined;
+    else {
+      const seen = new Map<string, Target>();
+      for (const group of Object.values(config.groups))
+        for (const t of group.targets) seen.set(targetKey(t), t);
+      let probes = 0;
+      // A probe is the smallest real request, sent by the attempt step alone: no retries, no
+      // breaker, its own timeout.
+      const probe = async (target: Target): Promise<boolean> => {
+        const controller = new AbortController();
+        const timer = options.clock.setTimer(check.timeout, () =>
+          controller.abort(new Error('health probe timed out')),
+        );
+        const request: ChatRequest = {
+          id: `health-${++probes}`,
+          group: '',
+          messages: [{ role: 'user', content: 'ping' }],
+          maxTokens: 1,
+          stream: false,
+        };
+        try {
+          const outcome = await this.#attempt({
+            request,
+            target,
+            signal: controller.signal,
+            state: {
+              attempts: 0,
+              deadline: Number.POSITIVE_INFINITY,
+              startedAt: options.clock.now(),
+            },
+          });
+          return outcome.ok;
+        } finally {
+          timer.dispose();
+        }
+      };
+      this.#health = new HealthChecker(
+        {
+          intervalMs: check.interval,
+          unhealthyAfter: check.unhealthyAfter,
+          healthyAfter: check.healthyAfter,
+        },
+        [...seen.values()],
+        probe,
+        options.clock,
+        this.events,
+      );
     }
     const budget = config.budget;
     this.#spend =
@@ -310,7 +361,11 @@ export class FailoverEngine {
         : this.#rng.next() < judge.options.share
           ? 'canary'
           : 'primary';
-    const ordered = this.#router.order(group);
+    const health = this.#health;
+    const routed = this.#router.order(group);
+    // Ejected targets are passed over while any other target is healthy.
+    const healthy = health === undefined ? routed : routed.filter((t) => health.isHealthy(t));
+    const ordered = healthy.length > 0 ? healthy : routed;
     const targets =
       judge !== undefined && arm === 'canary'
         ? [
@@ -469,6 +524,16 @@ export class FailoverEngine {
     });
     for (const leg of legs) if (leg !== winner.leg) leg.abort(HEDGE_LOST);
     return { target: winner.target, outcome: winner.outcome, used: 2 };
+  }
+
+  /** Starts the active health checks, when the config has them. */
+  startHealthChecks(): void {
+    this.#health?.start();
+  }
+
+  /** Stops scheduling health checks. */
+  stopHealthChecks(): void {
+    this.#health?.stop();
   }
 
   /** Where a group's canary stands, if it has one. */

@@ -34,8 +34,18 @@ export function baselineConfig(config: FailoverConfig): FailoverConfig {
       { targets: g.targets.slice(0, 1), strategy: 'priority' as const },
     ]),
   );
-  // A plain client has no bulkhead, rate limiter, cache, stand-in answers or budget either.
-  const { bulkhead: _b, rateLimit: _r, cache: _c, degrade: _d, budget: _s, ...plain } = config;
+  // A plain client has none of the engine's extras: no bulkhead, rate limiter, cache, stand-ins,
+  // budget, hedging or health checks.
+  const {
+    bulkhead: _b,
+    rateLimit: _r,
+    cache: _c,
+    degrade: _d,
+    budget: _s,
+    hedge: _h,
+    healthCheck: _k,
+    ...plain
+  } = config;
   return {
     ...plain,
     groups,

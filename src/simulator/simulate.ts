@@ -81,12 +81,17 @@ export async function simulate(
   let lastEnd = scenario.startsAt;
   const scheduleNext = (): void => {
     const next = arrivals.next();
-    if (next.done === true) return;
+    if (next.done === true) {
+      // The last request is under way: stop probing, so the drill can end when it has.
+      engine.stopHealthChecks();
+      return;
+    }
     clock.setTimer(scenario.startsAt + next.value - clock.now(), () => {
       const request = factory.next();
       void engine.handle(request).then(() => {
         lastEnd = Math.max(lastEnd, clock.now());
       });
+      engine.startHealthChecks();
       scheduleNext();
     });
   };
