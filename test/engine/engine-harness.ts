@@ -2,7 +2,7 @@ import { failoverConfigSchema, type FailoverConfigInput } from '../../src/engine
 import type { EngineEvent } from '../../src/engine/events.js';
 import { FailoverEngine } from '../../src/engine/failover-engine.js';
 import type { Transport } from '../../src/engine/transport.js';
-import type { ChatRequest } from '../../src/engine/types.js';
+import type { ChatRequest, RequestOutcome } from '../../src/engine/types.js';
 import { seededRng } from '../../src/simulator/seeded-rng.js';
 import { VirtualClock } from '../../src/simulator/virtual-clock.js';
 
@@ -81,4 +81,11 @@ export function engineHarness(
     stream: false,
   });
   return { clock, engine, calls, events, request };
+}
+
+/** Sends one request through a harness and runs the clock until it is answered. */
+export async function one(h: ReturnType<typeof engineHarness>): Promise<RequestOutcome> {
+  const outcome = h.engine.handle(h.request());
+  await h.clock.run();
+  return outcome;
 }

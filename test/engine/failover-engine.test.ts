@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RequestOutcome } from '../../src/engine/types.js';
-import { engineHarness } from './engine-harness.js';
+import { engineHarness, one } from './engine-harness.js';
 
 const chain = { groups: { chat: { targets: ['primary/m', 'backup/m'] } } };
-
-async function one(h: ReturnType<typeof engineHarness>): Promise<RequestOutcome> {
-  const outcome = h.engine.handle(h.request());
-  await h.clock.run();
-  return outcome;
-}
 
 describe('FailoverEngine', () => {
   it('answers from the primary when it is healthy', async () => {

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { RequestOutcome } from '../../src/engine/types.js';
-import { engineHarness } from './engine-harness.js';
+import { engineHarness, one } from './engine-harness.js';
 
 const chain = {
   groups: { chat: { targets: ['primary/m', 'backup/m'] } },
   retry: { maxAttempts: 1 },
 };
-
-async function one(h: ReturnType<typeof engineHarness>): Promise<RequestOutcome> {
-  const outcome = h.engine.handle(h.request());
-  await h.clock.run();
-  return outcome;
-}
 
 describe('hedging', () => {
   it('sends a second attempt to the next target when the first is slow, and cancels the loser', async () => {
