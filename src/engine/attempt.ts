@@ -79,7 +79,12 @@ class AbortRace {
   }
 }
 
-function success(target: Target, status: number, answer: WireAnswer): AttemptSuccess {
+function success(
+  target: Target,
+  status: number,
+  answer: WireAnswer,
+  attempt: number,
+): AttemptSuccess {
   return {
     ok: true,
     target,
@@ -88,6 +93,7 @@ function success(target: Target, status: number, answer: WireAnswer): AttemptSuc
     usage: answer.usage,
     finishReason: answer.finishReason,
     responseModel: answer.model,
+    attempt,
   };
 }
 
@@ -197,7 +203,7 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
       const answer = wire.readAnswer(body);
       if (typeof answer === 'string')
         return failure(target, 'stream-malformed', answer, { status: response.status });
-      return success(target, response.status, answer);
+      return success(target, response.status, answer, attempt);
     }
 
     if (response.body === null)
@@ -236,7 +242,7 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
         if (verdict === 'done') {
           stop();
           const answer = stream.result();
-          return success(target, response.status, answer);
+          return success(target, response.status, answer, attempt);
         }
         stop();
         return failure(
@@ -258,7 +264,7 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
         partialText: answer.text,
       });
     }
-    return success(target, response.status, answer);
+    return success(target, response.status, answer, attempt);
   };
 
   return async (ctx) => {
@@ -284,7 +290,6 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
     let outcome: AttemptOutcome;
     try {
       outcome = await run(watched, attempt, race, watchdog);
-      if (outcome.ok) outcome = { ...outcome, attempt };
     } finally {
       race.dispose();
       watchdog?.dispose();

@@ -106,9 +106,4 @@ export class Router {
       Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
     ];
   }
-
-  /** The current latency average of a target, if it has answered yet. */
-  latencyOf(target: Target): number | undefined {
-    return this.#latency.get(targetKey(target));
-  }
 }
