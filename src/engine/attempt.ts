@@ -4,7 +4,8 @@
  * outcome. A stream that breaks after the headers is a failure, never a short answer.
  */
 import type { Clock } from './clock.js';
-import { classifyStatus } from './classify.js';
+import { classifyRefusal, classifyStatus } from './classify.js';
+import type { PrefillSupport } from './prefill.js';
 import type { EventHub } from './events.js';
 import type { AttemptContext, AttemptFn } from './policy.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -13,6 +14,7 @@ import type {
   AttemptFailure,
   AttemptOutcome,
   AttemptSuccess,
+  ChatRequest,
   FailureReason,
   Target,
 } from './types.js';
@@ -35,6 +37,10 @@ export interface AttemptDeps {
   readonly endpoint: (provider: string) => ResolvedEndpoint | undefined;
   /** First-token and idle limits for streamed answers. */
   readonly streamLimits?: StreamLimits;
+  /** What a stream that breaks after its first content leads to. @defaultValue restart */
+  readonly onBreak?: 'restart' | 'continue' | 'error';
+  /** Which targets continue a prefill; needed for `onBreak: continue`. */
+  readonly prefill?: PrefillSupport;
 }
 
 const WIRES: Readonly<Record<ResolvedEndpoint['wire'], WireAdapter>> = {
@@ -79,23 +85,43 @@ class AbortRace {
   }
 }
 
+/** An earlier attempt's partial answer, sent as an assistant prefill. */
+interface Prefill {
+  readonly text: string;
+  readonly attempts: readonly number[];
+}
+
 function success(
   target: Target,
   status: number,
   answer: WireAnswer,
   attempt: number,
+  prefill: Prefill | undefined,
 ): AttemptSuccess {
   return {
     ok: true,
     target,
     status,
-    text: answer.text,
+    text: prefill === undefined ? answer.text : prefill.text + answer.text,
     usage: answer.usage,
     finishReason: answer.finishReason,
     responseModel: answer.model,
     attempt,
+    ...(prefill === undefined ? {} : { continues: prefill.attempts }),
   };
 }
+
+/** The request with the partial answer appended as an assistant prefill. */
+function withPrefill(request: ChatRequest, prefill: Prefill | undefined): ChatRequest {
+  if (prefill === undefined) return request;
+  return {
+    ...request,
+    messages: [...request.messages, { role: 'assistant', content: prefill.text, prefix: true }],
+  };
+}
+
+/** Reasons a stream can break for after its first content, short of the caller leaving. */
+const BROKEN_STREAM = new Set<FailureReason>(['stream-cut', 'stream-malformed', 'timeout']);
 
 function failure(
   target: Target,
@@ -135,6 +161,7 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
     attempt: number,
     race: AbortRace,
     watchdog: StreamWatchdog | undefined,
+    prefill: Prefill | undefined,
   ): Promise<AttemptOutcome> => {
     const { target, signal } = ctx;
     const endpoint = deps.endpoint(target.provider);
@@ -153,7 +180,7 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
     const request = wire.buildRequest(
       endpoint,
       target,
-      ctx.request,
+      withPrefill(ctx.request, prefill),
       `${ctx.request.id}#${attempt}`,
       signal,
     );
@@ -171,9 +198,13 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
       if (body === ABORTED) return abortFailure(target, signal);
       const error = wire.readError(body);
       const retryAfterMs = parseRetryAfter(response.headers, clock.now());
+      const failureClass = classifyStatus(response.status, error.code, error.message);
       return failure(target, 'http-status', `${response.status}: ${error.message}`, {
         status: response.status,
-        failureClass: classifyStatus(response.status, error.code, error.message),
+        failureClass,
+        ...(failureClass === 'invalid-request'
+          ? { refusal: classifyRefusal(error.code, error.message) }
+          : {}),
         ...(error.code === undefined ? {} : { code: error.code }),
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       });
@@ -203,7 +234,7 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
       const answer = wire.readAnswer(body);
       if (typeof answer === 'string')
         return failure(target, 'stream-malformed', answer, { status: response.status });
-      return success(target, response.status, answer, attempt);
+      return success(target, response.status, answer, attempt, prefill);
     }
 
     if (response.body === null)
@@ -242,7 +273,7 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
         if (verdict === 'done') {
           stop();
           const answer = stream.result();
-          return success(target, response.status, answer, attempt);
+          return success(target, response.status, answer, attempt, prefill);
         }
         stop();
         return failure(
@@ -264,7 +295,37 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
         partialText: answer.text,
       });
     }
-    return success(target, response.status, answer, attempt);
+    return success(target, response.status, answer, attempt, prefill);
+  };
+
+  /**
+   * A stream that broke after its first content: keep the text for the next attempt to
+   * continue, or end the request, as configured. A refused prefill is marked for the router.
+   */
+  const afterBreak = (
+    ctx: AttemptContext,
+    outcome: AttemptFailure,
+    attempt: number,
+    prefill: Prefill | undefined,
+  ): AttemptFailure => {
+    if (prefill !== undefined && outcome.failureClass === 'invalid-request')
+      return { ...outcome, prefilled: true };
+    const partialText = outcome.partialText ?? '';
+    if (partialText === '' || !BROKEN_STREAM.has(outcome.reason)) return outcome;
+    if (deps.onBreak === 'error') {
+      return {
+        ...outcome,
+        failureClass: 'final',
+        message: `${outcome.message} after ${partialText.length} characters of the answer (stream.onBreak: error)`,
+      };
+    }
+    if (deps.onBreak === 'continue') {
+      ctx.state.partial =
+        prefill === undefined
+          ? { text: partialText, attempts: [attempt] }
+          : { text: prefill.text + partialText, attempts: [...prefill.attempts, attempt] };
+    }
+    return outcome;
   };
 
   return async (ctx) => {
@@ -287,13 +348,21 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
         : undefined;
     const watched = watchdog === undefined ? ctx : { ...ctx, signal: watchdog.signal };
     const race = new AbortRace(watched.signal);
+    const partial = ctx.state.partial;
+    const text = partial?.text.trimEnd() ?? '';
+    // Providers refuse a prefill that ends in whitespace; the continuation brings it back.
+    const prefill =
+      text !== '' && deps.onBreak === 'continue' && deps.prefill?.supports(ctx.target) === true
+        ? { text, attempts: (partial as Prefill).attempts }
+        : undefined;
     let outcome: AttemptOutcome;
     try {
-      outcome = await run(watched, attempt, race, watchdog);
+      outcome = await run(watched, attempt, race, watchdog, prefill);
     } finally {
       race.dispose();
       watchdog?.dispose();
     }
+    if (!outcome.ok) outcome = afterBreak(ctx, outcome, attempt, prefill);
     if (events.active) {
       events.emit({
         type: 'attempt:end',
@@ -308,7 +377,9 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
           : {
               reason: outcome.reason,
               ...(outcome.status === undefined ? {} : { status: outcome.status }),
+              ...(outcome.retryAfterMs === undefined ? {} : { retryAfterMs: outcome.retryAfterMs }),
             }),
+        ...(prefill === undefined ? {} : { prefilled: true }),
       });
     }
     return outcome;

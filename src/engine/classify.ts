@@ -3,7 +3,7 @@
  * Decides, from an error status and the provider's code, whether a failure is worth a retry,
  * a move to another target, or neither.
  */
-import type { FailureClass } from './types.js';
+import type { FailureClass, Refusal } from './types.js';
 
 const INVALID_REQUEST_CODES = new Set([
   'context_length_exceeded',
@@ -30,4 +30,17 @@ export function classifyStatus(
   if (status === 401 || status === 403 || status === 404) return 'target-unusable';
   if (status === 408 || status === 409 || status === 429 || status >= 500) return 'transient';
   return 'invalid-request';
+}
+
+const CONTEXT_LENGTH = /context[_ ]length|context window|prompt is too long|maximum context/i;
+const CONTENT_FILTER = /content[_ ]filter|content management policy|blocked by/i;
+
+/**
+ * What kind of refusal an `invalid-request` failure is, from the provider's code and message:
+ * a context-length refusal may be sent on to a larger-context group, the others end the request.
+ */
+export function classifyRefusal(code: string | undefined, message: string): Refusal {
+  if (code === 'context_length_exceeded' || CONTEXT_LENGTH.test(message)) return 'context-length';
+  if (code === 'content_filter' || CONTENT_FILTER.test(message)) return 'content-filter';
+  return 'invalid';
 }

@@ -50,6 +50,11 @@ const groupSchema = z
         maxErrorRateDelta: share.default(0.01),
       })
       .optional(),
+    /**
+     * A group with larger-context models, tried when a target refuses a request as too long
+     * for its context window. Without it such a refusal ends the request.
+     */
+    contextFallback: z.string().min(1).optional(),
   })
   .superRefine((group, ctx) => {
     if (group.weights !== undefined && group.weights.length !== group.targets.length) {
@@ -86,7 +91,9 @@ export const retrySchema = z
     retryAfterCap: duration.default(10_000),
     /**
      * Which transient failures are retried on the same target; the others fail over at once.
-     * @defaultValue every status 408, 409, 429, 5xx; network errors, timeouts and broken streams
+     * @defaultValue statuses 408, 409, 429, 500, 502, 503, 504, 529; network errors and broken
+     * streams. Not timeouts: after a timeout the request fails over rather than wait on the
+     * same silent route again.
      */
     on: z
       .strictObject({
@@ -94,13 +101,14 @@ export const retrySchema = z
           .array(z.number().int().min(400).max(599))
           .default([408, 409, 429, 500, 502, 503, 504, 529]),
         network: z.boolean().default(true),
-        timeout: z.boolean().default(true),
+        /** A timed-out route is not waited on again by default: the request fails over. */
+        timeout: z.boolean().default(false),
         stream: z.boolean().default(true),
       })
       .default({
         statuses: [408, 409, 429, 500, 502, 503, 504, 529],
         network: true,
-        timeout: true,
+        timeout: false,
         stream: true,
       }),
     /**
@@ -119,7 +127,7 @@ export const retrySchema = z
     on: {
       statuses: [408, 409, 429, 500, 502, 503, 504, 529],
       network: true,
-      timeout: true,
+      timeout: false,
       stream: true,
     },
     budget: { ratio: 0.2, minPerSecond: 10, window: 10_000 },
@@ -137,10 +145,13 @@ export const timeoutSchema = z
     attempt: duration.default(30_000),
     /** Deadline for the whole caller request, all retries and failovers included. @defaultValue 60s */
     total: duration.default(60_000),
-    /** Streams only: the first content token must arrive this soon after the attempt starts. */
-    firstToken: duration.optional(),
-    /** Streams only: the longest gap allowed between two chunks. */
-    streamIdle: duration.optional(),
+    /**
+     * Streams only: the first content token must arrive this soon after the attempt starts.
+     * `off` disables it. @defaultValue 10s
+     */
+    firstToken: z.union([z.literal('off'), duration]).default(10_000),
+    /** Streams only: the longest gap allowed between two chunks; `off` disables it. @defaultValue 10s */
+    streamIdle: z.union([z.literal('off'), duration]).default(10_000),
     /**
      * Time to establish a connection, enforced by the production transport (undici). Drills have
      * no connection phase: refused and reset connections fail at once or mid-request instead.
@@ -148,7 +159,27 @@ export const timeoutSchema = z
      */
     connect: duration.optional(),
   })
-  .default({ attempt: 30_000, total: 60_000 });
+  .default({ attempt: 30_000, total: 60_000, firstToken: 10_000, streamIdle: 10_000 });
+
+/** What to do when a streamed answer breaks after its first content. */
+export const streamSchema = z
+  .strictObject({
+    /**
+     * `restart`: ask the next attempt (same target or the next) for the whole answer again;
+     * `continue`: send the text received so far as an assistant prefill so the next attempt
+     * carries on from it, where the target supports prefill (else a clean restart);
+     * `error`: end the request with the stream error, no retry and no failover.
+     * @defaultValue restart
+     */
+    onBreak: z.enum(['restart', 'continue', 'error']).default('restart'),
+    /**
+     * Which providers continue an assistant prefill. Unlisted providers on the Anthropic wire
+     * are tried and remembered as unable once they refuse one; unlisted OpenAI-wire providers
+     * are never sent one (most ignore it and answer afresh).
+     */
+    prefill: z.record(z.string().min(1), z.boolean()).default({}),
+  })
+  .default({ onBreak: 'restart', prefill: {} });
 
 /** Circuit breaker, one per target. */
 export const breakerSchema = z
@@ -280,6 +311,7 @@ export const failoverConfigSchema = z
     retry: retrySchema,
     timeout: timeoutSchema,
     breaker: breakerSchema,
+    stream: streamSchema,
     /** Off unless set. */
     bulkhead: bulkheadSchema.optional(),
     /** Off unless set. */
@@ -308,6 +340,23 @@ export const failoverConfigSchema = z
     providers: z.record(z.string().min(1), endpointSchema).optional(),
   })
   .superRefine((config, ctx) => {
+    for (const [name, group] of Object.entries(config.groups)) {
+      const to = group.contextFallback;
+      if (to === undefined) continue;
+      if (config.groups[to] === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['groups', name, 'contextFallback'],
+          message: `model group "${to}" is not defined in groups`,
+        });
+      } else if (to === name) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['groups', name, 'contextFallback'],
+          message: 'a group cannot be its own context fallback',
+        });
+      }
+    }
     const to = config.budget?.downgradeTo;
     if (to !== undefined && config.groups[to] === undefined) {
       ctx.addIssue({

@@ -34,6 +34,17 @@ export type EngineEvent =
       readonly ok: boolean;
       readonly reason?: FailureReason;
       readonly status?: number;
+      /** How long the provider asked the caller to wait before trying this target again. */
+      readonly retryAfterMs?: number;
+      /** The attempt carried an earlier attempt's partial answer as an assistant prefill. */
+      readonly prefilled?: boolean;
+    }
+  | {
+      /** A target refused an assistant prefill; it gets a clean restart, now and from now on. */
+      readonly type: 'prefill:refused';
+      readonly at: number;
+      readonly requestId: string;
+      readonly target: Target;
     }
   | {
       readonly type: 'retry:scheduled';

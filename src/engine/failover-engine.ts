@@ -24,6 +24,7 @@ import { BudgetGuard } from './budget-guard.js';
 import { HealthChecker } from './health-checker.js';
 import { CanaryJudge, type CanaryStatus } from './canary.js';
 import { ResponseCache } from './response-cache.js';
+import { PrefillSupport } from './prefill.js';
 import { Router } from './routing.js';
 import { timeout } from './policies/timeout.js';
 import type { Rng } from './rng.js';
@@ -83,6 +84,7 @@ export class FailoverEngine {
   readonly #canaries = new Map<string, CanaryJudge>();
   readonly #health: HealthChecker | undefined;
   readonly #rng: Rng;
+  readonly #prefill: PrefillSupport;
 
   constructor(config: FailoverConfig, options: FailoverEngineOptions) {
     this.#config = config;
@@ -231,15 +233,22 @@ export class FailoverEngine {
       this.#breaker,
       timeout({ attemptMs: config.timeout.attempt }, env),
     );
+    this.#prefill = new PrefillSupport(
+      config.stream.prefill,
+      (provider) => options.endpoints[provider]?.wire,
+    );
+    const { firstToken, streamIdle } = config.timeout;
     this.#attempt = createAttempt({
       clock: options.clock,
       transport: options.transport,
       events: this.events,
       endpoint: (provider) => options.endpoints[provider],
       streamLimits: {
-        firstTokenMs: config.timeout.firstToken,
-        streamIdleMs: config.timeout.streamIdle,
+        firstTokenMs: firstToken === 'off' ? undefined : firstToken,
+        streamIdleMs: streamIdle === 'off' ? undefined : streamIdle,
       },
+      onBreak: config.stream.onBreak,
+      prefill: this.#prefill,
     });
   }
 
@@ -366,7 +375,7 @@ export class FailoverEngine {
     // Ejected targets are passed over while any other target is healthy.
     const healthy = health === undefined ? routed : routed.filter((t) => health.isHealthy(t));
     const ordered = healthy.length > 0 ? healthy : routed;
-    const targets =
+    let targets =
       judge !== undefined && arm === 'canary'
         ? [
             judge.options.target,
@@ -374,6 +383,7 @@ export class FailoverEngine {
           ]
         : ordered;
     let last: AttemptFailure | undefined;
+    let widened = false;
     for (let i = 0; i < targets.length; i++) {
       const targetStart = this.#clock.now();
       const second = targets[i + 1];
@@ -414,12 +424,38 @@ export class FailoverEngine {
           attempts: state.attempts,
           latencyMs: this.#clock.now() - startedAt,
           degraded: false,
+          ...(outcome.continues === undefined ? {} : { continues: outcome.continues }),
         };
       }
       last = outcome;
+      // A target that refuses the prefill gets the request again, from the start.
+      if (outcome.prefilled === true && outcome.failureClass === 'invalid-request') {
+        this.#prefill.refused(target);
+        if (this.events.active)
+          this.events.emit({
+            type: 'prefill:refused',
+            at: this.#clock.now(),
+            requestId: request.id,
+            target,
+          });
+        if (!signal.aborted) i -= step.used;
+        continue;
+      }
+      // Too long for this group's context window: on to the larger-context group, once.
+      const wider = group.contextFallback;
+      if (
+        outcome.refusal === 'context-length' &&
+        wider !== undefined &&
+        !widened &&
+        !signal.aborted
+      ) {
+        widened = true;
+        const more = this.#config.groups[wider];
+        if (more !== undefined) targets = [...targets.slice(0, i + 1), ...this.#router.order(more)];
+      }
       // A refused request (context length, content filter) or a cancelled one ends here:
       // another target would refuse it too, or nobody is waiting for the answer.
-      if (
+      else if (
         outcome.failureClass === 'final' ||
         outcome.failureClass === 'invalid-request' ||
         signal.aborted
@@ -444,8 +480,11 @@ export class FailoverEngine {
       signal.aborted &&
       (signal.reason as { code?: unknown } | undefined)?.code === 'DEADLINE_EXCEEDED';
     const reason = timedOut && final.reason === 'aborted' ? 'timeout' : final.reason;
-    // Stand-ins only for an outage: a refused request or a caller who left gets the truth.
-    if (final.failureClass !== 'invalid-request' && !(signal.aborted && !timedOut)) {
+    // Stand-ins only for an outage: a refused request, a caller who left, or a stream the
+    // config says must end in its error gets the truth.
+    const standIn =
+      final.failureClass === 'final' ? timedOut : final.failureClass !== 'invalid-request';
+    if (standIn) {
       const degraded = this.#degraded(request, cacheKey, reason, state, startedAt);
       if (degraded !== undefined) return degraded;
     }
@@ -458,6 +497,7 @@ export class FailoverEngine {
       latencyMs: this.#clock.now() - startedAt,
       ...(final.status === undefined ? {} : { status: final.status }),
       ...(final.code === undefined ? {} : { code: final.code }),
+      ...(final.refusal === undefined ? {} : { refusal: final.refusal }),
     };
   }
 

@@ -15,6 +15,11 @@ export interface RequestState {
   /** Clock time after which no new attempt may start and running ones are cut. */
   readonly deadline: number;
   readonly startedAt: number;
+  /**
+   * The answer so far of a stream that broke, and the attempts it came from, when the config
+   * continues broken streams.
+   */
+  partial?: { readonly text: string; readonly attempts: readonly number[] };
 }
 
 /** What a policy sees of the attempt it wraps. */

@@ -22,6 +22,12 @@ export function targetKey(target: Target): string {
 export interface ChatMessage {
   readonly role: 'system' | 'user' | 'assistant';
   readonly content: string;
+  /**
+   * On a last assistant message: the model is to continue this text rather than answer afresh
+   * (sent as `prefix: true` on the OpenAI wire, as DeepSeek and Mistral expect; implied on the
+   * Anthropic wire).
+   */
+  readonly prefix?: boolean;
 }
 
 /** What the application asks for: a model group, not a concrete model. */
@@ -76,6 +82,9 @@ export type FailureClass =
   /** Nothing to do: the caller aborted or the deadline passed. */
   | 'final';
 
+/** Why a provider refused a request it judged invalid. */
+export type Refusal = 'context-length' | 'content-filter' | 'invalid';
+
 /** A successful attempt. */
 export interface AttemptSuccess {
   readonly ok: true;
@@ -88,6 +97,11 @@ export interface AttemptSuccess {
   readonly responseModel: string;
   /** The attempt's number within its caller request (1-based), when known. */
   readonly attempt?: number;
+  /**
+   * For an answer that continued a broken stream: the attempts whose partial text it carries
+   * on from, oldest first. `text` holds the whole answer.
+   */
+  readonly continues?: readonly number[];
 }
 
 /** A failed attempt. */
@@ -102,8 +116,12 @@ export interface AttemptFailure {
   readonly code?: string;
   /** How long the provider asked us to wait, from `retry-after-ms` or `retry-after`. */
   readonly retryAfterMs?: number;
-  /** Output tokens received before a stream broke. */
+  /** Output text received before a stream broke. */
   readonly partialText?: string;
+  /** For `invalid-request` failures: what kind of refusal it was. */
+  readonly refusal?: Refusal;
+  /** The attempt sent the partial answer of an earlier one as an assistant prefill. */
+  readonly prefilled?: boolean;
 }
 
 /** The result of one attempt on one target. */
@@ -127,6 +145,11 @@ export type RequestOutcome =
       readonly latencyMs: number;
       /** True when the answer is a stand-in (cache or static), not a model's answer. */
       readonly degraded: boolean;
+      /**
+       * When the answer continued a broken stream on another attempt: the attempts whose
+       * partial text begins it, oldest first. Their cost is part of the answer's.
+       */
+      readonly continues?: readonly number[];
     }
   | {
       readonly ok: false;
@@ -135,6 +158,8 @@ export type RequestOutcome =
       readonly message: string;
       readonly status?: number;
       readonly code?: string;
+      /** The provider refused the request itself; no other target was tried for it. */
+      readonly refusal?: Refusal;
       readonly attempts: number;
       readonly latencyMs: number;
     };

@@ -4,7 +4,7 @@
  * `message_stop`), `{"type":"error"}` bodies and `anthropic-ratelimit-*` headers.
  */
 import type { ErrorKind, RateLimitInfo } from './response-plan.js';
-import { sseFrame, type WireRenderer, type WireRequest } from './wire-renderer.js';
+import { readMessages, sseFrame, type WireRenderer, type WireRequest } from './wire-renderer.js';
 
 const ERRORS: Readonly<Record<ErrorKind, { type: string; message: string }>> = {
   'server-error': { type: 'api_error', message: 'Internal server error' },
@@ -31,6 +31,11 @@ const ERRORS: Readonly<Record<ErrorKind, { type: string; message: string }>> = {
     type: 'invalid_request_error',
     message: 'Output blocked by content filtering policy',
   },
+  'prefill-unsupported': {
+    type: 'invalid_request_error',
+    message:
+      'This model does not support assistant message prefill. The conversation must end with a user message.',
+  },
 };
 
 const STOP_REASON = { stop: 'end_turn', length: 'max_tokens' } as const;
@@ -51,18 +56,9 @@ export const anthropicRenderer: WireRenderer = {
     if (typeof b.model !== 'string') return 'model: Field required';
     if (typeof b.max_tokens !== 'number') return 'max_tokens: Field required';
     if (!Array.isArray(b.messages)) return 'messages: Field required';
-    const texts: string[] = typeof b.system === 'string' ? [b.system] : [];
-    let lastUser = '';
-    for (const m of b.messages as unknown[]) {
-      const content = (m as { content?: unknown }).content;
-      const text = typeof content === 'string' ? content : JSON.stringify(content ?? '');
-      texts.push(text);
-      if ((m as { role?: unknown }).role === 'user') lastUser = text;
-    }
     return {
       model: b.model,
-      texts,
-      lastUser,
+      ...readMessages(b.messages as unknown[], typeof b.system === 'string' ? b.system : undefined),
       maxTokens: b.max_tokens,
       stream: b.stream === true,
       includeUsage: true,

@@ -13,7 +13,7 @@ import { openAiRenderer } from './openai-renderer.js';
 import type { ProviderModel } from './provider-model.js';
 import type { BillingRecord, ResponsePlan } from './response-plan.js';
 import {
-  answerText,
+  answerSlice,
   countTokens,
   wantedTokens,
   type AnswerIds,
@@ -126,7 +126,7 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
             startedAt + shift + plan.firstTokenDelayMs + next * plan.msPerToken - clock.now(),
             cancelled.signal,
           );
-          const text = answerText(next - sent);
+          const text = answerSlice(plan.skipChars + sent * 4, plan.skipChars + next * 4);
           sent = next;
           yield renderer.streamDelta(ids, text);
           continue;
@@ -148,7 +148,13 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
         break;
       }
       const tail = renderer.streamTail(ids, plan.inputTokens, plan.outputTokens, plan.finishReason);
-      finalFrame = plan.streamFault?.kind === 'no-done' ? tail : tail + renderer.streamDone();
+      if (plan.streamFault?.kind === 'no-done') {
+        // The answer is complete but the end marker never comes: the connection stays open.
+        yield tail;
+        await sleep(clock, Number.POSITIVE_INFINITY, cancelled.signal);
+        return;
+      }
+      finalFrame = tail + renderer.streamDone();
       yield finalFrame;
     }
 
@@ -214,6 +220,7 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
       maxTokens: parsed.maxTokens,
       wantedTokens: wantedTokens(parsed.lastUser),
       stream: parsed.stream,
+      prefillChars: parsed.prefill?.length ?? 0,
     });
     const requestId = `req_${model.name}_${++answers}`;
     switch (plan.kind) {
@@ -269,7 +276,7 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
           200,
           renderer.json(
             ids,
-            answerText(plan.outputTokens),
+            answerSlice(plan.skipChars, plan.skipChars + plan.outputTokens * 4),
             plan.inputTokens,
             plan.outputTokens,
             plan.finishReason,

@@ -4,7 +4,7 @@
  * (`stream_options.include_usage`), error bodies and `x-ratelimit-*` headers.
  */
 import type { ErrorKind, RateLimitInfo } from './response-plan.js';
-import { sseFrame, type WireRenderer, type WireRequest } from './wire-renderer.js';
+import { readMessages, sseFrame, type WireRenderer, type WireRequest } from './wire-renderer.js';
 
 const ERRORS: Readonly<Record<ErrorKind, { type: string; code: string | null; message: string }>> =
   {
@@ -40,6 +40,12 @@ const ERRORS: Readonly<Record<ErrorKind, { type: string; code: string | null; me
       message: 'Incorrect API key provided.',
     },
     'invalid-request': { type: 'invalid_request_error', code: null, message: 'Invalid request.' },
+    'prefill-unsupported': {
+      type: 'invalid_request_error',
+      code: null,
+      message:
+        'This model does not support assistant message prefill: the last message must come from the user.',
+    },
     'model-not-found': {
       type: 'invalid_request_error',
       code: 'model_not_found',
@@ -99,14 +105,6 @@ export const openAiRenderer: WireRenderer = {
     const b = body as Record<string, unknown>;
     if (typeof b.model !== 'string') return 'you must provide a model parameter';
     if (!Array.isArray(b.messages)) return "Missing required parameter: 'messages'.";
-    const texts: string[] = [];
-    let lastUser = '';
-    for (const m of b.messages as unknown[]) {
-      const content = (m as { content?: unknown }).content;
-      const text = typeof content === 'string' ? content : JSON.stringify(content ?? '');
-      texts.push(text);
-      if ((m as { role?: unknown }).role === 'user') lastUser = text;
-    }
     const max =
       typeof b.max_completion_tokens === 'number'
         ? b.max_completion_tokens
@@ -120,8 +118,7 @@ export const openAiRenderer: WireRenderer = {
       (options as { include_usage?: unknown }).include_usage === true;
     return {
       model: b.model,
-      texts,
-      lastUser,
+      ...readMessages(b.messages as unknown[], undefined),
       maxTokens: max,
       stream: b.stream === true,
       includeUsage,

@@ -25,6 +25,8 @@ export interface ProviderRequest {
   /** The answer length the prompt asks for, if it says. */
   readonly wantedTokens: number | undefined;
   readonly stream: boolean;
+  /** Characters of an assistant prefill the answer is to continue from; 0 for none. */
+  readonly prefillChars: number;
 }
 
 /** Answer length when the prompt does not say. */
@@ -195,8 +197,15 @@ export class ProviderModel {
 
     if (request.inputTokens > modelSpec.contextWindow)
       return error('context-length-exceeded', 400, undefined);
+    if (request.prefillChars > 0 && !this.spec.prefill)
+      return error('prefill-unsupported', 400, undefined);
 
-    const outputTokens = Math.min(request.maxTokens, request.wantedTokens ?? DEFAULT_ANSWER_TOKENS);
+    // A prefilled answer goes on from where the prefill stops (four characters a token).
+    const wanted = Math.max(
+      1,
+      Math.ceil(((request.wantedTokens ?? DEFAULT_ANSWER_TOKENS) * 4 - request.prefillChars) / 4),
+    );
+    const outputTokens = Math.min(request.maxTokens, wanted);
     const wait = state.requests?.waitFor(1, now) ?? 0;
     const tokenWait = state.tokens?.waitFor(request.inputTokens + outputTokens, now) ?? 0;
     if (wait > 0 || tokenWait > 0) return error('rate-limited', 429, Math.max(wait, tokenWait));
@@ -224,8 +233,8 @@ export class ProviderModel {
       msPerToken: 1_000 / tps,
       inputTokens: request.inputTokens,
       outputTokens,
-      finishReason:
-        outputTokens < (request.wantedTokens ?? DEFAULT_ANSWER_TOKENS) ? 'length' : 'stop',
+      skipChars: request.prefillChars,
+      finishReason: outputTokens < wanted ? 'length' : 'stop',
       streamFault,
       rateLimit: this.#rateLimit(state, now),
     };

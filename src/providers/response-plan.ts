@@ -36,7 +36,8 @@ export type ErrorKind =
   | 'model-not-found'
   | 'invalid-request'
   | 'context-length-exceeded'
-  | 'content-filter';
+  | 'content-filter'
+  | 'prefill-unsupported';
 
 /** One planned response. Times are milliseconds from the moment the request arrived. */
 export type ResponsePlan =
@@ -66,6 +67,8 @@ export type ResponsePlan =
       readonly msPerToken: number;
       readonly inputTokens: number;
       readonly outputTokens: number;
+      /** Characters of the answer the request's prefill already holds; the answer goes on from there. */
+      readonly skipChars: number;
       readonly finishReason: 'stop' | 'length';
       readonly streamFault: StreamFault | undefined;
       readonly rateLimit: RateLimitInfo;

@@ -12,6 +12,8 @@ export interface WireRequest {
   readonly texts: readonly string[];
   /** The last user message, where the answer length is asked for. */
   readonly lastUser: string;
+  /** The last message's text when it is the assistant's: an answer to continue. */
+  readonly prefill: string | undefined;
   readonly maxTokens: number;
   readonly stream: boolean;
   /** Whether a streamed answer should end with usage (OpenAI `stream_options.include_usage`). */
@@ -80,9 +82,35 @@ let filler = FILLER_WORDS;
 
 /** Deterministic answer text of about `tokens` tokens (four characters a token). */
 export function answerText(tokens: number): string {
-  const chars = tokens * 4;
-  while (filler.length < chars) filler += filler;
-  return filler.slice(0, chars);
+  return answerSlice(0, tokens * 4);
+}
+
+/**
+ * Characters `start` to `end` of the one deterministic answer every request gets, so an answer
+ * continued from a prefill reads on exactly where the broken one stopped.
+ */
+export function answerSlice(start: number, end: number): string {
+  while (filler.length < end) filler += filler;
+  return filler.slice(start, end);
+}
+
+/** The message texts of a request: all of them, the last user one, and a trailing prefill. */
+export function readMessages(
+  messages: readonly unknown[],
+  system: string | undefined,
+): Pick<WireRequest, 'texts' | 'lastUser' | 'prefill'> {
+  const texts: string[] = system === undefined ? [] : [system];
+  let lastUser = '';
+  let prefill: string | undefined;
+  for (const m of messages) {
+    const content = (m as { content?: unknown }).content;
+    const text = typeof content === 'string' ? content : JSON.stringify(content ?? '');
+    texts.push(text);
+    const role = (m as { role?: unknown }).role;
+    if (role === 'user') lastUser = text;
+    prefill = role === 'assistant' ? text : undefined;
+  }
+  return { texts, lastUser, prefill };
 }
 
 /** Input tokens of a request, estimated the usual way (four characters a token). */

@@ -104,6 +104,12 @@ const providerSchema = z.strictObject({
       tokensPerSecond: positiveDistribution.default(80),
     })
     .default({ ttft: 400, tokensPerSecond: 80 }),
+  /**
+   * Whether the provider continues an assistant prefill (a request whose last message is the
+   * assistant's unfinished answer). When false it refuses such a request with a 400, as many
+   * current models do. @defaultValue false
+   */
+  prefill: z.boolean().default(false),
   /** After `idleAfter` without traffic, the next request waits `extra` longer. */
   coldStart: z.strictObject({ idleAfter: duration, extra: duration }).optional(),
   /** Provider-side limits per model (token buckets): beyond them it answers 429. */

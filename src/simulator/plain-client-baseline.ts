@@ -164,6 +164,7 @@ export function simulatePlainClient(
       maxTokens: request.maxTokens,
       wantedTokens: wantedTokens(request.messages.at(-1)?.content ?? ''),
       stream: request.stream,
+      prefillChars: 0,
     });
     const result = follow(plan, t0, cutoff, request.stream);
 

@@ -51,7 +51,13 @@ export function baselineConfig(config: FailoverConfig): FailoverConfig {
     groups,
     retry: { ...config.retry, maxAttempts: 1 },
     // A plain client has one timeout for the whole call, no stream-specific limits.
-    timeout: { attempt: config.timeout.attempt, total: config.timeout.total },
+    timeout: {
+      attempt: config.timeout.attempt,
+      total: config.timeout.total,
+      firstToken: 'off',
+      streamIdle: 'off',
+    },
+    stream: { onBreak: 'restart', prefill: {} },
     breaker: {
       ...config.breaker,
       kind: 'consecutive',

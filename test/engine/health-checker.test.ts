@@ -48,7 +48,7 @@ describe('health checks', () => {
         healthCheck: { interval: 60_000, unhealthyAfter: 2, healthyAfter: 1, timeout: 10_000 },
       },
     });
-    expect(cold.latencyMs.p99).toBeGreaterThan(20_000);
+    expect(cold.latencyMs.p99).toBeGreaterThan(15_000);
     expect(warm.latencyMs.p99).toBeLessThan(15_000);
     expect(warm.availability).toBe(1);
     // Probes are real requests: the providers bill them.

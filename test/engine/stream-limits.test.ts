@@ -37,7 +37,7 @@ describe('stream limits', () => {
   it('waits out a slow first token when no first-token limit is set', async () => {
     const report = await drill(
       '{ kind: slow-first-token, target: primary, extra: 10s }',
-      '{ attempt: 30s }',
+      '{ attempt: 30s, firstToken: off, streamIdle: off }',
     );
     expect(report.attempts.byProvider).toEqual({ primary: report.requests.total });
     expect(report.latencyMs.p50).toBeGreaterThanOrEqual(10_000);

@@ -5,6 +5,7 @@ import { createMockProvider } from '../../src/providers/mock-provider.js';
 import { networkErrorCode } from '../../src/providers/network-error.js';
 import { ProviderModel } from '../../src/providers/provider-model.js';
 import type { BillingRecord } from '../../src/providers/response-plan.js';
+import { answerSlice } from '../../src/providers/wire-renderer.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { seededRng } from '../../src/simulator/seeded-rng.js';
 import { VirtualClock } from '../../src/simulator/virtual-clock.js';
@@ -255,16 +256,72 @@ describe('mock providers', () => {
     expect(text).toContain('data: [DONE]');
   });
 
-  it('omits [DONE] but keeps usage for stream-no-done', async () => {
-    const { text } = await provider(
-      'primary',
-      '  - { kind: stream-no-done, target: primary }',
-    ).send(
-      '/chat/completions',
-      openAiBody({ stream: true, stream_options: { include_usage: true } }),
-    );
-    expect(text).not.toContain('[DONE]');
+  it('sends usage but never [DONE] for stream-no-done, and holds the connection open', async () => {
+    const p = provider('primary', '  - { kind: stream-no-done, target: primary }');
+    const decoder = new TextDecoder();
+    let text = '';
+    let closed = false;
+    let reader!: ReadableStreamDefaultReader<Uint8Array>;
+    const reading = getResponse(
+      p.handlers,
+      new Request(`${p.baseUrl}/chat/completions`, {
+        method: 'POST',
+        body: JSON.stringify(openAiBody({ stream: true, stream_options: { include_usage: true } })),
+      }),
+    ).then(async (response) => {
+      reader = response!.body!.getReader();
+      for (;;) {
+        const chunk = await reader.read();
+        if (chunk.done) {
+          closed = true;
+          return;
+        }
+        text += decoder.decode(chunk.value);
+      }
+    });
+    await p.clock.run();
     expect(text).toContain('"usage"');
+    expect(text).not.toContain('[DONE]');
+    expect(closed).toBe(false);
+    await reader.cancel();
+    await reading;
+    expect(p.bills).toEqual([expect.objectContaining({ outputTokens: 40 })]);
+  });
+
+  it('continues an assistant prefill where it stops, when the provider supports prefill', async () => {
+    const { clock, handlers } = primaryWith('prefill: true');
+    const prefill = answerSlice(0, 60);
+    const pending = getResponse(
+      handlers,
+      new Request('https://primary.test/v1/chat/completions', {
+        method: 'POST',
+        body: JSON.stringify({
+          ...openAiBody(),
+          messages: [
+            ...openAiBody().messages,
+            { role: 'assistant', content: prefill, prefix: true },
+          ],
+        }),
+      }),
+    ).then((r) => r!.json());
+    await clock.run();
+    const body = await pending;
+    expect(body.usage.completion_tokens).toBe(25);
+    expect(prefill + body.choices[0].message.content).toBe(answerSlice(0, 160));
+  });
+
+  it('refuses an assistant prefill with a 400 when the provider does not support it', async () => {
+    const p = provider('backup');
+    const { response, text } = await p.send(
+      '/messages',
+      anthropicBody({
+        messages: [...anthropicBody().messages, { role: 'assistant', content: 'The order' }],
+      }),
+    );
+    expect(response.status).toBe(400);
+    expect(JSON.parse(text)).toMatchObject({
+      error: { type: 'invalid_request_error', message: expect.stringMatching(/prefill/) },
+    });
   });
 
   it('sends an unparseable chunk for malformed-chunk', async () => {

@@ -48,7 +48,13 @@ describe('baselineConfig', () => {
       chat: { targets: [{ provider: 'a', model: 'm' }], strategy: 'priority' },
     });
     expect(plain.retry.maxAttempts).toBe(1);
-    expect(plain.timeout).toEqual({ attempt: 10_000, total: 20_000 });
+    expect(plain.timeout).toEqual({
+      attempt: 10_000,
+      total: 20_000,
+      firstToken: 'off',
+      streamIdle: 'off',
+    });
+    expect(plain.stream.onBreak).toBe('restart');
     expect(plain).not.toHaveProperty('bulkhead');
     expect(plain).not.toHaveProperty('rateLimit');
     expect(plain).not.toHaveProperty('cache');

@@ -21,7 +21,9 @@ export const anthropicWire: WireAdapter = {
     const body: Record<string, unknown> = {
       model: target.model,
       max_tokens: request.maxTokens,
-      messages: request.messages.filter((m) => m.role !== 'system'),
+      messages: request.messages
+        .filter((m) => m.role !== 'system')
+        .map((m) => ({ role: m.role, content: m.content })),
     };
     if (system.length > 0) body.system = system.join('\n\n');
     if (request.stream) body.stream = true;
@@ -85,7 +87,9 @@ export const anthropicWire: WireAdapter = {
             stopReason = str(field(field(data, 'delta'), 'stop_reason')) ?? stopReason;
             const out = field(field(data, 'usage'), 'output_tokens');
             if (typeof out === 'number') outputTokens = out;
-            return 'continue';
+            // The stop reason and final usage complete the answer: a provider that then
+            // forgets `message_stop` must not keep the caller waiting.
+            return stopReason === undefined ? 'continue' : 'done';
           }
           case 'message_stop':
             stopped = true;
