@@ -35,7 +35,16 @@ const METRICS: Readonly<Record<SloMetric, (r: Figures) => number>> = {
   'failover.count': (r) => r.failovers.length + r.failoversUnlisted,
   'failover.detection.max': (r) => Math.max(0, ...r.failovers.map((f) => f.detectionMs)),
   'requests.failed': (r) => r.requests.failed,
+  'requests.refused': (r) => r.failures.refused,
   'attempts.total': (r) => r.attempts.total,
+  'attempts.maxPerRequest': (r) => r.attempts.maxPerRequest,
+  'attempts.retries': (r) => r.attempts.retries,
+  'attempts.earlyRetries': (r) => r.attempts.earlyRetries,
+  'failover.unrecovered': (r) => r.failovers.filter((f) => f.recoveredAtMs === null).length,
+  'breaker.opens': (r) => Object.values(r.breakers).reduce((n, b) => n + b.opens, 0),
+  'breaker.openAtEnd': (r) => Object.values(r.breakers).filter((b) => b.atEnd !== 'closed').length,
+  'streams.continued': (r) => r.streams.continued,
+  'streams.prefillRefused': (r) => r.streams.prefillRefused,
 };
 
 /** Reads the figure an SLO names from a report. */
@@ -69,13 +78,20 @@ export function buildReport(input: ReportInput): Report {
     availability: availability(e),
     latencyMs: e.latencyMs,
     attempts: e.attempts,
+    streams: e.streams,
+    breakers: Object.fromEntries(
+      Object.entries(e.breakers).map(([key, b]) => [
+        key,
+        { ...b, transitions: b.transitions.map((t) => ({ ...t, atMs: ms(t.atMs) })) },
+      ]),
+    ),
     costUsd: {
       total: usd(e.costUsd.total),
       byProvider: roundRecord(e.costUsd.byProvider),
       byModel: roundRecord(e.costUsd.byModel),
       wasted: usd(e.costUsd.wasted),
     },
-    failures: { byReason: e.failuresByReason },
+    failures: { byReason: e.failuresByReason, refused: e.refused },
     failovers: e.failovers.map((f) => ({
       from: f.from,
       to: f.to,

@@ -5,7 +5,7 @@
  * flight and with minutes of drill time, never with the number of requests.
  */
 import type { Clock } from '../engine/clock.js';
-import type { EngineEvent } from '../engine/events.js';
+import type { BreakerState, EngineEvent } from '../engine/events.js';
 import { targetKey } from '../engine/types.js';
 import type { BillingRecord } from '../providers/response-plan.js';
 import { LatencyHistogram, type LatencySummary } from './latency-histogram.js';
@@ -32,12 +32,40 @@ export interface MinuteBucket {
   costUsd: number;
 }
 
+/** One target's circuit breaker over a drill. */
+export interface BreakerHistory {
+  /** Times it opened (from closed or after a failed probe). */
+  opens: number;
+  /** Its state when the drill ended. */
+  atEnd: BreakerState;
+  /** Its first {@link MAX_TRANSITIONS} transitions, ms from the start. */
+  readonly transitions: { atMs: number; from: BreakerState; to: BreakerState }[];
+}
+
+/** Breaker transitions listed per target; more are only counted in `opens`. */
+export const MAX_TRANSITIONS = 500;
+
 /** Everything a drill run adds up to. */
 export interface Aggregate {
   readonly requests: { total: number; succeeded: number; degraded: number; failed: number };
   readonly failuresByReason: Record<string, number>;
+  /** Failed requests a provider refused as invalid (context length, content filter). */
+  readonly refused: number;
   readonly latencyMs: LatencySummary;
-  readonly attempts: { total: number; byProvider: Record<string, number> };
+  readonly attempts: {
+    total: number;
+    byProvider: Record<string, number>;
+    /** The most attempts any one request took. */
+    maxPerRequest: number;
+    /** Retries on the same target after a backoff or a Retry-After. */
+    retries: number;
+    /** Attempts sent to a target before the Retry-After it gave the same request had passed. */
+    earlyRetries: number;
+  };
+  /** Broken streams continued from a prefill, and prefills a target refused. */
+  readonly streams: { continued: number; prefillRefused: number };
+  /** Circuit breakers that changed state, keyed `provider/model`. */
+  readonly breakers: Record<string, BreakerHistory>;
   readonly costUsd: {
     total: number;
     byProvider: Record<string, number>;
@@ -74,14 +102,26 @@ export class Recorder {
   readonly #failures: Record<string, number> = {};
   readonly #attempts: Record<string, number> = {};
   #attemptTotal = 0;
+  #maxPerRequest = 0;
+  #retries = 0;
+  #earlyRetries = 0;
+  #refused = 0;
+  readonly #streams = { continued: 0, prefillRefused: 0 };
+  readonly #breakers = new Map<string, BreakerHistory>();
   readonly #cost = {
     total: 0,
     useful: 0,
     byProvider: {} as Record<string, number>,
     byModel: {} as Record<string, number>,
   };
-  /** Cost of each attempt of each request still in flight, to tell useful spend from waste. */
-  readonly #inFlight = new Map<string, { startMs: number; costs: Map<number, number> }>();
+  /**
+   * Per request in flight: the cost of each attempt, to tell useful spend from waste, and the
+   * Retry-After each target gave it.
+   */
+  readonly #inFlight = new Map<
+    string,
+    { startMs: number; costs: Map<number, number>; notBefore?: Map<string, number> }
+  >();
   readonly #streakStart = new Map<string, number>();
   readonly #openEpisodes = new Map<string, FailoverEpisode>();
   readonly #episodes: FailoverEpisode[] = [];
@@ -109,12 +149,46 @@ export class Recorder {
       case 'request:start':
         this.#inFlight.set(event.requestId, { startMs: event.at, costs: new Map() });
         return;
-      case 'attempt:start':
+      case 'attempt:start': {
         this.#attemptTotal++;
         add(this.#attempts, event.target.provider, 1);
+        const notBefore = this.#inFlight.get(event.requestId)?.notBefore;
+        if (notBefore !== undefined && (notBefore.get(targetKey(event.target)) ?? 0) > event.at)
+          this.#earlyRetries++;
         return;
+      }
+      case 'retry:scheduled':
+        this.#retries++;
+        return;
+      case 'prefill:refused':
+        this.#streams.prefillRefused++;
+        return;
+      case 'breaker:transition': {
+        const key = targetKey(event.target);
+        let history = this.#breakers.get(key);
+        if (history === undefined) {
+          history = { opens: 0, atEnd: 'closed', transitions: [] };
+          this.#breakers.set(key, history);
+        }
+        if (event.to === 'open') history.opens++;
+        history.atEnd = event.to;
+        if (history.transitions.length < MAX_TRANSITIONS)
+          history.transitions.push({
+            atMs: event.at - this.#startMs,
+            from: event.from,
+            to: event.to,
+          });
+        return;
+      }
       case 'attempt:end': {
         const key = targetKey(event.target);
+        if (event.retryAfterMs !== undefined) {
+          const flight = this.#inFlight.get(event.requestId);
+          if (flight !== undefined) {
+            flight.notBefore ??= new Map();
+            flight.notBefore.set(key, event.at + event.retryAfterMs);
+          }
+        }
         if (event.ok) {
           // Only an attempt started after the trouble began proves the target is back: a long
           // answer that was already under way when the outage began says nothing.
@@ -158,6 +232,7 @@ export class Recorder {
         this.#requests.total++;
         bucket.total++;
         this.#latency.record(outcome.latencyMs);
+        if (outcome.attempts > this.#maxPerRequest) this.#maxPerRequest = outcome.attempts;
         if (outcome.ok) {
           if (outcome.degraded) {
             this.#requests.degraded++;
@@ -167,10 +242,16 @@ export class Recorder {
             bucket.succeeded++;
           }
           this.#cost.useful += flight?.costs.get(outcome.attempt) ?? 0;
+          if (outcome.continues !== undefined) {
+            this.#streams.continued++;
+            for (const attempt of outcome.continues)
+              this.#cost.useful += flight?.costs.get(attempt) ?? 0;
+          }
         } else {
           this.#requests.failed++;
           bucket.failed++;
           add(this.#failures, outcome.reason, 1);
+          if (outcome.refusal !== undefined) this.#refused++;
         }
         return;
       }
@@ -198,8 +279,21 @@ export class Recorder {
     return {
       requests: { ...this.#requests },
       failuresByReason: sortedRecord(this.#failures),
+      refused: this.#refused,
       latencyMs: this.#latency.summary(),
-      attempts: { total: this.#attemptTotal, byProvider: sortedRecord(this.#attempts) },
+      attempts: {
+        total: this.#attemptTotal,
+        byProvider: sortedRecord(this.#attempts),
+        maxPerRequest: this.#maxPerRequest,
+        retries: this.#retries,
+        earlyRetries: this.#earlyRetries,
+      },
+      streams: { ...this.#streams },
+      breakers: Object.fromEntries(
+        [...this.#breakers.entries()]
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([key, h]) => [key, { ...h, transitions: h.transitions.map((t) => ({ ...t })) }]),
+      ),
       costUsd: {
         total: this.#cost.total,
         byProvider: sortedRecord(this.#cost.byProvider),

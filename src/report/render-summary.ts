@@ -59,9 +59,31 @@ export function renderSummary(report: Report, reportPath?: string): string {
       ],
       ['cost', usd(report.costUsd.total), usd(b.costUsd)],
       ['  wasted on discarded attempts', usd(report.costUsd.wasted), ''],
-      ['attempts', int(report.attempts.total), ''],
+      [
+        'attempts (retries, most for one request)',
+        `${int(report.attempts.total)} (${int(report.attempts.retries)}, ${int(report.attempts.maxPerRequest)})`,
+        '',
+      ],
+      ...(report.failures.refused > 0
+        ? [['refused by the provider', int(report.failures.refused), '']]
+        : []),
+      ...(report.streams.continued + report.streams.prefillRefused > 0
+        ? [
+            [
+              'streams continued (prefills refused)',
+              `${int(report.streams.continued)} (${int(report.streams.prefillRefused)})`,
+              '',
+            ],
+          ]
+        : []),
     ]),
   );
+  const breakers = Object.entries(report.breakers);
+  if (breakers.length > 0) {
+    lines.push(
+      `breakers: ${breakers.map(([key, b]) => `${key} opened ${int(b.opens)}x, ${b.atEnd} at the end`).join('; ')}`,
+    );
+  }
   const failovers = report.failovers;
   const count = failovers.length + report.failoversUnlisted;
   if (count === 0) lines.push('failovers: none');

@@ -64,10 +64,61 @@ export const reportSchema = z
       .max(1)
       .meta({ description: 'succeeded / total (degraded answers are not successes).' }),
     latencyMs: latency,
-    attempts: z.strictObject({ total: z.number().int(), byProvider: byName }),
+    attempts: z.strictObject({
+      total: z.number().int(),
+      byProvider: byName,
+      maxPerRequest: z
+        .number()
+        .int()
+        .meta({ description: 'The most attempts any one request took.' }),
+      retries: z
+        .number()
+        .int()
+        .meta({ description: 'Retries on the same target after a backoff or a Retry-After.' }),
+      earlyRetries: z.number().int().meta({
+        description:
+          'Attempts sent to a target before the Retry-After it gave the same request had passed (should be 0).',
+      }),
+    }),
+    streams: z
+      .strictObject({
+        continued: z.number().int().meta({
+          description: 'Answers that continued a broken stream from its text so far (a prefill).',
+        }),
+        prefillRefused: z
+          .number()
+          .int()
+          .meta({ description: 'Prefills a target refused; each got a clean restart.' }),
+      })
+      .meta({ description: 'Broken streams and how they were mended.' }),
+    breakers: z
+      .record(
+        z.string(),
+        z.strictObject({
+          opens: z.number().int(),
+          atEnd: z.enum(['closed', 'open', 'half-open']),
+          transitions: z.array(
+            z.strictObject({
+              atMs: z.number(),
+              from: z.enum(['closed', 'open', 'half-open']),
+              to: z.enum(['closed', 'open', 'half-open']),
+            }),
+          ),
+        }),
+      )
+      .meta({
+        description:
+          'Circuit breakers that changed state, keyed provider/model: times opened, state at the end, and the first 500 transitions (ms from the start).',
+      }),
     costUsd: cost,
     failures: z
-      .strictObject({ byReason: byName })
+      .strictObject({
+        byReason: byName,
+        refused: z.number().int().meta({
+          description:
+            'Failed requests the provider refused as invalid (context length, content filter): never retried or failed over.',
+        }),
+      })
       .meta({ description: 'Failed caller requests by the reason of their last attempt.' }),
     failovers: z
       .array(

@@ -18,7 +18,16 @@ export const SLO_METRICS = {
   'failover.count': 'count',
   'failover.detection.max': 'duration',
   'requests.failed': 'count',
+  'requests.refused': 'count',
   'attempts.total': 'count',
+  'attempts.maxPerRequest': 'count',
+  'attempts.retries': 'count',
+  'attempts.earlyRetries': 'count',
+  'failover.unrecovered': 'count',
+  'breaker.opens': 'count',
+  'breaker.openAtEnd': 'count',
+  'streams.continued': 'count',
+  'streams.prefillRefused': 'count',
 } as const satisfies Record<string, 'share' | 'duration' | 'usd' | 'count'>;
 
 /** A metric name SLOs may use. */
@@ -35,7 +44,7 @@ export interface Slo {
   readonly threshold: number;
 }
 
-const EXPRESSION = /^\s*([a-z][a-z0-9.]*)\s*(>=|<=|==|>|<)\s*(.+?)\s*$/;
+const EXPRESSION = /^\s*([a-zA-Z][a-zA-Z0-9.]*)\s*(>=|<=|==|>|<)\s*(.+?)\s*$/;
 
 function readValue(unit: (typeof SLO_METRICS)[SloMetric], text: string): number | undefined {
   switch (unit) {

@@ -6,11 +6,13 @@
  */
 import type { RequestHandler } from 'msw';
 import type { FailoverConfig } from '../engine/config.js';
+import type { EngineEvent } from '../engine/events.js';
 import { FailoverEngine } from '../engine/failover-engine.js';
 import type { ResolvedEndpoint } from '../engine/wire/wire-adapter.js';
 import { buildTimeline, faultsOf } from '../providers/fault-timeline.js';
 import { createMockProvider } from '../providers/mock-provider.js';
 import { ProviderModel } from '../providers/provider-model.js';
+import type { BillingRecord } from '../providers/response-plan.js';
 import { Recorder, type Aggregate } from '../report/recorder.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { inProcessTransport } from './in-process-transport.js';
@@ -28,6 +30,10 @@ export interface SimulateOptions {
   readonly seed: number;
   /** Called now and then with the share of drill time done, 0 to 1. */
   readonly onProgress?: (done: number) => void;
+  /** Told every engine event, after the report's recorder. */
+  readonly onEvent?: (event: EngineEvent) => void;
+  /** Told what every attempt cost, as the providers bill it. */
+  readonly onBill?: (record: BillingRecord) => void;
 }
 
 /** The result of one run. */
@@ -48,6 +54,14 @@ export async function simulate(
   const recorder = new Recorder(clock);
   const timeline = buildTimeline(scenario.faults);
 
+  const extraBill = options.onBill;
+  const onBill =
+    extraBill === undefined
+      ? recorder.onBill
+      : (record: BillingRecord): void => {
+          recorder.onBill(record);
+          extraBill(record);
+        };
   const handlers = new Map<string, RequestHandler[]>();
   const endpoints: Record<string, ResolvedEndpoint> = {};
   for (const [name, spec] of Object.entries(scenario.providers)) {
@@ -59,10 +73,7 @@ export async function simulate(
       seededRng(seed, `provider:${name}`),
       scenario.startsAt,
     );
-    handlers.set(
-      new URL(baseUrl).origin,
-      createMockProvider({ model, clock, baseUrl, onBill: recorder.onBill }),
-    );
+    handlers.set(new URL(baseUrl).origin, createMockProvider({ model, clock, baseUrl, onBill }));
     endpoints[name] = { wire: spec.wire, baseUrl, apiKey: 'drill-key' };
   }
 
@@ -73,6 +84,7 @@ export async function simulate(
     endpoints,
   });
   engine.events.on(recorder.onEvent);
+  if (options.onEvent !== undefined) engine.events.on(options.onEvent);
 
   // Arrivals are scheduled one ahead, so the heap holds requests in flight, not the whole hour.
   const trafficRng = seededRng(seed, 'traffic');

@@ -303,7 +303,7 @@ describe('mock providers', () => {
           ],
         }),
       }),
-    ).then((r) => r!.json());
+    ).then((r) => r!.json() as Promise<any>);
     await clock.run();
     const body = await pending;
     expect(body.usage.completion_tokens).toBe(25);
