@@ -10,10 +10,10 @@
  */
 import type { Clock } from '../engine/clock.js';
 import type { FailoverConfig } from '../engine/config.js';
-import type { FailureReason, RequestOutcome, Target } from '../engine/types.js';
+import type { FailureReason, Refusal, RequestOutcome, Target } from '../engine/types.js';
 import { buildTimeline, faultsOf } from '../providers/fault-timeline.js';
 import { ProviderModel } from '../providers/provider-model.js';
-import type { ResponsePlan } from '../providers/response-plan.js';
+import type { ErrorKind, ResponsePlan } from '../providers/response-plan.js';
 import { countTokens, wantedTokens } from '../providers/wire-renderer.js';
 import { chunkTokens } from '../providers/mock-provider.js';
 import { Recorder } from '../report/recorder.js';
@@ -27,6 +27,19 @@ interface PlainOutcome {
   readonly end: number;
   readonly failure: FailureReason | undefined;
   readonly billed: { at: number; output: number } | undefined;
+}
+
+/** The errors the engine reads as refusals of the request itself, and as which kind. */
+const REFUSALS: Partial<Record<ErrorKind, Refusal>> = {
+  'context-length-exceeded': 'context-length',
+  'content-filter': 'content-filter',
+  'invalid-request': 'invalid',
+  'prefill-unsupported': 'invalid',
+};
+
+function refusalOf(kind: ErrorKind): { refusal?: Refusal } {
+  const refusal = REFUSALS[kind];
+  return refusal === undefined ? {} : { refusal };
 }
 
 /** A timer at `ms` from `now`, as the virtual clock computes it. */
@@ -218,6 +231,9 @@ export function simulatePlainClient(
             requestId: request.id,
             reason: result.failure ?? 'timeout',
             message: '',
+            ...(result.failure === 'http-status' && plan.kind === 'error'
+              ? refusalOf(plan.error)
+              : {}),
             attempts: 1,
             latencyMs,
           };

@@ -303,11 +303,17 @@ describe('mock providers', () => {
           ],
         }),
       }),
-    ).then((r) => r!.json() as Promise<any>);
+    ).then(
+      (r) =>
+        r!.json() as Promise<{
+          usage: { completion_tokens: number };
+          choices: { message: { content: string } }[];
+        }>,
+    );
     await clock.run();
     const body = await pending;
     expect(body.usage.completion_tokens).toBe(25);
-    expect(prefill + body.choices[0].message.content).toBe(answerSlice(0, 160));
+    expect(prefill + body.choices[0]?.message.content).toBe(answerSlice(0, 160));
   });
 
   it('refuses an assistant prefill with a 400 when the provider does not support it', async () => {
