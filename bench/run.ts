@@ -4,13 +4,19 @@
  * wall-clock speed depends on the machine.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadScenario } from '../dist/scenario/load-scenario.js';
 import { runDrill } from '../dist/simulator/run-drill.js';
 import { simulate } from '../dist/simulator/simulate.js';
+import { DrillTelemetry } from '../dist/telemetry/drill-telemetry.js';
 import { bareGetResponseRate } from './bare-get-response.ts';
 
 const quick = process.argv.includes('--quick');
 const mark = (ok: boolean): string => (ok ? 'meets target' : 'MISSES target');
+const change = (ratio: number): string =>
+  `${ratio >= 1 ? '+' : '-'}${Math.abs(Math.round((ratio - 1) * 100))}%`;
 const median = (xs: number[]): number =>
   [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
@@ -37,6 +43,73 @@ console.log(
 );
 console.log(
   `black-friday whole drill:       ${drillWall} ms wall for 1h simulated, engine + baseline = ${Math.round(3_600_000 / drillWall).toLocaleString('en-US')}x real time (target < 1000 ms: ${mark(drillWall < 1_000)})`,
+);
+
+// Tracing overhead: drills with telemetry off, on, and sampled at 1%, run in rotating order;
+// each round gives a traced/untraced ratio, and the figure is the median of those ratios, so a
+// drift in the machine's speed hits both sides of each ratio alike.
+const traceDir = mkdtempSync(join(tmpdir(), 'failover-drill-bench-'));
+const variants = {
+  off: {},
+  full: { telemetry: { dir: traceDir } },
+  sampled: { telemetry: { dir: traceDir, sample: 0.01 } },
+} as const;
+type Variant = keyof typeof variants;
+const order: Variant[] = ['off', 'full', 'sampled'];
+const ratios = { full: [] as number[], sampled: [] as number[] };
+const walls = { off: [] as number[], full: [] as number[], sampled: [] as number[] };
+for (let round = 0; round < (quick ? 5 : 11); round++) {
+  const wall: Partial<Record<Variant, number>> = {};
+  for (let k = 0; k < order.length; k++) {
+    const variant = order[(round + k) % order.length] as Variant;
+    wall[variant] = (await runDrill(scenario, variants[variant])).wallMs;
+    walls[variant].push(wall[variant]);
+  }
+  ratios.full.push((wall.full ?? 0) / (wall.off ?? 1));
+  ratios.sampled.push((wall.sampled ?? 0) / (wall.off ?? 1));
+}
+// The same, counted from inside: the time spent in the telemetry's own handlers (spans,
+// metrics, serialisation, files) as a share of an untraced drill. Steadier than wall-clock
+// ratios on a noisy machine, though it leaves out the garbage collector's share.
+const inside = async (sample: number): Promise<number> => {
+  const telemetry = new DrillTelemetry({
+    scenario: scenario.name,
+    seed: 42,
+    dir: traceDir,
+    sample,
+  });
+  let spent = 0;
+  const timed =
+    <T>(fn: (x: T) => void) =>
+    (x: T): void => {
+      const start = performance.now();
+      fn(x);
+      spent += performance.now() - start;
+    };
+  await simulate(scenario, scenario.failover, {
+    seed: scenario.seed,
+    onEvent: timed(telemetry.onEvent),
+    onBill: timed(telemetry.onBill),
+  });
+  const start = performance.now();
+  await telemetry.finish();
+  return spent + performance.now() - start;
+};
+const insideFull = median([await inside(1), await inside(1), await inside(1)]);
+const insideSampled = median([await inside(0.01), await inside(0.01), await inside(0.01)]);
+rmSync(traceDir, { recursive: true, force: true });
+const untraced = median(walls.off);
+const tracedRatio = median(ratios.full);
+const sampledRatio = median(ratios.sampled);
+console.log(
+  `tracing, every request:         ${change(tracedRatio)} wall (median of ${ratios.full.length} paired runs; ${median(walls.full)} ms vs ${median(walls.off)} ms untraced; target <= +30%: ${mark(tracedRatio <= 1.3)})`,
+);
+console.log(
+  `tracing, 1% sampled:            ${change(sampledRatio)} wall (${median(walls.sampled)} ms; target <= +5%: ${mark(sampledRatio <= 1.05)})`,
+);
+
+console.log(
+  `  inside the telemetry:         ${Math.round(insideFull)} ms traced in full = ${Math.round((insideFull / untraced) * 100)}% of an untraced drill; ${Math.round(insideSampled)} ms at 1% = ${Math.round((insideSampled / untraced) * 100)}%`,
 );
 
 if (!quick) {

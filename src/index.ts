@@ -29,11 +29,14 @@ export type {
   AttemptOutcome,
   Target,
   Usage,
+  Refusal,
 } from './engine/types.js';
 export { loadScenario, loadFailoverConfig } from './scenario/load-scenario.js';
 export type { Scenario } from './scenario/load-scenario.js';
 export { runDrill } from './simulator/run-drill.js';
 export type { DrillOptions } from './simulator/run-drill.js';
+export { DrillTelemetry } from './telemetry/drill-telemetry.js';
+export type { TelemetryOptions } from './telemetry/drill-telemetry.js';
 export type { Report } from './report/report-schema.js';
 export { InputError, HarnessError } from './errors.js';
 export type { InputIssue } from './errors.js';

@@ -4,14 +4,10 @@
  * breached, 2 bad input (scenario, config, flags), 3 the harness itself failed.
  */
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
 import { HarnessError, InputError, formatIssue } from '../errors.js';
 import { runCommand } from './run-command.js';
 import { validateCommand } from './validate-command.js';
-
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
+import { VERSION } from '../version.js';
 
 /** Exit codes of the CLI. */
 export const EXIT = { ok: 0, breached: 1, badInput: 2, harness: 3 } as const;
@@ -22,7 +18,7 @@ export function createProgram(): Command {
     .description(
       'Chaos drills for LLM API failover: simulate provider outages against your failover config, in virtual time, and report availability, latency and cost.',
     )
-    .version(pkg.version)
+    .version(VERSION)
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .addHelpText(

@@ -34,3 +34,32 @@ export function parseFormats(value: string): Format[] {
     throw new InvalidArgumentError(`name at least one format: ${FORMATS.join(', ')}`);
   return formats as Format[];
 }
+
+/** `--trace-sample`: a share of requests, `10%` or `0.1`. */
+export function parseShare(value: string): number {
+  const percent = /^(\d+(?:\.\d+)?)%$/.exec(value.trim());
+  const share = percent === null ? Number(value) : Number(percent[1]) / 100;
+  if (value.trim() === '' || !Number.isFinite(share) || share < 0 || share > 1)
+    throw new InvalidArgumentError('give a share from 0 to 1, or a percentage, e.g. 0.1 or 10%');
+  return share;
+}
+
+/** `--traces`: on or off. */
+export function parseOnOff(value: string): boolean {
+  if (value === 'on') return true;
+  if (value === 'off') return false;
+  throw new InvalidArgumentError('write on or off');
+}
+
+/** `--otlp`: an http or https base URL of an OTLP/HTTP collector. */
+export function parseOtlpUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`"${value}" is not a URL; e.g. http://127.0.0.1:4318`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidArgumentError('the collector URL must be http or https');
+  return value;
+}

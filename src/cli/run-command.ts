@@ -10,8 +10,15 @@ import { HarnessError, InputError } from '../errors.js';
 import { reportJson, writeReportFiles } from '../report/write-report.js';
 import { renderSummary } from '../report/render-summary.js';
 import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
-import { runDrill } from '../simulator/run-drill.js';
-import { parseFormats, parseSeed, type Format } from './options.js';
+import { runDrill, type DrillOptions } from '../simulator/run-drill.js';
+import {
+  parseFormats,
+  parseOnOff,
+  parseOtlpUrl,
+  parseSeed,
+  parseShare,
+  type Format,
+} from './options.js';
 import { createProgress } from './progress.js';
 import { replayCommand } from './replay.js';
 
@@ -20,6 +27,25 @@ interface RunOptions {
   readonly config?: string;
   readonly out?: string;
   readonly format: Format[];
+  readonly traces: boolean;
+  readonly traceSample: number;
+  readonly otlp?: string;
+  readonly recordContent?: boolean;
+}
+
+/** Where telemetry goes: the flags first, then the standard OpenTelemetry variables. */
+function telemetryOptions(options: RunOptions, dir: string): DrillOptions['telemetry'] {
+  const env = process.env;
+  if (!options.traces || env.OTEL_SDK_DISABLED?.toLowerCase() === 'true') return undefined;
+  const fromEnv =
+    (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) !== undefined;
+  const otlp = options.otlp ?? (fromEnv ? 'env' : undefined);
+  return {
+    dir,
+    sample: options.traceSample,
+    recordContent: options.recordContent === true,
+    ...(otlp === undefined ? {} : { otlp }),
+  };
 }
 
 /** The `run` command. Sets `process.exitCode`; throws InputError on bad input. */
@@ -40,15 +66,36 @@ export function runCommand(): Command {
         .default(['json'], 'json')
         .argParser(parseFormats),
     )
+    .addOption(
+      new Option('--traces <on|off>', 'write traces.jsonl and metrics.jsonl (OTLP JSON lines)')
+        .default(true, 'on')
+        .argParser(parseOnOff),
+    )
+    .addOption(
+      new Option('--trace-sample <share>', 'share of requests traced, e.g. 0.1 or 10%')
+        .default(1, '1')
+        .argParser(parseShare),
+    )
+    .option(
+      '--otlp <url>',
+      'also send traces and metrics to this OTLP/HTTP collector, e.g. http://127.0.0.1:4318 (default: OTEL_EXPORTER_OTLP_ENDPOINT when set)',
+      parseOtlpUrl,
+    )
+    .option('--record-content', 'record prompts and answers in the traces (off: no message text)')
     .addHelpText(
       'after',
       `
 Exit codes: 0 every SLO held, 1 an SLO was breached, 2 bad input, 3 the harness failed.
 
+Traces: one root span per request and one child per attempt, timestamped in drill time from
+the scenario's startsAt, ids drawn from the seed. --traces off writes none; --trace-sample
+keeps a share of requests (decided by trace id, so the same ones every run).
+
 Examples:
   $ failover-drill run scenarios/black-friday.yaml
   $ failover-drill run scenarios/black-friday.yaml --seed 7 --out /tmp/drill
-  $ failover-drill run scenarios/*.yaml --config configs/candidate.yaml`,
+  $ failover-drill run scenarios/*.yaml --config configs/candidate.yaml
+  $ failover-drill run scenarios/black-friday.yaml --otlp http://127.0.0.1:4318 --trace-sample 10%`,
     )
     .action(async (files: string[], options: RunOptions) => {
       // Every file is checked before anything runs, so bad input writes nothing.
@@ -70,10 +117,16 @@ Examples:
         const progress = createProgress(scenario.name);
         let report;
         try {
+          const telemetry = telemetryOptions(options, outDir(scenario));
           report = await runDrill(scenario, {
             seed,
             replay,
             onProgress: (d) => progress.update(d),
+            ...(telemetry === undefined ? {} : { telemetry }),
+            onExportFailures: (messages) => {
+              for (const m of new Set(messages))
+                process.stderr.write(`failover-drill: telemetry export failed: ${m}\n`);
+            },
           });
         } catch (error) {
           throw new HarnessError(

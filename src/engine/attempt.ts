@@ -373,7 +373,7 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
         startedAt,
         ok: outcome.ok,
         ...(outcome.ok
-          ? { status: outcome.status }
+          ? { status: outcome.status, usage: outcome.usage, responseModel: outcome.responseModel }
           : {
               reason: outcome.reason,
               ...(outcome.status === undefined ? {} : { status: outcome.status }),

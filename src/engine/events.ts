@@ -4,7 +4,14 @@
  * imports neither.
  */
 import type { Disposable } from './clock.js';
-import type { FailureReason, RequestFailureReason, RequestOutcome, Target } from './types.js';
+import type {
+  ChatRequest,
+  FailureReason,
+  RequestFailureReason,
+  RequestOutcome,
+  Target,
+  Usage,
+} from './types.js';
 
 /** Circuit breaker states. */
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -16,6 +23,8 @@ export type EngineEvent =
       readonly at: number;
       readonly requestId: string;
       readonly group: string;
+      /** The request as the caller gave it; its messages are the caller's content. */
+      readonly request: ChatRequest;
     }
   | {
       readonly type: 'attempt:start';
@@ -38,6 +47,9 @@ export type EngineEvent =
       readonly retryAfterMs?: number;
       /** The attempt carried an earlier attempt's partial answer as an assistant prefill. */
       readonly prefilled?: boolean;
+      /** A successful attempt's token usage and the model the provider says answered. */
+      readonly usage?: Usage;
+      readonly responseModel?: string;
     }
   | {
       /** A target refused an assistant prefill; it gets a clean restart, now and from now on. */
@@ -87,6 +99,8 @@ export type EngineEvent =
       readonly target: Target;
       readonly from: BreakerState;
       readonly to: BreakerState;
+      /** The request whose attempt moved the breaker, when one did. */
+      readonly requestId?: string;
     }
   | {
       readonly type: 'failover';

@@ -281,6 +281,7 @@ export class FailoverEngine {
         at: startedAt,
         requestId: request.id,
         group: request.group,
+        request,
       });
 
     let outcome: RequestOutcome;

@@ -186,6 +186,7 @@ export function simulatePlainClient(
       at: t0,
       requestId: request.id,
       group: request.group,
+      request,
     });
     recorder.onEvent({ type: 'attempt:start', at: t0, requestId: request.id, attempt: 1, target });
     if (result.billed !== undefined && plan.kind === 'answer') {

@@ -12,6 +12,7 @@ import type { Report } from '../report/report-schema.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { simulatePlainClient } from './plain-client-baseline.js';
 import { simulate, type SimulationResult } from './simulate.js';
+import { DrillTelemetry, type TelemetryOptions } from '../telemetry/drill-telemetry.js';
 
 /** Options of {@link runDrill}. */
 export interface DrillOptions {
@@ -21,6 +22,10 @@ export interface DrillOptions {
   readonly replay?: string;
   /** Called now and then with the share of the whole drill done, 0 to 1. */
   readonly onProgress?: (done: number) => void;
+  /** Traces and metrics of the engine run; none unless set. */
+  readonly telemetry?: Omit<TelemetryOptions, 'scenario' | 'seed'>;
+  /** Told what a collector refused or could not be sent (the files are written regardless). */
+  readonly onExportFailures?: (messages: readonly string[]) => void;
 }
 
 /**
@@ -84,15 +89,27 @@ export async function runDrill(scenario: Scenario, options: DrillOptions = {}): 
   const seed = options.seed ?? scenario.seed;
   const started = systemClock.now();
   const progress = options.onProgress;
-  const engine = await simulate(scenario, scenario.failover, {
-    seed,
-    ...(progress === undefined ? {} : { onProgress: progress }),
-  });
-  checkFinished(engine, 'engine', scenario, seed);
+  const telemetry =
+    options.telemetry === undefined
+      ? undefined
+      : new DrillTelemetry({ ...options.telemetry, scenario: scenario.name, seed });
+  let engine: SimulationResult;
+  try {
+    engine = await simulate(scenario, scenario.failover, {
+      seed,
+      ...(progress === undefined ? {} : { onProgress: progress }),
+      ...(telemetry === undefined ? {} : { onEvent: telemetry.onEvent, onBill: telemetry.onBill }),
+    });
+    checkFinished(engine, 'engine', scenario, seed);
+  } catch (error) {
+    telemetry?.abort();
+    throw error;
+  }
+  const exportFailures = (await telemetry?.finish()) ?? [];
   // Equal to simulate(scenario, baselineConfig(…)) by test, at a fraction of the cost.
   const baseline = simulatePlainClient(scenario, baselineConfig(scenario.failover), seed);
   progress?.(1);
-  return buildReport({
+  const report = buildReport({
     scenario,
     seed,
     engine,
@@ -100,4 +117,6 @@ export async function runDrill(scenario: Scenario, options: DrillOptions = {}): 
     wallMs: systemClock.now() - started,
     replay: options.replay ?? `npx failover-drill run ${scenario.file} --seed ${seed}`,
   });
+  if (exportFailures.length > 0) options.onExportFailures?.(exportFailures);
+  return report;
 }

@@ -79,7 +79,12 @@ export function circuitBreaker(
     return window;
   };
 
-  const transition = (key: string, target: Target, next: BreakerSnapshot): void => {
+  const transition = (
+    key: string,
+    target: Target,
+    next: BreakerSnapshot,
+    requestId: string | undefined,
+  ): void => {
     const previous = breakers.get(key)?.state ?? 'closed';
     breakers.set(key, next);
     if (previous === next.state) return;
@@ -92,11 +97,12 @@ export function circuitBreaker(
         target,
         from: previous,
         to: next.state,
+        ...(requestId === undefined ? {} : { requestId }),
       });
     }
   };
 
-  const current = (key: string, target: Target): BreakerSnapshot => {
+  const current = (key: string, target: Target, requestId?: string): BreakerSnapshot => {
     const snap = breakers.get(key) ?? CLOSED;
     if (snap.state === 'open' && env.clock.now() >= snap.until) {
       const halfOpen: BreakerSnapshot = {
@@ -104,15 +110,20 @@ export function circuitBreaker(
         probesInFlight: 0,
         lastBreakMs: snap.breakMs,
       };
-      transition(key, target, halfOpen);
+      transition(key, target, halfOpen, requestId);
       return halfOpen;
     }
     return snap;
   };
 
-  const open = (key: string, target: Target, breakMs: number): void => {
+  const open = (key: string, target: Target, breakMs: number, requestId: string): void => {
     const now = env.clock.now();
-    transition(key, target, { state: 'open', openedAt: now, until: now + breakMs, breakMs });
+    transition(
+      key,
+      target,
+      { state: 'open', openedAt: now, until: now + breakMs, breakMs },
+      requestId,
+    );
   };
 
   /** Records a closed-state outcome; true when it should open the breaker. */
@@ -146,7 +157,7 @@ export function circuitBreaker(
 
     async execute(ctx: AttemptContext, next: AttemptFn): Promise<AttemptOutcome> {
       const key = targetKey(ctx.target);
-      const before = current(key, ctx.target);
+      const before = current(key, ctx.target, ctx.request.id);
       if (
         before.state === 'open' ||
         (before.state === 'half-open' && before.probesInFlight >= options.halfOpenProbes)
@@ -169,13 +180,19 @@ export function circuitBreaker(
       const after = breakers.get(key) ?? CLOSED;
       const failed = !outcome.ok && countsAsFailure(outcome);
       if (after.state === 'half-open') {
-        if (outcome.ok) transition(key, ctx.target, CLOSED);
+        if (outcome.ok) transition(key, ctx.target, CLOSED, ctx.request.id);
         else if (failed)
-          open(key, ctx.target, Math.min(options.maxBreakDurationMs, after.lastBreakMs * 2));
+          open(
+            key,
+            ctx.target,
+            Math.min(options.maxBreakDurationMs, after.lastBreakMs * 2),
+            ctx.request.id,
+          );
         // A probe that told nothing about the target (the caller gave up) frees its slot.
         else breakers.set(key, { ...after, probesInFlight: Math.max(0, after.probesInFlight - 1) });
       } else if (after.state === 'closed' && (outcome.ok || failed)) {
-        if (tripped(key, after, failed)) open(key, ctx.target, options.breakDurationMs);
+        if (tripped(key, after, failed))
+          open(key, ctx.target, options.breakDurationMs, ctx.request.id);
       }
       return outcome;
     },
