@@ -4,11 +4,14 @@
  * exits 0 when every SLO held, 1 when one broke.
  */
 import { Command, Option } from 'commander';
-import { mkdirSync, accessSync, constants } from 'node:fs';
+import { appendFileSync, mkdirSync, accessSync, constants } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { HarnessError, InputError } from '../errors.js';
 import { reportJson, writeReportFiles } from '../report/write-report.js';
-import { renderSummary } from '../report/render-summary.js';
+import { renderSummary, renderSuiteSummary } from '../report/render-summary.js';
+import { renderMarkdown, renderSuiteMarkdown } from '../report/render-markdown.js';
+import { renderJunit } from '../report/render-junit.js';
+import type { Report } from '../report/report-schema.js';
 import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
 import { runDrill, type DrillOptions } from '../simulator/run-drill.js';
 import {
@@ -62,7 +65,10 @@ export function runCommand(): Command {
       'report folder (default: reports/<scenario name>/; with several scenarios, <dir>/<scenario name>/)',
     )
     .addOption(
-      new Option('--format <list>', 'report formats, comma-separated')
+      new Option(
+        '--format <list>',
+        'report formats, comma-separated: json (report.json), md (report.md), junit (junit.xml)',
+      )
         .default(['json'], 'json')
         .argParser(parseFormats),
     )
@@ -94,7 +100,7 @@ keeps a share of requests (decided by trace id, so the same ones every run).
 Examples:
   $ failover-drill run scenarios/black-friday.yaml
   $ failover-drill run scenarios/black-friday.yaml --seed 7 --out /tmp/drill
-  $ failover-drill run scenarios/*.yaml --config configs/candidate.yaml
+  $ failover-drill run scenarios/*.yaml --config configs/candidate.yaml --format json,md,junit
   $ failover-drill run scenarios/black-friday.yaml --otlp http://127.0.0.1:4318 --trace-sample 10%`,
     )
     .action(async (files: string[], options: RunOptions) => {
@@ -108,9 +114,13 @@ Examples:
           : scenarios.length > 1
             ? join(options.out, scenario.name)
             : options.out;
+      // With several scenarios (a suite), the suite's own files go in the parent folder.
+      const suiteDir = scenarios.length > 1 ? (options.out ?? 'reports') : undefined;
       // A folder that cannot be written is bad input too, found before an hour of drills.
       for (const scenario of scenarios) ensureWritableDir(outDir(scenario));
+      if (suiteDir !== undefined) ensureWritableDir(suiteDir);
       let breached = false;
+      const reports: Report[] = [];
       for (const scenario of scenarios) {
         const seed = options.seed ?? scenario.seed;
         const replay = replayCommand(scenario.file, seed, options.config);
@@ -136,21 +146,60 @@ Examples:
         } finally {
           progress.stop();
         }
+        reports.push(report);
         const dir = outDir(scenario);
         const files: Record<string, string> = {};
         if (options.format.includes('json')) files['report.json'] = reportJson(report);
-        const [written] = writeReportFiles(dir, files);
+        if (options.format.includes('md')) files['report.md'] = renderMarkdown(report);
+        if (options.format.includes('junit') && suiteDir === undefined)
+          files['junit.xml'] = renderJunit([report]);
+        const written = writeReportFiles(dir, files);
         process.stdout.write(
-          `${renderSummary(report, written === undefined ? undefined : displayPath(written))}\n`,
+          `${renderSummary(report, written.length === 0 ? undefined : written.map(displayPath).join(', '))}\n`,
         );
+        appendStepSummary(renderMarkdown(report));
         if (!report.pass) {
           breached = true;
           process.stdout.write(`replay: ${replay}\n`);
         }
         if (scenarios.length > 1) process.stdout.write('\n');
       }
+      if (suiteDir !== undefined) {
+        const suiteFiles: Record<string, string> = {};
+        if (options.format.includes('junit')) suiteFiles['junit.xml'] = renderJunit(reports);
+        if (options.format.includes('md')) suiteFiles['summary.md'] = renderSuiteMarkdown(reports);
+        const written = writeReportFiles(suiteDir, suiteFiles);
+        appendStepSummary(renderSuiteMarkdown(reports));
+        process.stdout.write(`${renderSuiteSummary(reports)}\n`);
+        if (written.length > 0)
+          process.stdout.write(`suite: ${written.map(displayPath).join(', ')}\n`);
+      }
       process.exitCode = breached ? 1 : 0;
     });
+}
+
+/** GitHub Actions takes at most 1 MiB of job summary per step; this run stays under it. */
+const STEP_SUMMARY_BUDGET = 900 * 1024;
+let stepSummaryBytes = 0;
+
+/** GitHub Actions' job summary: each drill's Markdown is appended when the variable is set. */
+function appendStepSummary(markdown: string): void {
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (file === undefined || file === '') return;
+  let text = `${markdown}\n`;
+  const size = Buffer.byteLength(text);
+  if (stepSummaryBytes + size > STEP_SUMMARY_BUDGET) {
+    if (stepSummaryBytes >= STEP_SUMMARY_BUDGET) return;
+    text = `${markdown.split('\n', 1)[0] ?? ''}\n\n(The rest of this report is in report.md: the job summary is full.)\n\n`;
+  }
+  stepSummaryBytes += Buffer.byteLength(text);
+  try {
+    appendFileSync(file, text);
+  } catch (error) {
+    process.stderr.write(
+      `failover-drill: could not append to GITHUB_STEP_SUMMARY (${file}): ${(error as Error).message}\n`,
+    );
+  }
 }
 
 /** Creates the report folder, or explains why it cannot be used (exit 2). */

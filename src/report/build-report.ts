@@ -2,6 +2,7 @@
  * @module report/build-report
  * Turns the engine run and the baseline run into report.json and judges the SLOs.
  */
+import { buildTimeline } from '../providers/fault-timeline.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { sloHolds, type Slo, type SloMetric } from '../scenario/slo.js';
 import type { SimulationResult } from '../simulator/simulate.js';
@@ -100,6 +101,13 @@ export function buildReport(input: ReportInput): Report {
       recoveredAtMs: f.recoveredAtMs === null ? null : ms(f.recoveredAtMs),
     })),
     failoversUnlisted: e.failoversUnlisted,
+    faults: buildTimeline(input.scenario.faults).map((f) => ({
+      kind: f.spec.kind,
+      target: f.spec.target,
+      startMs: ms(f.startMs),
+      endMs: ms(Math.min(f.endMs, input.engine.simulatedMs)),
+      probability: f.spec.probability,
+    })),
     baseline: {
       requests: b.requests,
       availability: availability(b),

@@ -2,22 +2,8 @@
  * @module report/render-summary
  * The short summary a terminal shows after a drill: engine against baseline, failovers, SLOs.
  */
-import { formatDuration } from '../units.js';
+import { clockTime, dur, formatSloValue, int, pct, usd } from './format.js';
 import type { Report } from './report-schema.js';
-
-const int = (n: number): string => Math.round(n).toLocaleString('en-US');
-const pct = (n: number): string => `${(n * 100).toFixed(n >= 0.9995 && n < 1 ? 3 : 2)}%`;
-const usd = (n: number): string => `$${n.toFixed(n < 10 ? 4 : 2)}`;
-const dur = (n: number): string => formatDuration(Math.round(n));
-const clockTime = (ms: number): string => {
-  const total = Math.floor(ms / 1_000);
-  const h = Math.floor(total / 3_600);
-  const m = Math.floor((total % 3_600) / 60);
-  const s = total % 60;
-  const mm = String(m).padStart(2, '0');
-  const ss = String(s).padStart(2, '0');
-  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
-};
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
@@ -29,14 +15,6 @@ function table(rows: readonly (readonly string[])[]): string {
         .trimEnd(),
     )
     .join('\n');
-}
-
-/** Formats an SLO's value in the metric's unit. */
-export function formatSloValue(metric: string, value: number): string {
-  if (metric.endsWith('availability')) return pct(value);
-  if (metric.startsWith('latency') || metric.startsWith('failover.detection')) return dur(value);
-  if (metric.startsWith('cost')) return usd(value);
-  return int(value);
 }
 
 /** The terminal summary of one report. */
@@ -110,4 +88,26 @@ export function renderSummary(report: Report, reportPath?: string): string {
   lines.push(report.pass ? 'result: every SLO held' : 'result: SLO breached');
   if (reportPath !== undefined) lines.push(`report: ${reportPath}`);
   return lines.join('\n');
+}
+
+/** The terminal summary of a suite: one line per drill, then the verdict. */
+export function renderSuiteSummary(reports: readonly Report[]): string {
+  const rows = [
+    ['suite', 'availability', 'baseline', 'p95', 'cost', 'SLOs held', 'result'],
+    ...reports.map((r) => [
+      r.scenario,
+      pct(r.availability),
+      pct(r.baseline.availability),
+      dur(r.latencyMs.p95),
+      usd(r.costUsd.total),
+      `${r.slos.filter((s) => s.pass).length}/${r.slos.length}`,
+      r.pass ? 'PASS' : 'FAIL',
+    ]),
+  ];
+  const breached = reports.filter((r) => !r.pass).length;
+  return `${table(rows)}\n${
+    breached === 0
+      ? `result: every SLO of all ${reports.length} drills held`
+      : `result: ${breached} of ${reports.length} drills breached an SLO`
+  }`;
 }

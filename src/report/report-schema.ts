@@ -139,6 +139,20 @@ export const reportSchema = z
       )
       .meta({ description: 'Failover episodes, in order; the first 1,000 are listed.' }),
     failoversUnlisted: z.number().int(),
+    faults: z
+      .array(
+        z.strictObject({
+          kind: z.string(),
+          target: z.string(),
+          startMs: z.number(),
+          endMs: z.number(),
+          probability: z.number().min(0).max(1),
+        }),
+      )
+      .meta({
+        description:
+          'The scenario’s fault windows, ms from the start; an open-ended one ends with the drill.',
+      }),
     baseline: z
       .strictObject({
         requests,

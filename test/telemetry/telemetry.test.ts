@@ -127,6 +127,10 @@ describe('the trace file', () => {
     const children = spans.filter((s) => s.parentSpanId !== undefined && s.parentSpanId !== '');
     expect(roots).toHaveLength(report.requests.total);
     expect(children).toHaveLength(report.attempts.total);
+    expect(new Set(roots.map((r) => r.name))).toEqual(new Set(['chat chat']));
+    expect(new Set(children.map((c) => c.name))).toEqual(
+      new Set(['chat gpt-4o', 'chat claude-sonnet-4-5']),
+    );
     const rootIds = new Set(roots.map((r) => r.spanId));
     for (const child of children) expect(rootIds.has(child.parentSpanId!)).toBe(true);
   });

@@ -1,0 +1,32 @@
+/**
+ * @module report/format
+ * How every report format writes numbers: counts, shares, dollars, durations, drill clock times.
+ */
+import { formatDuration } from '../units.js';
+
+/** A count with thousands separators. */
+export const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+/** A share as a percentage; three decimals just under 100%, where they matter. */
+export const pct = (n: number): string => `${(n * 100).toFixed(n >= 0.9995 && n < 1 ? 3 : 2)}%`;
+/** Dollars: four decimals under $10, two above. */
+export const usd = (n: number): string => `$${n.toFixed(n < 10 ? 4 : 2)}`;
+/** Milliseconds as a duration (`212ms`, `8.92s`, `1h 5s`). */
+export const dur = (n: number): string => formatDuration(Math.round(n));
+/** Drill time as a clock reading from the start: `mm:ss`, or `h:mm:ss`. */
+export const clockTime = (ms: number): string => {
+  const total = Math.floor(ms / 1_000);
+  const h = Math.floor(total / 3_600);
+  const m = Math.floor((total % 3_600) / 60);
+  const s = total % 60;
+  const mm = String(m).padStart(2, '0');
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+};
+
+/** An SLO's value in its metric's unit. */
+export function formatSloValue(metric: string, value: number): string {
+  if (metric.endsWith('availability')) return pct(value);
+  if (metric.startsWith('latency') || metric.startsWith('failover.detection')) return dur(value);
+  if (metric.startsWith('cost')) return usd(value);
+  return int(value);
+}
