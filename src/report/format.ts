@@ -3,6 +3,7 @@
  * How every report format writes numbers: counts, shares, dollars, durations, drill clock times.
  */
 import { formatDuration } from '../units.js';
+import type { Report } from './report-schema.js';
 
 /** A count with thousands separators. */
 export const int = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -29,4 +30,19 @@ export function formatSloValue(metric: string, value: number): string {
   if (metric.startsWith('latency') || metric.startsWith('failover.detection')) return dur(value);
   if (metric.startsWith('cost')) return usd(value);
   return int(value);
+}
+
+/** The columns a suite shows for each drill, before its verdict. */
+export const SUITE_COLUMNS = ['availability', 'baseline', 'p95', 'cost', 'SLOs held'] as const;
+
+/** One drill's cells under {@link SUITE_COLUMNS}, its name first. */
+export function suiteCells(report: Report): string[] {
+  return [
+    report.scenario,
+    pct(report.availability),
+    pct(report.baseline.availability),
+    dur(report.latencyMs.p95),
+    usd(report.costUsd.total),
+    `${report.slos.filter((s) => s.pass).length}/${report.slos.length}`,
+  ];
 }

@@ -5,7 +5,16 @@
  * fault windows, cost, and the minutes. Long lists are cut so a report stays far under the
  * step summary's 1 MiB.
  */
-import { clockTime, dur, formatSloValue, int, pct, usd } from './format.js';
+import {
+  clockTime,
+  dur,
+  formatSloValue,
+  int,
+  pct,
+  SUITE_COLUMNS,
+  suiteCells,
+  usd,
+} from './format.js';
 import type { Report } from './report-schema.js';
 
 /** Rows of a list beyond which the rest is only counted. */
@@ -182,16 +191,8 @@ export function renderSuiteMarkdown(reports: readonly Report[]): string {
   return `${[
     `## failover-drill suite — ${breached === 0 ? `✅ all ${reports.length} drills held their SLOs` : `❌ ${breached} of ${reports.length} drills breached an SLO`}`,
     table(
-      ['scenario', 'availability', 'baseline', 'p95', 'cost', 'SLOs held', 'result'],
-      reports.map((r) => [
-        r.scenario,
-        pct(r.availability),
-        pct(r.baseline.availability),
-        dur(r.latencyMs.p95),
-        usd(r.costUsd.total),
-        `${r.slos.filter((s) => s.pass).length}/${r.slos.length}`,
-        r.pass ? '✅ pass' : '❌ breach',
-      ]),
+      ['scenario', ...SUITE_COLUMNS, 'result'],
+      reports.map((r) => [...suiteCells(r), r.pass ? '✅ pass' : '❌ breach']),
     ),
   ].join('\n\n')}\n`;
 }

@@ -2,7 +2,16 @@
  * @module report/render-summary
  * The short summary a terminal shows after a drill: engine against baseline, failovers, SLOs.
  */
-import { clockTime, dur, formatSloValue, int, pct, usd } from './format.js';
+import {
+  clockTime,
+  dur,
+  formatSloValue,
+  int,
+  pct,
+  SUITE_COLUMNS,
+  suiteCells,
+  usd,
+} from './format.js';
 import type { Report } from './report-schema.js';
 
 function table(rows: readonly (readonly string[])[]): string {
@@ -93,16 +102,8 @@ export function renderSummary(report: Report, reportPath?: string): string {
 /** The terminal summary of a suite: one line per drill, then the verdict. */
 export function renderSuiteSummary(reports: readonly Report[]): string {
   const rows = [
-    ['suite', 'availability', 'baseline', 'p95', 'cost', 'SLOs held', 'result'],
-    ...reports.map((r) => [
-      r.scenario,
-      pct(r.availability),
-      pct(r.baseline.availability),
-      dur(r.latencyMs.p95),
-      usd(r.costUsd.total),
-      `${r.slos.filter((s) => s.pass).length}/${r.slos.length}`,
-      r.pass ? 'PASS' : 'FAIL',
-    ]),
+    ['suite', ...SUITE_COLUMNS, 'result'],
+    ...reports.map((r) => [...suiteCells(r), r.pass ? 'PASS' : 'FAIL']),
   ];
   const breached = reports.filter((r) => !r.pass).length;
   return `${table(rows)}\n${
