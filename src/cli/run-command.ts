@@ -11,6 +11,7 @@ import { reportJson, writeReportFiles } from '../report/write-report.js';
 import { renderSummary, renderSuiteSummary } from '../report/render-summary.js';
 import { renderMarkdown, renderSuiteMarkdown } from '../report/render-markdown.js';
 import { renderJunit } from '../report/render-junit.js';
+import { renderHtml } from '../report/render-html.js';
 import type { Report } from '../report/report-schema.js';
 import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
 import { runDrill, type DrillOptions } from '../simulator/run-drill.js';
@@ -67,7 +68,7 @@ export function runCommand(): Command {
     .addOption(
       new Option(
         '--format <list>',
-        'report formats, comma-separated: json (report.json), md (report.md), junit (junit.xml)',
+        'report formats, comma-separated: json (report.json), md (report.md), junit (junit.xml), html (report.html)',
       )
         .default(['json'], 'json')
         .argParser(parseFormats),
@@ -151,6 +152,7 @@ Examples:
         const files: Record<string, string> = {};
         if (options.format.includes('json')) files['report.json'] = reportJson(report);
         if (options.format.includes('md')) files['report.md'] = renderMarkdown(report);
+        if (options.format.includes('html')) files['report.html'] = renderHtml(report);
         if (options.format.includes('junit') && suiteDir === undefined)
           files['junit.xml'] = renderJunit([report]);
         const written = writeReportFiles(dir, files);

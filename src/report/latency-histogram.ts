@@ -12,15 +12,22 @@ export interface LatencySummary {
   readonly max: number;
 }
 
-/** Records latencies (ms, rounded to whole milliseconds) and reads percentiles. */
+/**
+ * Records latencies (ms, rounded to whole milliseconds) and reads percentiles, to three
+ * significant digits, or fewer where many histograms are kept (one per minute: two digits).
+ */
 export class LatencyHistogram {
-  readonly #histogram = hdr.build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 3_600_000,
-    numberOfSignificantValueDigits: 3,
-    autoResize: true,
-  });
+  readonly #histogram;
   #count = 0;
+
+  constructor(significantDigits: 1 | 2 | 3 = 3) {
+    this.#histogram = hdr.build({
+      lowestDiscernibleValue: 1,
+      highestTrackableValue: 3_600_000,
+      numberOfSignificantValueDigits: significantDigits,
+      autoResize: true,
+    });
+  }
 
   record(ms: number): void {
     this.#histogram.recordValue(Math.max(0, Math.round(ms)));

@@ -32,6 +32,12 @@ export interface MinuteBucket {
   costUsd: number;
 }
 
+/** A minute as the aggregate reports it: its bucket and the latency of its requests. */
+export interface MinuteSummary extends MinuteBucket {
+  /** Caller-visible latency of the requests that started in this minute (0 when none). */
+  readonly latencyMs: { p50: number; p95: number; max: number };
+}
+
 /** One target's circuit breaker over a drill. */
 export interface BreakerHistory {
   /** Times it opened (from closed or after a failed probe). */
@@ -75,7 +81,7 @@ export interface Aggregate {
   readonly failovers: readonly FailoverEpisode[];
   /** Failover episodes beyond the first {@link MAX_EPISODES}, counted but not listed. */
   readonly failoversUnlisted: number;
-  readonly minutes: readonly MinuteBucket[];
+  readonly minutes: readonly MinuteSummary[];
   /** Requests still unanswered when the drill ended (a harness or config defect). */
   readonly unfinished: number;
 }
@@ -127,6 +133,8 @@ export class Recorder {
   readonly #episodes: FailoverEpisode[] = [];
   #unlisted = 0;
   readonly #minutes: MinuteBucket[] = [];
+  /** Latency per minute, by the minute a request started. */
+  readonly #minuteLatency: LatencyHistogram[] = [];
 
   readonly #clock: Clock;
 
@@ -232,6 +240,12 @@ export class Recorder {
         this.#requests.total++;
         bucket.total++;
         this.#latency.record(outcome.latencyMs);
+        let minuteLatency = this.#minuteLatency[bucket.minute];
+        if (minuteLatency === undefined) {
+          minuteLatency = new LatencyHistogram(2);
+          this.#minuteLatency[bucket.minute] = minuteLatency;
+        }
+        minuteLatency.record(outcome.latencyMs);
         if (outcome.attempts > this.#maxPerRequest) this.#maxPerRequest = outcome.attempts;
         if (outcome.ok) {
           if (outcome.degraded) {
@@ -302,7 +316,16 @@ export class Recorder {
       },
       failovers: this.#episodes.map((e) => ({ ...e })),
       failoversUnlisted: this.#unlisted,
-      minutes: this.#minutes.map((m) => ({ ...m })),
+      minutes: this.#minutes.map((m) => {
+        const latency = this.#minuteLatency[m.minute]?.summary();
+        return {
+          ...m,
+          latencyMs:
+            latency === undefined
+              ? { p50: 0, p95: 0, max: 0 }
+              : { p50: latency.p50, p95: latency.p95, max: latency.max },
+        };
+      }),
       unfinished: this.#inFlight.size,
     };
   }

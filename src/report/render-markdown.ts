@@ -48,38 +48,9 @@ function more(total: number, shown: number, what: string): string {
   return total > shown ? `\n\n… and ${int(total - shown)} more ${what} in report.json.` : '';
 }
 
-/** The report as Markdown. */
-export function renderMarkdown(report: Report): string {
-  const b = report.baseline;
-  const verdict = report.pass ? '✅ every SLO held' : '❌ SLO breached';
-  const out: string[] = [];
-  out.push(`## failover-drill: ${report.scenario} — ${verdict}`);
-  out.push(
-    `Seed ${report.seed}, ${dur(report.simulatedMs)} of drill time simulated in ${(report.wallMs / 1_000).toFixed(2)} s. Replay:\n\n\`\`\`sh\n${report.replay}\n\`\`\``,
-  );
-
-  out.push('### With failover, and without');
-  out.push(
-    table(
-      ['', 'with failover', 'no failover (baseline)'],
-      [
-        ['requests', int(report.requests.total), int(b.requests.total)],
-        ['availability', pct(report.availability), pct(b.availability)],
-        ['failed', int(report.requests.failed), int(b.requests.failed)],
-        ['answered by a stand-in', int(report.requests.degraded), int(b.requests.degraded)],
-        ['latency p50', dur(report.latencyMs.p50), dur(b.latencyMs.p50)],
-        ['latency p95', dur(report.latencyMs.p95), dur(b.latencyMs.p95)],
-        ['latency p99', dur(report.latencyMs.p99), dur(b.latencyMs.p99)],
-        ['latency max', dur(report.latencyMs.max), dur(b.latencyMs.max)],
-        ['cost', usd(report.costUsd.total), usd(b.costUsd)],
-        ['of which wasted (retries, hedges, broken streams)', usd(report.costUsd.wasted), ''],
-        ['attempts', int(report.attempts.total), int(b.requests.total)],
-        ['retries', int(report.attempts.retries), '0'],
-      ],
-    ),
-  );
-
-  out.push('### SLOs');
+/** SLOs, failovers, breakers, fault windows and cost: the sections every rendering shares. */
+function detailSections(report: Report): string[] {
+  const out: string[] = ['### SLOs'];
   out.push(
     report.slos.length === 0
       ? 'None set.'
@@ -162,12 +133,53 @@ export function renderMarkdown(report: Report): string {
     ),
   );
 
+  return out;
+}
+
+/** The shared sections alone, as Markdown (the HTML report renders them as tables). */
+export function renderMarkdownSections(report: Report): string {
+  return detailSections(report).join('\n\n');
+}
+
+/** The report as Markdown. */
+export function renderMarkdown(report: Report): string {
+  const b = report.baseline;
+  const verdict = report.pass ? '✅ every SLO held' : '❌ SLO breached';
+  const out: string[] = [];
+  out.push(`## failover-drill: ${report.scenario} — ${verdict}`);
+  out.push(
+    `Seed ${report.seed}, ${dur(report.simulatedMs)} of drill time simulated in ${(report.wallMs / 1_000).toFixed(2)} s. Replay:\n\n\`\`\`sh\n${report.replay}\n\`\`\``,
+  );
+
+  out.push('### With failover, and without');
+  out.push(
+    table(
+      ['', 'with failover', 'no failover (baseline)'],
+      [
+        ['requests', int(report.requests.total), int(b.requests.total)],
+        ['availability', pct(report.availability), pct(b.availability)],
+        ['failed', int(report.requests.failed), int(b.requests.failed)],
+        ['answered by a stand-in', int(report.requests.degraded), int(b.requests.degraded)],
+        ['latency p50', dur(report.latencyMs.p50), dur(b.latencyMs.p50)],
+        ['latency p95', dur(report.latencyMs.p95), dur(b.latencyMs.p95)],
+        ['latency p99', dur(report.latencyMs.p99), dur(b.latencyMs.p99)],
+        ['latency max', dur(report.latencyMs.max), dur(b.latencyMs.max)],
+        ['cost', usd(report.costUsd.total), usd(b.costUsd)],
+        ['of which wasted (retries, hedges, broken streams)', usd(report.costUsd.wasted), ''],
+        ['attempts', int(report.attempts.total), int(b.requests.total)],
+        ['retries', int(report.attempts.retries), '0'],
+      ],
+    ),
+  );
+
+  out.push(...detailSections(report));
+
   const minutes = report.timeline.minutes;
   const base = report.timeline.baselineMinutes;
   out.push(
     `<details><summary>Minute by minute (${int(minutes.length)} minutes)</summary>\n\n` +
       table(
-        ['minute', 'requests', 'availability', 'baseline availability', 'cost'],
+        ['minute', 'requests', 'availability', 'baseline availability', 'latency p95', 'cost'],
         minutes.slice(0, 24 * 60).map((m, i) => {
           const bm = base[i];
           return [
@@ -175,6 +187,7 @@ export function renderMarkdown(report: Report): string {
             int(m.total),
             m.total === 0 ? '' : pct(m.succeeded / m.total),
             bm === undefined || bm.total === 0 ? '' : pct(bm.succeeded / bm.total),
+            m.total === 0 ? '' : dur(m.latencyMs.p95),
             usd(m.costUsd),
           ];
         }),

@@ -45,6 +45,10 @@ const minute = z.strictObject({
   degraded: z.number().int(),
   failed: z.number().int(),
   costUsd: money,
+  latencyMs: z.strictObject({ p50: z.number(), p95: z.number(), max: z.number() }).meta({
+    description:
+      'Latency of the requests that started in this minute, in milliseconds (two significant digits; 0 when none).',
+  }),
 });
 
 /** report.json, schema version 1. */

@@ -47,12 +47,32 @@ describe('run --format', () => {
     expect(readFileSync(summary, 'utf8')).toBe(`# earlier step\n${md}\n`);
   });
 
-  it('rejects the HTML format, not in this version, as bad input', () => {
+  it('rejects an unknown format as bad input, writing nothing', () => {
     const out = tempDir();
-    const run = cli(['run', scenario('two'), '--out', out, '--format', 'json,html']);
+    const run = cli(['run', scenario('two'), '--out', out, '--format', 'json,pdf']);
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/HTML report is not in this version/);
+    expect(run.stderr).toMatch(/unknown format "pdf"; this version writes: json, md, junit, html/);
     expect(existsSync(join(out, 'report.json'))).toBe(false);
+  });
+
+  it('writes the HTML report as one file that holds its charting library and data', () => {
+    const out = tempDir();
+    const run = cli([
+      'run',
+      scenario('three'),
+      '--out',
+      out,
+      '--format',
+      'html',
+      '--traces',
+      'off',
+    ]);
+    expect(run.status).toBe(0);
+    const page = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).toContain('id="report-data"');
+    expect(page).toMatch(/Chart\.js v4/);
+    expect(page).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
   });
 });
 

@@ -12,6 +12,7 @@ const minute = (m: number, total: number, succeeded: number) => ({
   degraded: 0,
   failed: total - succeeded,
   costUsd: total * 0.01,
+  latencyMs: { p50: 800, p95: 2_000, max: 5_000 },
 });
 
 /** A fixed report: every section filled, one SLO breached. */
@@ -118,7 +119,7 @@ describe('the Markdown report', () => {
       '| primary/gpt-4o | 1 | closed | 01:01 open, 01:31 half-open, 01:32 closed |',
     );
     expect(md).toContain('| outage | primary | 01:00 | 01:30 | 100.00% |');
-    expect(md).toContain('| 01:00 | 100 | 97.00% | 70.00% | $1.0000 |');
+    expect(md).toContain('| 01:00 | 100 | 97.00% | 70.00% | 2s | $1.0000 |');
   });
 
   it('stays small: under 1 MiB even for a day of minutes and thousands of failovers', () => {
