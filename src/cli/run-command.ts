@@ -205,7 +205,7 @@ function appendStepSummary(markdown: string): void {
 }
 
 /** Creates the report folder, or explains why it cannot be used (exit 2). */
-function ensureWritableDir(dir: string): void {
+export function ensureWritableDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
@@ -222,7 +222,7 @@ function ensureWritableDir(dir: string): void {
 }
 
 /** A path relative to the working folder when it lies inside it, else as given. */
-function displayPath(path: string): string {
+export function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
