@@ -72,7 +72,7 @@ function detailSections(report: Report): string[] {
     episodes === 0
       ? 'None.'
       : table(
-          ['at', 'from', 'to', 'detected in', 'back at'],
+          ['at', 'from', 'to', 'detected in', 'back at', 'recovered after'],
           report.failovers
             .slice(0, MAX_ROWS)
             .map((f) => [
@@ -81,8 +81,9 @@ function detailSections(report: Report): string[] {
               f.to,
               dur(f.detectionMs),
               f.recoveredAtMs === null ? 'not recovered' : clockTime(f.recoveredAtMs),
+              f.recoveredAtMs === null ? '' : dur(f.recoveredAtMs - f.atMs),
             ]),
-          ':-- | :-- | :-- | --: | --:',
+          ':-- | :-- | :-- | --: | --: | --:',
         ) + more(episodes, Math.min(MAX_ROWS, report.failovers.length), 'episodes'),
   );
 

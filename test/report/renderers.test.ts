@@ -114,7 +114,7 @@ describe('the Markdown report', () => {
   });
 
   it('shows failovers, breakers, faults and the minutes', () => {
-    expect(md).toContain('| 01:00 | primary/gpt-4o | backup/claude | 212ms | 01:32 |');
+    expect(md).toContain('| 01:00 | primary/gpt-4o | backup/claude | 212ms | 01:32 | 31.5s |');
     expect(md).toContain(
       '| primary/gpt-4o | 1 | closed | 01:01 open, 01:31 half-open, 01:32 closed |',
     );
