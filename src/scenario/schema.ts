@@ -134,7 +134,7 @@ function fault<K extends string, S extends z.core.$ZodLooseShape>(kind: K, shape
   return z.strictObject({ kind: z.literal(kind), ...window, ...shape });
 }
 
-const faultSchema = z.discriminatedUnion('kind', [
+export const faultSchema = z.discriminatedUnion('kind', [
   fault('outage', {
     status: z
       .union([
