@@ -11,8 +11,11 @@ import {
   faultArb,
   scenarioArb,
 } from '../../src/check/arbitraries.js';
+import type { Clock } from '../../src/engine/clock.js';
 import { EventHub, type BreakerState, type EngineEvent } from '../../src/engine/events.js';
 import { circuitBreaker } from '../../src/engine/policies/circuit-breaker.js';
+import { failoverConfigSchema } from '../../src/engine/config.js';
+import { FailoverEngine } from '../../src/engine/failover-engine.js';
 import { bulkhead } from '../../src/engine/policies/bulkhead.js';
 import type { AttemptOutcome, RequestOutcome } from '../../src/engine/types.js';
 import type { BillingRecord } from '../../src/providers/response-plan.js';
@@ -76,35 +79,99 @@ describe('engine invariants', () => {
     );
   });
 
-  it('keeps attempts per request within the chain times the retry limit', async () => {
+  it('keeps attempts within the retry limit on each target, and the chain times it in all', async () => {
+    // Retryable failures on the first target, under any retry limit and breaker threshold.
+    const world = fc.tuple(
+      scenarioArb({ maxFaults: 0 }),
+      fc.array(
+        faultArb({ targets: ['primary'], durationMs: 2 * 60_000, kinds: ['outage', 'error-rate'] }),
+        { minLength: 1, maxLength: 3 },
+      ),
+      fc.integer({ min: 1, max: 4 }),
+      fc.integer({ min: 1, max: 10 }),
+    );
     await fc.assert(
-      fc.asyncProperty(scenarioArb(), async (world) => {
-        const { scenario, outcomes } = await observe(world);
-        const chain = scenario.failover.groups.chat?.targets.length ?? 0;
-        const limit = chain * scenario.failover.retry.maxAttempts;
-        for (const o of outcomes) expect(o.attempts).toBeLessThanOrEqual(limit);
+      fc.asyncProperty(world, async ([base, faults, maxAttempts, consecutiveFailures]) => {
+        const { events, outcomes } = await observe({
+          ...base,
+          duration: '2m',
+          faults,
+          failover: {
+            groups: { chat: { targets: ['primary/gpt-4o', 'backup/claude-sonnet-4-5'] } },
+            retry: { maxAttempts, baseDelay: '20ms' },
+            breaker: { consecutiveFailures },
+          },
+        });
+        const perTarget = new Map<string, number>();
+        for (const e of events) {
+          if (e.type !== 'attempt:start') continue;
+          const key = `${e.requestId} ${e.target.provider}`;
+          perTarget.set(key, (perTarget.get(key) ?? 0) + 1);
+        }
+        for (const n of perTarget.values()) expect(n).toBeLessThanOrEqual(maxAttempts);
+        for (const o of outcomes) expect(o.attempts).toBeLessThanOrEqual(2 * maxAttempts);
       }),
       PROPERTY,
     );
   });
 
   it('never retries a target before the Retry-After it gave has passed', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        scenarioArb({ kinds: ['rate-limit', 'outage', 'error-rate'] }),
-        async (world) => {
-          const { aggregate } = await observe(world);
-          expect(aggregate.attempts.earlyRetries).toBe(0);
-        },
+    // 429s with a Retry-After under the cap on the first target, and room to retry there.
+    const world = fc.tuple(
+      scenarioArb({ maxFaults: 0 }),
+      fc.array(
+        faultArb({ targets: ['primary'], durationMs: 2 * 60_000, kinds: ['rate-limit'] }).filter(
+          (f) => f.retryAfter !== 'none',
+        ),
+        { minLength: 1, maxLength: 3 },
       ),
+      fc.integer({ min: 2, max: 4 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(world, async ([base, faults, maxAttempts]) => {
+        const { aggregate } = await observe({
+          ...base,
+          duration: '2m',
+          faults,
+          failover: {
+            groups: { chat: { targets: ['primary/gpt-4o', 'backup/claude-sonnet-4-5'] } },
+            retry: { maxAttempts, baseDelay: '50ms', retryAfterCap: '30s' },
+            timeout: { total: '120s' },
+          },
+        });
+        expect(aggregate.attempts.earlyRetries).toBe(0);
+      }),
       PROPERTY,
     );
   });
 
   it('never lets a request outlive its deadline', async () => {
+    // The whole chain silent for a while, and timeouts that add up past the deadline: only the
+    // deadline bounds those requests.
+    const world = fc.tuple(
+      scenarioArb({ maxFaults: 0 }),
+      fc.integer({ min: 0, max: 90 }),
+      fc.integer({ min: 10, max: 30 }),
+      fc.integer({ min: 10, max: 30 }),
+      fc.integer({ min: 20, max: 45 }),
+    );
     await fc.assert(
-      fc.asyncProperty(scenarioArb(), async (world) => {
-        const { scenario, outcomes } = await observe(world);
+      fc.asyncProperty(world, async ([base, at, length, attempt, total]) => {
+        const faults = ['primary', 'backup', 'budget'].map((target) => ({
+          kind: 'hang',
+          target,
+          at: `${at}s`,
+          for: `${length}s`,
+        }));
+        const { scenario, outcomes } = await observe({
+          ...base,
+          duration: '2m',
+          faults,
+          failover: {
+            groups: { chat: { targets: [...SCENARIO_TARGETS] } },
+            timeout: { attempt: `${attempt}s`, total: `${total}s` },
+          },
+        });
         for (const o of outcomes)
           expect(o.latencyMs).toBeLessThanOrEqual(scenario.failover.timeout.total + 1e-6);
       }),
@@ -186,14 +253,34 @@ describe('engine invariants', () => {
   });
 
   it('gives the same report for the same seed', async () => {
+    // Flaky targets, so retries draw jitter and probabilistic faults draw from their streams.
+    const world = fc.tuple(
+      scenarioArb({ maxFaults: 0 }),
+      fc.array(
+        faultArb({
+          targets: ['primary', 'backup'],
+          durationMs: 2 * 60_000,
+          kinds: ['error-rate', 'outage', 'rate-limit', 'stream-cut'],
+        }),
+        { minLength: 1, maxLength: 3 },
+      ),
+    );
     await fc.assert(
-      fc.asyncProperty(scenarioArb(), async (world) => {
-        const scenario = load(world);
+      fc.asyncProperty(world, async ([base, faults]) => {
+        const scenario = load({
+          ...base,
+          duration: '2m',
+          faults,
+          failover: {
+            groups: { chat: { targets: ['primary/gpt-4o', 'backup/claude-sonnet-4-5'] } },
+            retry: { maxAttempts: 3, jitter: 'full' },
+          },
+        });
         const { wallMs: _a, ...first } = await runDrill(scenario);
         const { wallMs: _b, ...second } = await runDrill(scenario);
         expect(second).toEqual(first);
       }),
-      { numRuns: 6, seed: PROPERTY.seed },
+      { numRuns: 8, seed: PROPERTY.seed },
     );
   });
 });
@@ -374,6 +461,123 @@ describe('races', () => {
         },
       ),
       { numRuns: 100, seed: PROPERTY.seed },
+    );
+  });
+});
+
+describe('hedging races', () => {
+  it('one answer wins, whatever order the two legs finish in, and the other leg is cancelled', async () => {
+    const body = (model: string) =>
+      JSON.stringify({
+        model,
+        choices: [
+          { index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' },
+        ],
+        usage: { prompt_tokens: 3, completion_tokens: 1 },
+      });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.boolean(),
+        fc.boolean(),
+        fc.boolean(),
+        async (s, primaryOk, backupOk, hedgeFires) => {
+          // A clock the test moves by hand: only the hedge timer is ever fired, so the answers'
+          // order is the scheduler's alone and no deadline cuts in.
+          const timers: { at: number; fn: () => void; live: boolean }[] = [];
+          let now = 0;
+          const clock: Clock = {
+            now: () => now,
+            setTimer: (ms, fn) => {
+              const timer = { at: now + ms, fn, live: true };
+              timers.push(timer);
+              return { dispose: () => (timer.live = false) };
+            },
+          };
+          const advance = (to: number): void => {
+            now = to;
+            for (const t of timers.filter((t) => t.live && t.at <= to)) {
+              t.live = false;
+              t.fn();
+            }
+          };
+          const signals = new Map<string, AbortSignal>();
+          const transport = (request: Request, signal: AbortSignal): Promise<Response> => {
+            const provider = new URL(request.url).hostname.split('.')[0] ?? '';
+            signals.set(provider, signal);
+            const ok = provider === 'primary' ? primaryOk : backupOk;
+            const answer = new Response(ok ? body(provider) : '{"error":{"message":"boom"}}', {
+              status: ok ? 200 : 503,
+              headers: { 'content-type': 'application/json' },
+            });
+            return s.schedule(Promise.resolve(answer), `${provider} answers`);
+          };
+          const engine = new FailoverEngine(
+            failoverConfigSchema.parse({
+              groups: { chat: { targets: ['primary/m', 'backup/m'] } },
+              retry: { maxAttempts: 1 },
+              hedge: { delay: '100ms' },
+            }),
+            {
+              clock,
+              transport,
+              rng: seededRng(1, 'engine'),
+              endpoints: {
+                primary: { wire: 'openai', baseUrl: 'https://primary.test/v1' },
+                backup: { wire: 'openai', baseUrl: 'https://backup.test/v1' },
+              },
+            },
+          );
+          const ends: RequestOutcome[] = [];
+          const endedBeforeAnswer = new Set<string>();
+          engine.events.on((e) => {
+            if (e.type === 'request:end') ends.push(e.outcome);
+            if (e.type === 'attempt:end' && ends.length === 0)
+              endedBeforeAnswer.add(e.target.provider);
+          });
+          const pending = engine.handle({
+            id: 'r1',
+            group: 'chat',
+            messages: [{ role: 'user', content: 'hello' }],
+            maxTokens: 8,
+            stream: false,
+          });
+          // The primary leg is under way; the hedge delay passes; then the answers come in the
+          // scheduler's order (the hedge may never start if the primary answers first).
+          const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+          await tick(); // the primary leg's request is out
+          if (hedgeFires) {
+            advance(100); // the hedge delay passes before any answer: both legs race
+            await tick();
+          }
+          // Answers may be asked for later (a failover after the first leg failed): keep
+          // answering until the request has its outcome.
+          let settled = false;
+          void pending.then(() => (settled = true));
+          // One answer at a time, each given time to settle, so a winner can finish while the
+          // other leg is still waiting for its answer.
+          while (!settled) {
+            if (s.count() > 0) await s.waitOne();
+            await tick();
+            await tick();
+          }
+          const outcome = await pending;
+          expect(ends).toHaveLength(1);
+          expect(signals.size).toBeGreaterThanOrEqual(1);
+          if (primaryOk || backupOk) {
+            expect(outcome.ok).toBe(true);
+            if (outcome.ok) {
+              const loser = outcome.target.provider === 'primary' ? 'backup' : 'primary';
+              expect(outcome.target.provider === 'primary' ? primaryOk : backupOk).toBe(true);
+              // A loser still running when the answer came is cancelled.
+              const loserSignal = signals.get(loser);
+              if (loserSignal !== undefined && !endedBeforeAnswer.has(loser))
+                expect(loserSignal.aborted).toBe(true);
+            }
+          } else expect(outcome.ok).toBe(false);
+        },
+      ),
+      { numRuns: 100, seed: PROPERTY.seed, timeout: 2_000 },
     );
   });
 });
