@@ -8,6 +8,7 @@ import { HarnessError, InputError, formatIssue } from '../errors.js';
 import { runCommand } from './run-command.js';
 import { compareCommand } from './compare-command.js';
 import { checkCommand } from './check-command.js';
+import { serveCommand } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
 import { VERSION } from '../version.js';
 
@@ -27,7 +28,13 @@ export function createProgram(): Command {
       'after',
       '\nExit codes: 0 every SLO held, 1 an SLO was breached, 2 bad input, 3 the harness failed.\n\nStart with:\n  $ failover-drill run scenarios/black-friday.yaml',
     );
-  for (const command of [runCommand(), validateCommand(), checkCommand(), compareCommand()]) {
+  for (const command of [
+    runCommand(),
+    validateCommand(),
+    checkCommand(),
+    compareCommand(),
+    serveCommand(),
+  ]) {
     program.addCommand(command.exitOverride().showHelpAfterError('(add --help for usage)'));
   }
   return program;

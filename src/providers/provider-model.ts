@@ -50,7 +50,8 @@ const OUTAGE_ERRORS: Readonly<Record<number, ErrorKind>> = {
 export class ProviderModel {
   readonly name: string;
   readonly spec: ProviderSpec;
-  readonly #faults: readonly TimedFault[];
+  #faults: readonly TimedFault[];
+  readonly #scenarioFaults: readonly TimedFault[];
   readonly #rng: Rng;
   readonly #startMs: number;
   readonly #models = new Map<string, ModelState>();
@@ -69,8 +70,24 @@ export class ProviderModel {
     this.name = name;
     this.spec = spec;
     this.#faults = faults;
+    this.#scenarioFaults = faults;
     this.#rng = rng;
     this.#startMs = startMs;
+  }
+
+  /** Adds a fault while the provider is serving (live mode's admin endpoint). */
+  addFault(fault: TimedFault): void {
+    this.#faults = [...this.#faults, fault];
+  }
+
+  /** Drops the faults added while serving; the scenario's own stay. */
+  clearAddedFaults(): void {
+    this.#faults = this.#scenarioFaults;
+  }
+
+  /** The faults in force: the scenario's, then those added while serving. */
+  get faults(): readonly TimedFault[] {
+    return this.#faults;
   }
 
   /** USD for the given tokens on `model` (0 for an unknown model). */

@@ -1,0 +1,226 @@
+/**
+ * @module live/serve
+ * The scenario's mock providers over real HTTP: the same msw handlers the simulator answers
+ * through, behind a Node HTTP server on loopback, with the fault timeline running on the wall
+ * clock (sped up by `speed`). Each provider lives under `/<provider>/v1`. An admin endpoint,
+ * loopback only, adds and clears faults while serving.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getResponse, type RequestHandler } from 'msw';
+import type { Clock } from '../engine/clock.js';
+import { buildTimeline, faultsOf } from '../providers/fault-timeline.js';
+import { createMockProvider } from '../providers/mock-provider.js';
+import { networkErrorCode } from '../providers/network-error.js';
+import { ProviderModel } from '../providers/provider-model.js';
+import type { Scenario } from '../scenario/load-scenario.js';
+import { faultSchema } from '../scenario/schema.js';
+import { seededRng } from '../simulator/seeded-rng.js';
+
+/** Options of {@link serve}. */
+export interface ServeOptions {
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly host: string;
+  /** Drill time runs this many times faster than the wall clock. @defaultValue 1 */
+  readonly speed: number;
+  /** One line per request served. */
+  readonly log?: (line: string) => void;
+}
+
+/** A running server. */
+export interface Serving {
+  readonly server: Server;
+  /** Per provider: its base URL and wire, as the ready line prints them. */
+  readonly providers: Readonly<Record<string, { baseUrl: string; wire: 'openai' | 'anthropic' }>>;
+  readonly adminUrl: string;
+  close(): Promise<void>;
+}
+
+/** The wall clock, sped up: drill time starts at the scenario's `startsAt`. */
+export function scaledClock(startsAt: number, speed: number): Clock {
+  const t0 = Date.now();
+  return {
+    now: () => startsAt + (Date.now() - t0) * speed,
+    setTimer(ms, fn) {
+      if (!Number.isFinite(ms)) return { dispose: () => undefined };
+      const handle = setTimeout(fn, Math.max(0, ms / speed));
+      return { dispose: () => clearTimeout(handle) };
+    },
+  };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
+}
+
+/** Starts serving the scenario's providers; resolves once listening. */
+export async function serve(scenario: Scenario, options: ServeOptions): Promise<Serving> {
+  const clock = scaledClock(scenario.startsAt, options.speed);
+  const models = new Map<string, ProviderModel>();
+  const handlers = new Map<string, RequestHandler[]>();
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const origin = `http://${host}:${port}`;
+  const timeline = buildTimeline(scenario.faults);
+  const providers: Record<string, { baseUrl: string; wire: 'openai' | 'anthropic' }> = {};
+  for (const [name, spec] of Object.entries(scenario.providers)) {
+    const baseUrl = `${origin}/${name}/v1`;
+    const model = new ProviderModel(
+      name,
+      spec,
+      faultsOf(timeline, name),
+      seededRng(scenario.seed, `provider:${name}`),
+      scenario.startsAt,
+    );
+    models.set(name, model);
+    handlers.set(name, createMockProvider({ model, clock, baseUrl }));
+    providers[name] = { baseUrl, wire: spec.wire };
+  }
+
+  const admin = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) {
+      sendJson(res, 403, { error: 'the admin endpoint answers loopback clients only' });
+      return;
+    }
+    if (req.method === 'GET') {
+      sendJson(res, 200, {
+        now: clock.now() - scenario.startsAt,
+        faults: [...models.values()].flatMap((m) => m.faults.map((f) => f.spec)),
+      });
+      return;
+    }
+    if (req.method === 'DELETE') {
+      for (const m of models.values()) m.clearAddedFaults();
+      sendJson(res, 200, { cleared: true });
+      return;
+    }
+    if (req.method !== 'POST') {
+      sendJson(res, 405, { error: 'use GET, POST or DELETE' });
+      return;
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse((await readBody(req)).toString('utf8'));
+    } catch {
+      sendJson(res, 400, { error: 'the body is not JSON' });
+      return;
+    }
+    // A live fault starts now unless it says when (drill time, from the start).
+    const now = clock.now() - scenario.startsAt;
+    const withStart =
+      typeof raw === 'object' && raw !== null && !('at' in raw) ? { ...raw, at: now } : raw;
+    const parsed = faultSchema.safeParse(withStart);
+    if (!parsed.success) {
+      sendJson(res, 400, {
+        error: parsed.error.issues.map((i) => `${i.path.join('.') || 'fault'}: ${i.message}`),
+      });
+      return;
+    }
+    const [timed] = buildTimeline([parsed.data]);
+    const model = timed === undefined ? undefined : models.get(timed.provider);
+    if (timed === undefined || model === undefined) {
+      sendJson(res, 400, { error: `no provider "${parsed.data.target}" in this scenario` });
+      return;
+    }
+    model.addFault(timed);
+    sendJson(res, 201, { added: parsed.data });
+  };
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const started = Date.now();
+    const url = new URL(req.url ?? '/', origin);
+    const provider = url.pathname.split('/')[1] ?? '';
+    const log = (status: number | string): void =>
+      options.log?.(
+        JSON.stringify({
+          at: new Date(started).toISOString(),
+          provider,
+          method: req.method,
+          path: url.pathname,
+          status,
+          ms: Date.now() - started,
+        }),
+      );
+    void (async () => {
+      if (provider === 'admin') return admin(req, res);
+      const providerHandlers = handlers.get(provider);
+      if (providerHandlers === undefined) {
+        sendJson(res, 404, {
+          error: `no provider "${provider}"; serving ${Object.keys(providers).join(', ')}`,
+        });
+        log(404);
+        return;
+      }
+      const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
+      const controller = new AbortController();
+      res.on('close', () => controller.abort());
+      const headers = new Headers();
+      for (const [key, value] of Object.entries(req.headers))
+        if (typeof value === 'string') headers.set(key, value);
+      const request = new Request(url, {
+        method: req.method ?? 'GET',
+        headers,
+        ...(body === undefined ? {} : { body }),
+        signal: controller.signal,
+      });
+      const response = await getResponse(providerHandlers, request);
+      if (response === undefined) {
+        sendJson(res, 404, { error: `no such endpoint: ${req.method} ${url.pathname}` });
+        log(404);
+        return;
+      }
+      // A network fault: drop the connection, as the real thing would.
+      if (response.type === 'error') {
+        log(networkErrorCode(response) ?? 'reset');
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
+      log(response.status);
+      if (response.body === null) {
+        res.end();
+        return;
+      }
+      const reader = response.body.getReader();
+      try {
+        for (;;) {
+          const chunk = await reader.read();
+          if (chunk.done) break;
+          res.write(chunk.value);
+        }
+        res.end();
+      } catch {
+        // A stream cut mid-answer: drop the connection.
+        req.socket.destroy();
+      }
+    })().catch(() => {
+      if (!res.headersSent) sendJson(res, 500, { error: 'the mock provider failed' });
+      else req.socket.destroy();
+    });
+  });
+
+  return {
+    server,
+    providers,
+    adminUrl: `${origin}/admin/faults`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
