@@ -4,7 +4,7 @@
  * under each config, one side-by-side table. Exits 0 when every SLO held under every config,
  * 1 when one broke.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { HarnessError, InputError } from '../errors.js';
 import {
   configLabels,
@@ -17,27 +17,14 @@ import type { Report } from '../report/report-schema.js';
 import { reportJson, writeReportFiles } from '../report/write-report.js';
 import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
 import { runDrill } from '../simulator/run-drill.js';
-import { parseSeed } from './options.js';
+import { formatsParser, parseSeed } from './options.js';
 import { createProgress } from './progress.js';
 import { ensureWritableDir, displayPath } from './run-command.js';
 
 const COMPARE_FORMATS = ['json', 'md', 'html'] as const;
 type CompareFormat = (typeof COMPARE_FORMATS)[number];
 
-function parseCompareFormats(value: string): CompareFormat[] {
-  const formats = value
-    .split(',')
-    .map((f) => f.trim())
-    .filter((f) => f !== '');
-  for (const f of formats)
-    if (!(COMPARE_FORMATS as readonly string[]).includes(f))
-      throw new InvalidArgumentError(
-        `unknown format "${f}"; compare writes: ${COMPARE_FORMATS.join(', ')}`,
-      );
-  if (formats.length === 0)
-    throw new InvalidArgumentError(`name at least one format: ${COMPARE_FORMATS.join(', ')}`);
-  return formats as CompareFormat[];
-}
+const parseCompareFormats = formatsParser(COMPARE_FORMATS, 'compare');
 
 interface CompareOptions {
   readonly config: string[];

@@ -17,23 +17,31 @@ export function parseSeed(value: string): number {
   return seed;
 }
 
-/** `--format`: a comma-separated list of formats. */
-export function parseFormats(value: string): Format[] {
-  const formats = value
-    .split(',')
-    .map((f) => f.trim())
-    .filter((f) => f !== '');
-  for (const f of formats) {
-    if (!(FORMATS as readonly string[]).includes(f)) {
-      throw new InvalidArgumentError(
-        `unknown format "${f}"; this version writes: ${FORMATS.join(', ')}`,
-      );
+/** A `--format` parser for a command that writes `allowed`: a comma-separated list. */
+export function formatsParser<F extends string>(
+  allowed: readonly F[],
+  command: string,
+): (value: string) => F[] {
+  return (value) => {
+    const formats = value
+      .split(',')
+      .map((f) => f.trim())
+      .filter((f) => f !== '');
+    for (const f of formats) {
+      if (!(allowed as readonly string[]).includes(f)) {
+        throw new InvalidArgumentError(
+          `unknown format "${f}"; ${command} writes: ${allowed.join(', ')}`,
+        );
+      }
     }
-  }
-  if (formats.length === 0)
-    throw new InvalidArgumentError(`name at least one format: ${FORMATS.join(', ')}`);
-  return formats as Format[];
+    if (formats.length === 0)
+      throw new InvalidArgumentError(`name at least one format: ${allowed.join(', ')}`);
+    return formats as F[];
+  };
 }
+
+/** `--format` of `run`. */
+export const parseFormats = formatsParser(FORMATS, 'this version');
 
 /** `--trace-sample`: a share of requests, `10%` or `0.1`. */
 export function parseShare(value: string): number {

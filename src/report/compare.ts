@@ -6,6 +6,14 @@
  */
 import { dur, int, pct, usd } from './format.js';
 import type { Report } from './report-schema.js';
+import {
+  escapeHtml,
+  htmlTable,
+  markdownTable,
+  textTable,
+  type Align,
+  type Table,
+} from './tables.js';
 
 /** One config's drills, in scenario order. */
 export interface ComparedConfig {
@@ -74,77 +82,59 @@ export function configLabels(files: readonly string[]): string[] {
   );
 }
 
-/** The comparison as a terminal table. */
+/** The comparison as one table, a row per scenario and figure. */
+function comparisonTable(configs: readonly ComparedConfig[]): Table {
+  return {
+    head: ['scenario', 'figure', ...configs.map((c) => c.label), 'winner'],
+    rows: comparisonRows(configs).map((r) => [r.scenario, r.figure, ...r.cells, r.winner]),
+    align: ['l', 'l', ...configs.map((): Align => 'r'), 'l'],
+  };
+}
+
+/** The comparison as a terminal table, each scenario named once. */
 export function renderComparison(configs: readonly ComparedConfig[]): string {
-  const head = ['scenario', 'figure', ...configs.map((c) => c.label), 'winner'];
-  const rows = comparisonRows(configs).map((r) => [r.scenario, r.figure, ...r.cells, r.winner]);
-  const all = [head, ...rows];
-  const widths = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  let last = '';
-  return all
-    .map((r, n) => {
-      const cells = [...r];
-      // The scenario's name once, at its first row.
-      if (n > 0) {
-        if (cells[0] === last) cells[0] = '';
-        else last = cells[0] ?? '';
-      }
-      return cells
-        .map((c, i) =>
-          i < 2 || i === cells.length - 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0),
-        )
-        .join('   ')
-        .trimEnd();
-    })
-    .join('\n');
+  const table = comparisonTable(configs);
+  const rows = table.rows.map((r, n) => {
+    const cells = r.map(String);
+    return n > 0 && table.rows[n - 1]?.[0] === r[0] ? ['', ...cells.slice(1)] : cells;
+  });
+  return textTable([table.head, ...rows], table.align);
+}
+
+function verdict(c: ComparedConfig): boolean {
+  return c.reports.every((r) => r.pass);
 }
 
 /** The comparison as Markdown. */
 export function renderComparisonMarkdown(configs: readonly ComparedConfig[]): string {
-  const head = ['scenario', 'figure', ...configs.map((c) => `\`${c.label}\``), 'winner'];
-  const rows = comparisonRows(configs).map((r) => [r.scenario, r.figure, ...r.cells, r.winner]);
   const verdicts = configs
     .map(
       (c) =>
-        `- \`${c.label}\` (${c.file}): ${c.reports.every((r) => r.pass) ? '✅ every SLO held' : '❌ SLO breached'}`,
+        `- \`${c.label}\` (${c.file}): ${verdict(c) ? '✅ every SLO held' : '❌ SLO breached'}`,
     )
     .join('\n');
-  return `## failover-drill compare\n\n${verdicts}\n\n| ${head.join(' | ')} |\n| ${head.map((_, i) => (i < 2 || i === head.length - 1 ? ':--' : '--:')).join(' | ')} |\n${rows.map((r) => `| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`).join('\n')}\n`;
+  return `## failover-drill compare\n\n${verdicts}\n\n${markdownTable(comparisonTable(configs))}\n`;
 }
-
-const escapeHtml = (text: string): string =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
 
 /** The comparison as one self-contained HTML page (a table; no script, no network). */
 export function renderComparisonHtml(configs: readonly ComparedConfig[]): string {
   const rows = comparisonRows(configs);
-  const head = ['scenario', 'figure', ...configs.map((c) => c.label), 'winner'];
-  const body = rows
-    .map(
-      (r) =>
-        `<tr><td>${escapeHtml(r.scenario)}</td><td>${escapeHtml(r.figure)}</td>${r.cells
-          .map(
-            (c, i) =>
-              `<td class="${r.winner.split(', ').includes(configs[i]?.label ?? '') ? 'win' : ''}">${escapeHtml(c)}</td>`,
-          )
-          .join('')}<td>${escapeHtml(r.winner)}</td></tr>`,
-    )
-    .join('\n');
+  // A config's cell is marked where it won the row.
+  const won = (row: number, column: number): string | undefined => {
+    const label = configs[column - 2]?.label;
+    return label !== undefined && rows[row]?.winner.split(', ').includes(label) ? 'win' : undefined;
+  };
   const verdicts = configs
     .map(
       (c) =>
-        `<li><code>${escapeHtml(c.label)}</code> (${escapeHtml(c.file)}): ${c.reports.every((r) => r.pass) ? 'every SLO held' : '<strong>SLO breached</strong>'}</li>`,
+        `<li><code>${escapeHtml(c.label)}</code> (${escapeHtml(c.file)}): ${verdict(c) ? 'every SLO held' : '<strong>SLO breached</strong>'}</li>`,
     )
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>failover-drill compare</title>
-<style>body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1f2328}table{border-collapse:collapse}th,td{border:1px solid #d0d7de;padding:4px 10px;text-align:right}th:nth-child(-n+2),td:nth-child(-n+2),td:last-child{text-align:left}td.win{background:#dafbe1;font-weight:600}</style>
+<style>body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1f2328}table{border-collapse:collapse}th,td{border:1px solid #d0d7de;padding:4px 10px;text-align:right}th.l,td.l{text-align:left}td.win{background:#dafbe1;font-weight:600}</style>
 </head><body><h1>failover-drill compare</h1><ul>${verdicts}</ul>
-<table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>
-${body}
-</tbody></table></body></html>
+${htmlTable(comparisonTable(configs), won)}
+</body></html>
 `;
 }

@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { renderMarkdownSections } from './render-markdown.js';
+import { detailSections, type Section } from './sections.js';
+import { escapeHtml, htmlTable } from './tables.js';
 import type { Report } from './report-schema.js';
 
 const require = createRequire(import.meta.url);
@@ -21,14 +22,6 @@ function chartLibrary(): string {
   return chartJs;
 }
 
-/** Text that is safe between HTML tags. */
-function html(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-}
-
 /** JSON that is safe inside a `<script>` element. */
 function scriptJson(value: unknown): string {
   return JSON.stringify(value)
@@ -37,42 +30,14 @@ function scriptJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-/** Minimal Markdown tables and headings to HTML, for the sections the Markdown report shares. */
-function sectionsToHtml(markdown: string): string {
-  const out: string[] = [];
-  for (const block of markdown.split(/\n{2,}/)) {
-    const lines = block.split('\n');
-    if (block.startsWith('### ')) out.push(`<h2>${html(block.slice(4))}</h2>`);
-    else if (lines.length >= 2 && lines.every((l) => l.startsWith('|'))) {
-      const cells = (line: string): string[] =>
-        line
-          .slice(2, -2)
-          .split(/(?<!\\) \| /)
-          .map((c) => c.replace(/\\\|/g, '|'));
-      const [head, , ...rows] = lines;
-      const inline = (c: string): string =>
-        html(c)
-          .replace(/`([^`]+)`/g, '<code>$1</code>')
-          .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
-          // The Markdown's emoji marks, as words: no emoji font is assumed.
-          .replace('✅ ', '<span class="verdict pass">')
-          .replace('❌ ', '<span class="verdict fail">')
-          .replace(/(<span class="verdict (?:pass|fail)">.*)$/, '$1</span>');
-      out.push(
-        `<table><thead><tr>${cells(head ?? '')
-          .map((c) => `<th>${inline(c)}</th>`)
-          .join('')}</tr></thead><tbody>${rows
-          .map(
-            (r) =>
-              `<tr>${cells(r)
-                .map((c) => `<td>${inline(c)}</td>`)
-                .join('')}</tr>`,
-          )
-          .join('')}</tbody></table>`,
-      );
-    } else out.push(`<p>${html(block)}</p>`);
-  }
-  return out.join('\n');
+/** A detail section as HTML. */
+function sectionHtml(section: Section): string {
+  const body =
+    section.table === undefined
+      ? `<p>${escapeHtml(section.empty ?? '')}</p>`
+      : htmlTable(section.table);
+  const more = section.more === undefined ? '' : `<p>${escapeHtml(section.more)}</p>`;
+  return `<h2>${escapeHtml(section.title)}</h2>\n${body}${more}`;
 }
 
 const STYLE = `
@@ -87,7 +52,7 @@ h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:28px 0 8px}
 .chart{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:12px;margin:12px 0}
 .plot{position:relative;height:260px}
 table{border-collapse:collapse;background:#fff;width:100%;margin:8px 0}
-th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:right} th:first-child,td:first-child{text-align:left}
+th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:right} th.l,td.l{text-align:left}
 code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace} pre{background:#fff;border:1px solid #d0d7de;padding:8px;border-radius:6px;overflow:auto}
 `;
 
@@ -197,21 +162,21 @@ export function renderHtml(report: Report): string {
     : '<span class="verdict fail">SLO breached</span>';
   const pctText = (n: number): string => `${(n * 100).toFixed(2)}%`;
   const card = (title: string, value: string, note: string): string =>
-    `<div class="card"><small>${html(title)}</small><b>${html(value)}</b><small>${html(note)}</small></div>`;
+    `<div class="card"><small>${escapeHtml(title)}</small><b>${escapeHtml(value)}</b><small>${escapeHtml(note)}</small></div>`;
   const chart = (id: string, title: string): string =>
-    `<section class="chart"><h2>${html(title)}</h2><div class="plot"><canvas id="${id}"></canvas></div></section>`;
+    `<section class="chart"><h2>${escapeHtml(title)}</h2><div class="plot"><canvas id="${id}"></canvas></div></section>`;
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${html(`failover-drill: ${report.scenario}`)}</title>
+<title>${escapeHtml(`failover-drill: ${report.scenario}`)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
 <main>
-<h1>Outage drill: ${html(report.scenario)} ${verdict}</h1>
-<p>Seed ${report.seed}; ${html(String(Math.round(report.simulatedMs / 60_000)))} minutes of drill time. Shaded: fault windows; dashed: failovers.</p>
+<h1>Outage drill: ${escapeHtml(report.scenario)} ${verdict}</h1>
+<p>Seed ${report.seed}; ${escapeHtml(String(Math.round(report.simulatedMs / 60_000)))} minutes of drill time. Shaded: fault windows; dashed: failovers.</p>
 <div class="cards">
 ${card('availability', pctText(report.availability), `baseline ${pctText(report.baseline.availability)}`)}
 ${card('failed requests', String(report.requests.failed), `baseline ${report.baseline.requests.failed}`)}
@@ -223,9 +188,9 @@ ${chart('chart-latency', 'Latency per minute')}
 ${chart('chart-spend', 'Spend per minute')}
 ${chart('chart-breakers', 'Circuit breakers')}
 ${chart('chart-compare', 'With failover and without')}
-${sectionsToHtml(renderMarkdownSections(report))}
+${detailSections(report).map(sectionHtml).join('\n')}
 <h2>Replay</h2>
-<pre>${html(report.replay)}</pre>
+<pre>${escapeHtml(report.replay)}</pre>
 </main>
 <script type="application/json" id="report-data">${scriptJson(report)}</script>
 <script>${chartLibrary().replace(/<\/script/gi, '<\\/script')}</script>

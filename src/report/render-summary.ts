@@ -13,18 +13,7 @@ import {
   usd,
 } from './format.js';
 import type { Report } from './report-schema.js';
-
-function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
-        .join('   ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
+import { textTable } from './tables.js';
 
 /** The terminal summary of one report. */
 export function renderSummary(report: Report, reportPath?: string): string {
@@ -34,7 +23,7 @@ export function renderSummary(report: Report, reportPath?: string): string {
     `${report.scenario}  (seed ${report.seed}, ${dur(report.simulatedMs)} simulated in ${(report.wallMs / 1_000).toFixed(2)}s)`,
   );
   lines.push(
-    table([
+    textTable([
       ['', 'with failover', 'no failover (baseline)'],
       ['requests', int(report.requests.total), int(b.requests.total)],
       ['availability', pct(report.availability), pct(b.availability)],
@@ -106,7 +95,7 @@ export function renderSuiteSummary(reports: readonly Report[]): string {
     ...reports.map((r) => [...suiteCells(r), r.pass ? 'PASS' : 'FAIL']),
   ];
   const breached = reports.filter((r) => !r.pass).length;
-  return `${table(rows)}\n${
+  return `${textTable(rows)}\n${
     breached === 0
       ? `result: every SLO of all ${reports.length} drills held`
       : `result: ${breached} of ${reports.length} drills breached an SLO`

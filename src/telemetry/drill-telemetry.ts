@@ -545,8 +545,7 @@ export class DrillTelemetry {
     // An attempt that ends after its request (a cancelled hedge) ends its span now.
     if (request.ended) {
       this.#closeAttempt(attempt);
-      if (![...request.attempts.values()].some((a) => a.endedAt === undefined))
-        this.#requests.delete(event.requestId);
+      this.#forgetIfDone(event.requestId, request);
     }
   }
 
@@ -616,9 +615,13 @@ export class DrillTelemetry {
         if (attempt.endedAt !== undefined) this.#closeAttempt(attempt);
     }
     root?.end(hrTime(event.at));
-    // Attempts still running (a cancelled hedge) keep the request until they end.
-    if (![...request.attempts.values()].some((a) => a.endedAt === undefined))
-      this.#requests.delete(outcome.requestId);
+    this.#forgetIfDone(outcome.requestId, request);
+  }
+
+  /** Drops an ended request, unless an attempt (a cancelled hedge) still runs. */
+  #forgetIfDone(requestId: string, request: RequestState): void {
+    for (const attempt of request.attempts.values()) if (attempt.endedAt === undefined) return;
+    this.#requests.delete(requestId);
   }
 
   /** Subscribe this to the providers' billing: each attempt's cost goes on its span. */
