@@ -9,6 +9,8 @@ import { runCommand } from './run-command.js';
 import { compareCommand } from './compare-command.js';
 import { checkCommand } from './check-command.js';
 import { serveCommand } from './serve-command.js';
+import { drillCommand } from './drill-command.js';
+import { gatewayCommand } from './gateway-command.js';
 import { validateCommand } from './validate-command.js';
 import { VERSION } from '../version.js';
 
@@ -34,6 +36,8 @@ export function createProgram(): Command {
     checkCommand(),
     compareCommand(),
     serveCommand(),
+    drillCommand(),
+    gatewayCommand(),
   ]) {
     program.addCommand(command.exitOverride().showHelpAfterError('(add --help for usage)'));
   }

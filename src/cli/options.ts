@@ -3,6 +3,8 @@
  * Flag parsers shared by the commands. A bad flag is bad input: exit 2 with a plain message.
  */
 import { InvalidArgumentError } from 'commander';
+import { InputError } from '../errors.js';
+import { parseDuration } from '../units.js';
 
 /** Formats `run` writes. */
 export const FORMATS = ['json', 'md', 'junit', 'html'] as const;
@@ -70,4 +72,54 @@ export function parseOtlpUrl(value: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new InvalidArgumentError('the collector URL must be http or https');
   return value;
+}
+
+/** `--port`: 0 (any free port) to 65535. */
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535)
+    throw new InvalidArgumentError('a port from 0 (any free port) to 65535');
+  return port;
+}
+
+/** `--speed`: how many times faster than the wall clock drill time runs. */
+export function parseSpeed(value: string): number {
+  const speed = Number(value);
+  if (!Number.isFinite(speed) || speed <= 0 || speed > 10_000)
+    throw new InvalidArgumentError('a positive factor up to 10000, e.g. 60 for a minute a second');
+  return speed;
+}
+
+/** A whole number of at least 1, e.g. `--max-requests`. */
+export function parseCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || !Number.isSafeInteger(n))
+    throw new InvalidArgumentError('a whole number of at least 1');
+  return n;
+}
+
+/** A positive duration such as `90s`, `10m` or `500ms`, in ms. */
+export function parsePositiveDuration(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms <= 0)
+    throw new InvalidArgumentError('a duration such as 500ms, 90s or 10m');
+  return ms;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** True for an address on this machine only. */
+export function isLoopback(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Refuses a non-loopback address unless `--allow-remote` was given (exit 2). */
+export function checkLoopback(
+  flag: string,
+  host: string,
+  allowRemote: boolean | undefined,
+  what: string,
+): void {
+  if (!isLoopback(host) && allowRemote !== true)
+    throw InputError.of(flag, `${host} is not loopback; add --allow-remote to ${what}`);
 }

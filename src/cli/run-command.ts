@@ -37,8 +37,16 @@ interface RunOptions {
   readonly recordContent?: boolean;
 }
 
+/** The telemetry flags `run` and `drill` share. */
+export interface TelemetryFlags {
+  readonly traces: boolean;
+  readonly traceSample: number;
+  readonly otlp?: string;
+  readonly recordContent?: boolean;
+}
+
 /** Where telemetry goes: the flags first, then the standard OpenTelemetry variables. */
-function telemetryOptions(options: RunOptions, dir: string): DrillOptions['telemetry'] {
+export function telemetryOptions(options: TelemetryFlags, dir: string): DrillOptions['telemetry'] {
   const env = process.env;
   if (!options.traces || env.OTEL_SDK_DISABLED?.toLowerCase() === 'true') return undefined;
   const fromEnv =
@@ -50,6 +58,46 @@ function telemetryOptions(options: RunOptions, dir: string): DrillOptions['telem
     recordContent: options.recordContent === true,
     ...(otlp === undefined ? {} : { otlp }),
   };
+}
+
+/** `--format`, as `run` and `drill` take it. */
+export function formatOption(): Option {
+  return new Option(
+    '--format <list>',
+    'report formats, comma-separated: json (report.json), md (report.md), junit (junit.xml), html (report.html)',
+  )
+    .default(['json'], 'json')
+    .argParser(parseFormats);
+}
+
+/** `--traces`. */
+export function tracesOption(): Option {
+  return new Option('--traces <on|off>', 'write traces.jsonl and metrics.jsonl (OTLP JSON lines)')
+    .default(true, 'on')
+    .argParser(parseOnOff);
+}
+
+/** `--trace-sample`. */
+export function traceSampleOption(): Option {
+  return new Option('--trace-sample <share>', 'share of requests traced, e.g. 0.1 or 10%')
+    .default(1, '1')
+    .argParser(parseShare);
+}
+
+/** `--otlp`. */
+export function otlpOption(): Option {
+  return new Option(
+    '--otlp <url>',
+    'also send traces and metrics to this OTLP/HTTP collector, e.g. http://127.0.0.1:4318 (default: OTEL_EXPORTER_OTLP_ENDPOINT when set)',
+  ).argParser(parseOtlpUrl);
+}
+
+/** `--record-content`. */
+export function recordContentOption(): Option {
+  return new Option(
+    '--record-content',
+    'record prompts and answers in the traces (off: no message text)',
+  );
 }
 
 /** The `run` command. Sets `process.exitCode`; throws InputError on bad input. */
@@ -65,30 +113,11 @@ export function runCommand(): Command {
       '--out <dir>',
       'report folder (default: reports/<scenario name>/; with several scenarios, <dir>/<scenario name>/)',
     )
-    .addOption(
-      new Option(
-        '--format <list>',
-        'report formats, comma-separated: json (report.json), md (report.md), junit (junit.xml), html (report.html)',
-      )
-        .default(['json'], 'json')
-        .argParser(parseFormats),
-    )
-    .addOption(
-      new Option('--traces <on|off>', 'write traces.jsonl and metrics.jsonl (OTLP JSON lines)')
-        .default(true, 'on')
-        .argParser(parseOnOff),
-    )
-    .addOption(
-      new Option('--trace-sample <share>', 'share of requests traced, e.g. 0.1 or 10%')
-        .default(1, '1')
-        .argParser(parseShare),
-    )
-    .option(
-      '--otlp <url>',
-      'also send traces and metrics to this OTLP/HTTP collector, e.g. http://127.0.0.1:4318 (default: OTEL_EXPORTER_OTLP_ENDPOINT when set)',
-      parseOtlpUrl,
-    )
-    .option('--record-content', 'record prompts and answers in the traces (off: no message text)')
+    .addOption(formatOption())
+    .addOption(tracesOption())
+    .addOption(traceSampleOption())
+    .addOption(otlpOption())
+    .addOption(recordContentOption())
     .addHelpText(
       'after',
       `
@@ -148,18 +177,7 @@ Examples:
           progress.stop();
         }
         reports.push(report);
-        const dir = outDir(scenario);
-        const files: Record<string, string> = {};
-        if (options.format.includes('json')) files['report.json'] = reportJson(report);
-        if (options.format.includes('md')) files['report.md'] = renderMarkdown(report);
-        if (options.format.includes('html')) files['report.html'] = renderHtml(report);
-        if (options.format.includes('junit') && suiteDir === undefined)
-          files['junit.xml'] = renderJunit([report]);
-        const written = writeReportFiles(dir, files);
-        process.stdout.write(
-          `${renderSummary(report, written.length === 0 ? undefined : written.map(displayPath).join(', '))}\n`,
-        );
-        appendStepSummary(renderMarkdown(report));
+        writeDrillReports(report, outDir(scenario), options.format, suiteDir === undefined);
         if (!report.pass) {
           breached = true;
           process.stdout.write(`replay: ${replay}\n`);
@@ -178,6 +196,28 @@ Examples:
       }
       process.exitCode = breached ? 1 : 0;
     });
+}
+
+/**
+ * Writes one drill's report files in the formats asked for (JUnit only when the drill is not
+ * part of a suite), prints its summary and appends it to the job summary.
+ */
+export function writeDrillReports(
+  report: Report,
+  dir: string,
+  formats: readonly Format[],
+  junit: boolean,
+): void {
+  const files: Record<string, string> = {};
+  if (formats.includes('json')) files['report.json'] = reportJson(report);
+  if (formats.includes('md')) files['report.md'] = renderMarkdown(report);
+  if (formats.includes('html')) files['report.html'] = renderHtml(report);
+  if (formats.includes('junit') && junit) files['junit.xml'] = renderJunit([report]);
+  const written = writeReportFiles(dir, files);
+  process.stdout.write(
+    `${renderSummary(report, written.length === 0 ? undefined : written.map(displayPath).join(', '))}\n`,
+  );
+  appendStepSummary(renderMarkdown(report));
 }
 
 /** GitHub Actions takes at most 1 MiB of job summary per step; this run stays under it. */

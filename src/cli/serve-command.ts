@@ -3,10 +3,10 @@
  * `failover-drill serve <scenario>`: the scenario's mock providers over real HTTP, its fault
  * timeline on the wall clock. Prints one JSON ready line, then one JSON line per request.
  */
-import { Command, InvalidArgumentError } from 'commander';
-import { InputError } from '../errors.js';
+import { Command } from 'commander';
 import { serve } from '../live/serve.js';
 import { loadScenario } from '../scenario/load-scenario.js';
+import { checkLoopback, parsePort, parseSpeed } from './options.js';
 
 interface ServeCommandOptions {
   readonly port: number;
@@ -14,22 +14,6 @@ interface ServeCommandOptions {
   readonly speed: number;
   readonly allowRemote?: boolean;
 }
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65_535)
-    throw new InvalidArgumentError('a port from 0 (any free port) to 65535');
-  return port;
-}
-
-function parseSpeed(value: string): number {
-  const speed = Number(value);
-  if (!Number.isFinite(speed) || speed <= 0 || speed > 10_000)
-    throw new InvalidArgumentError('a positive factor up to 10000, e.g. 60 for a minute a second');
-  return speed;
-}
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /** The `serve` command. */
 export function serveCommand(): Command {
@@ -58,11 +42,12 @@ Admin endpoint (loopback clients only), at /admin/faults:
 Ctrl-C or SIGTERM shuts it down.`,
     )
     .action(async (file: string, options: ServeCommandOptions) => {
-      if (!LOOPBACK_HOSTS.has(options.host) && options.allowRemote !== true)
-        throw InputError.of(
-          '--host',
-          `${options.host} is not loopback; add --allow-remote to serve mock providers beyond this machine`,
-        );
+      checkLoopback(
+        '--host',
+        options.host,
+        options.allowRemote,
+        'serve mock providers beyond this machine',
+      );
       const scenario = loadScenario(file);
       const serving = await serve(scenario, {
         port: options.port,

@@ -13,6 +13,8 @@ import { buildTimeline, faultsOf } from '../providers/fault-timeline.js';
 import { createMockProvider } from '../providers/mock-provider.js';
 import { networkErrorCode } from '../providers/network-error.js';
 import { ProviderModel } from '../providers/provider-model.js';
+import type { BillingRecord } from '../providers/response-plan.js';
+import { parseRetryAfter } from '../engine/retry-after.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { faultSchema } from '../scenario/schema.js';
 import { seededRng } from '../simulator/seeded-rng.js';
@@ -26,7 +28,40 @@ export interface ServeOptions {
   readonly speed: number;
   /** One line per request served. */
   readonly log?: (line: string) => void;
+  /** Drill time; the wall clock sped up by `speed`, from the scenario's `startsAt`, unless given. */
+  readonly clock?: Clock;
+  /** Told what every answer cost, as the providers bill it. */
+  readonly onBill?: (record: BillingRecord) => void;
+  /** Told of every request a provider receives, and of how it ended. */
+  readonly observer?: AttemptObserver;
 }
+
+/** How a provider's answer to one request ended, as the provider saw it. */
+export interface ServedAttemptEnd {
+  /** A success status, and the whole body written. */
+  readonly ok: boolean;
+  readonly status?: number;
+  /**
+   * `http-status` an error status; `network` a dropped connection; `stream-cut` the body broke
+   * off; `timeout` the caller hung up before the answer was complete.
+   */
+  readonly reason?: 'http-status' | 'network' | 'stream-cut' | 'timeout';
+  /** The Retry-After the provider gave, in ms. */
+  readonly retryAfterMs?: number;
+}
+
+/** One provider request under observation. */
+export interface ServedAttempt {
+  /** Sent to the mock provider as `x-client-request-id`, so the bill names it. */
+  readonly attemptId: string;
+  end(result: ServedAttemptEnd): void;
+}
+
+/** Sees each provider request as it arrives; may return a handle to hear how it ended. */
+export type AttemptObserver = (request: {
+  readonly provider: string;
+  readonly body: Buffer | undefined;
+}) => ServedAttempt | undefined;
 
 /** A running server. */
 export interface Serving {
@@ -37,15 +72,24 @@ export interface Serving {
   close(): Promise<void>;
 }
 
+/** The wall clock sped up, with drill time starting at `startsAt`, until it is restarted. */
+export interface LiveClock extends Clock {
+  /** Drill time starts again at `startsAt`, now. */
+  restart(): void;
+}
+
 /** The wall clock, sped up: drill time starts at the scenario's `startsAt`. */
-export function scaledClock(startsAt: number, speed: number): Clock {
-  const t0 = Date.now();
+export function scaledClock(startsAt: number, speed: number): LiveClock {
+  let t0 = Date.now();
   return {
     now: () => startsAt + (Date.now() - t0) * speed,
     setTimer(ms, fn) {
       if (!Number.isFinite(ms)) return { dispose: () => undefined };
       const handle = setTimeout(fn, Math.max(0, ms / speed));
       return { dispose: () => clearTimeout(handle) };
+    },
+    restart() {
+      t0 = Date.now();
     },
   };
 }
@@ -64,7 +108,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 
 /** Starts serving the scenario's providers; resolves once listening. */
 export async function serve(scenario: Scenario, options: ServeOptions): Promise<Serving> {
-  const clock = scaledClock(scenario.startsAt, options.speed);
+  const clock = options.clock ?? scaledClock(scenario.startsAt, options.speed);
   const models = new Map<string, ProviderModel>();
   const handlers = new Map<string, RequestHandler[]>();
   const server = createServer();
@@ -87,7 +131,15 @@ export async function serve(scenario: Scenario, options: ServeOptions): Promise<
       scenario.startsAt,
     );
     models.set(name, model);
-    handlers.set(name, createMockProvider({ model, clock, baseUrl }));
+    handlers.set(
+      name,
+      createMockProvider({
+        model,
+        clock,
+        baseUrl,
+        ...(options.onBill === undefined ? {} : { onBill: options.onBill }),
+      }),
+    );
     providers[name] = { baseUrl, wire: spec.wire };
   }
 
@@ -166,11 +218,20 @@ export async function serve(scenario: Scenario, options: ServeOptions): Promise<
         return;
       }
       const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
+      const attempt = options.observer?.({ provider, body });
+      let ended: ServedAttemptEnd | undefined;
+      const end = (result: ServedAttemptEnd): void => {
+        ended ??= result;
+      };
       const controller = new AbortController();
-      res.on('close', () => controller.abort());
+      res.on('close', () => {
+        controller.abort();
+        attempt?.end(ended ?? { ok: false, reason: 'timeout' });
+      });
       const headers = new Headers();
       for (const [key, value] of Object.entries(req.headers))
         if (typeof value === 'string') headers.set(key, value);
+      if (attempt !== undefined) headers.set('x-client-request-id', attempt.attemptId);
       const request = new Request(url, {
         method: req.method ?? 'GET',
         headers,
@@ -179,19 +240,32 @@ export async function serve(scenario: Scenario, options: ServeOptions): Promise<
       });
       const response = await getResponse(providerHandlers, request);
       if (response === undefined) {
+        end({ ok: false, status: 404, reason: 'http-status' });
         sendJson(res, 404, { error: `no such endpoint: ${req.method} ${url.pathname}` });
         log(404);
         return;
       }
       // A network fault: drop the connection, as the real thing would.
       if (response.type === 'error') {
+        end({ ok: false, reason: 'network' });
         log(networkErrorCode(response) ?? 'reset');
         req.socket.destroy();
         return;
       }
       res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
       log(response.status);
+      const failed = response.status >= 400;
+      const retryAfterMs = failed ? parseRetryAfter(response.headers, clock.now()) : undefined;
+      const done: ServedAttemptEnd = failed
+        ? {
+            ok: false,
+            status: response.status,
+            reason: 'http-status',
+            ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+          }
+        : { ok: true, status: response.status };
       if (response.body === null) {
+        end(done);
         res.end();
         return;
       }
@@ -202,9 +276,11 @@ export async function serve(scenario: Scenario, options: ServeOptions): Promise<
           if (chunk.done) break;
           res.write(chunk.value);
         }
+        end(done);
         res.end();
       } catch {
         // A stream cut mid-answer: drop the connection.
+        end({ ok: false, status: response.status, reason: 'stream-cut' });
         req.socket.destroy();
       }
     })().catch(() => {
@@ -213,14 +289,15 @@ export async function serve(scenario: Scenario, options: ServeOptions): Promise<
     });
   });
 
+  let closed: Promise<void> | undefined;
   return {
     server,
     providers,
     adminUrl: `${origin}/admin/faults`,
     close: () =>
-      new Promise<void>((resolve) => {
+      (closed ??= new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      })),
   };
 }

@@ -63,6 +63,8 @@ export interface ReportInput {
   readonly replay: string;
   /** SLOs to judge; the scenario's own by default. */
   readonly slos?: readonly Slo[];
+  /** How a live drill of an external gateway ran, for `failover-drill drill`. */
+  readonly live?: Report['live'];
 }
 
 /** Builds report.json. Everything but `wallMs` is a function of scenario, seed and config. */
@@ -118,6 +120,7 @@ export function buildReport(input: ReportInput): Report {
       minutes: e.minutes.map((m) => ({ ...m, costUsd: usd(m.costUsd) })),
       baselineMinutes: b.minutes.map((m) => ({ ...m, costUsd: usd(m.costUsd) })),
     },
+    ...(input.live === undefined ? {} : { live: input.live }),
     replay: input.replay,
   };
   const slos = (input.slos ?? input.scenario.slos).map((slo) => {

@@ -22,14 +22,21 @@ export function renderMarkdown(report: Report): string {
   const verdict = report.pass ? '✅ every SLO held' : '❌ SLO breached';
   const out: string[] = [];
   out.push(`## failover-drill: ${report.scenario} — ${verdict}`);
+  const live = report.live;
   out.push(
-    `Seed ${report.seed}, ${dur(report.simulatedMs)} of drill time simulated in ${(report.wallMs / 1_000).toFixed(2)} s. Replay:\n\n\`\`\`sh\n${report.replay}\n\`\`\``,
+    live === undefined
+      ? `Seed ${report.seed}, ${dur(report.simulatedMs)} of drill time simulated in ${(report.wallMs / 1_000).toFixed(2)} s. Replay:\n\n\`\`\`sh\n${report.replay}\n\`\`\``
+      : `Seed ${report.seed}, live: ${int(live.requestsSent)} requests sent through \`${live.target}\` in real time at ${live.speed}× speed, ${dur(report.simulatedMs)} of drill time in ${(report.wallMs / 1_000).toFixed(2)} s. Attempts, retries and failovers are what the providers saw; the gateway is a black box.${live.unjudged.length === 0 ? '' : ` Not judged (inside the gateway): ${live.unjudged.map((n) => `\`${n}\``).join(', ')}.`} Replay:\n\n\`\`\`sh\n${report.replay}\n\`\`\``,
   );
 
   out.push('### With failover, and without');
   out.push(
     markdownTable({
-      head: ['', 'with failover', 'no failover (baseline)'],
+      head: [
+        '',
+        live === undefined ? 'with failover' : 'through the gateway',
+        'no failover (baseline)',
+      ],
       rows: [
         ['requests', int(report.requests.total), int(b.requests.total)],
         ['availability', pct(report.availability), pct(b.availability)],

@@ -19,12 +19,15 @@ import { textTable } from './tables.js';
 export function renderSummary(report: Report, reportPath?: string): string {
   const b = report.baseline;
   const lines: string[] = [];
+  const live = report.live;
   lines.push(
-    `${report.scenario}  (seed ${report.seed}, ${dur(report.simulatedMs)} simulated in ${(report.wallMs / 1_000).toFixed(2)}s)`,
+    live === undefined
+      ? `${report.scenario}  (seed ${report.seed}, ${dur(report.simulatedMs)} simulated in ${(report.wallMs / 1_000).toFixed(2)}s)`
+      : `${report.scenario}  (seed ${report.seed}, live through ${live.target} at ${live.speed}x: ${dur(report.simulatedMs)} of drill time in ${(report.wallMs / 1_000).toFixed(2)}s)`,
   );
   lines.push(
     textTable([
-      ['', 'with failover', 'no failover (baseline)'],
+      ['', live === undefined ? 'with failover' : 'through the gateway', 'no failover (baseline)'],
       ['requests', int(report.requests.total), int(b.requests.total)],
       ['availability', pct(report.availability), pct(b.availability)],
       ['failed', int(report.requests.failed), int(b.requests.failed)],
@@ -83,6 +86,8 @@ export function renderSummary(report: Report, reportPath?: string): string {
       );
     }
   }
+  for (const name of live?.unjudged ?? [])
+    lines.push(`  ----  ${name}  (not judged: inside the gateway, out of sight of a live drill)`);
   lines.push(report.pass ? 'result: every SLO held' : 'result: SLO breached');
   if (reportPath !== undefined) lines.push(`report: ${reportPath}`);
   return lines.join('\n');

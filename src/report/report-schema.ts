@@ -169,6 +169,34 @@ export const reportSchema = z
           'The same traffic and faults sent straight to each request’s first target: no retries, no failover.',
       }),
     timeline: z.strictObject({ minutes: z.array(minute), baselineMinutes: z.array(minute) }),
+    live: z
+      .strictObject({
+        target: z.string().meta({
+          description: 'The gateway drilled (scheme, host, port and path; no credentials).',
+        }),
+        speed: z.number().positive().meta({
+          description:
+            'Drill time ran this many times faster than the wall clock; every time in this report is drill time.',
+        }),
+        requestsSent: z.number().int(),
+        cutAtMs: z.number().meta({
+          description:
+            'Drill time at which sending stopped: the scenario’s duration, or earlier when --max-requests or --max-duration cut it.',
+        }),
+        unattributedAttempts: z.number().int().meta({
+          description:
+            'Provider requests that carried no drill request marker (the gateway’s own probes, say); counted in attempts.',
+        }),
+        unjudged: z.array(z.string()).meta({
+          description:
+            'SLOs not judged: their metrics (breakers, stream continuation) are inside the gateway, where a live drill cannot see.',
+        }),
+      })
+      .optional()
+      .meta({
+        description:
+          'Present when the drill sent its traffic through an external gateway in real time (`failover-drill drill`) instead of simulating the engine. Attempts, retries and failovers are then what the providers saw.',
+      }),
     slos: z.array(
       z.strictObject({
         name: z.string(),

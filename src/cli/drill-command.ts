@@ -1,0 +1,286 @@
+/**
+ * @module cli/drill-command
+ * `failover-drill drill <scenario> --target <url>`: the scenario's traffic through an external
+ * OpenAI-compatible gateway in real time, against the scenario's providers served on loopback;
+ * the same reports and SLO gates as `run`.
+ */
+import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { HarnessError, InputError } from '../errors.js';
+import { liveDrill, publicTarget } from '../live/drill.js';
+import { loadScenario } from '../scenario/load-scenario.js';
+import {
+  checkLoopback,
+  parseCount,
+  parsePort,
+  parsePositiveDuration,
+  parseSeed,
+  parseSpeed,
+  type Format,
+} from './options.js';
+import { createProgress } from './progress.js';
+import { shellWord } from './replay.js';
+import {
+  ensureWritableDir,
+  formatOption,
+  otlpOption,
+  recordContentOption,
+  telemetryOptions,
+  traceSampleOption,
+  tracesOption,
+  writeDrillReports,
+  type TelemetryFlags,
+} from './run-command.js';
+
+interface DrillCommandOptions extends TelemetryFlags {
+  readonly target: string;
+  readonly seed?: number;
+  readonly out?: string;
+  readonly format: Format[];
+  readonly speed: number;
+  readonly providersPort: number;
+  readonly maxRequests: number;
+  readonly maxDuration: number;
+  readonly requestTimeout: number;
+  readonly connections: number;
+  readonly header: string[];
+  readonly apiKeyEnv?: string;
+  readonly allowRemote?: boolean;
+}
+
+/** `--header "name: value"`; a value `@file` is read from the file (JSON is sent minified). */
+export function parseHeader(text: string): [string, string] {
+  const colon = text.indexOf(':');
+  const name = colon === -1 ? '' : text.slice(0, colon).trim();
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+    throw InputError.of('--header', `"${text}" is not "name: value"`);
+  let value = text.slice(colon + 1).trim();
+  if (value.startsWith('@')) {
+    const file = value.slice(1);
+    let content: string;
+    try {
+      content = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw InputError.of(
+        file,
+        `cannot read the value of header ${name}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
+    }
+    try {
+      value = JSON.stringify(JSON.parse(content));
+    } catch {
+      value = content.trim();
+    }
+  }
+  if (/[\r\n]/.test(value))
+    throw InputError.of('--header', `the value of ${name} spans several lines`);
+  return [name.toLowerCase(), value];
+}
+
+/** Resolves once something accepts connections at the URL's host and port. */
+async function reachable(url: URL, timeoutMs: number): Promise<string | undefined> {
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: timeoutMs });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(undefined);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve('timed out');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
+
+/** The `drill` command. */
+export function drillCommand(): Command {
+  return new Command('drill')
+    .description(
+      "Drill a real gateway: serve the scenario's providers on loopback, send its traffic through the gateway in real time, report and judge the SLOs as run does.",
+    )
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .requiredOption(
+      '--target <url>',
+      'the gateway’s OpenAI-compatible base URL, e.g. http://127.0.0.1:8787/v1',
+    )
+    .option(
+      '--providers-port <port>',
+      'port to serve the providers on, at http://127.0.0.1:<port>/<provider>/v1 (0: any free port)',
+      parsePort,
+      0,
+    )
+    .option(
+      '--speed <factor>',
+      'run drill time this many times faster than the wall clock',
+      parseSpeed,
+      1,
+    )
+    .option('--max-requests <n>', 'send at most this many requests', parseCount, 2_000)
+    .addOption(
+      new Option('--max-duration <duration>', 'send for at most this long (wall time)')
+        .default(10 * 60_000, '10m')
+        .argParser(parsePositiveDuration),
+    )
+    .addOption(
+      new Option('--request-timeout <duration>', 'give up on a request after this long (wall time)')
+        .default(60_000, '60s')
+        .argParser(parsePositiveDuration),
+    )
+    .option('--connections <n>', 'connections to the gateway in the pool', parseCount, 64)
+    .addOption(
+      new Option(
+        '--header <name: value>',
+        'a header for every request, repeatable; "name: @file" sends the file (JSON minified)',
+      )
+        .default([], 'none')
+        .argParser((value: string, previous: string[]) => [...previous, value]),
+    )
+    .option(
+      '--api-key-env <VAR>',
+      'send the key in this environment variable as Authorization: Bearer (never written anywhere)',
+    )
+    .option(
+      '--seed <n>',
+      "seed for the traffic and the providers (default: the scenario's own)",
+      parseSeed,
+    )
+    .option('--out <dir>', 'report folder (default: reports/<scenario name>-live/)')
+    .addOption(formatOption())
+    .addOption(tracesOption())
+    .addOption(traceSampleOption())
+    .addOption(otlpOption())
+    .addOption(recordContentOption())
+    .option('--allow-remote', 'allow a --target that is not on this machine')
+    .addHelpText(
+      'after',
+      `
+The gateway is a black box. Point its config at the providers this command serves
+(fix --providers-port so the config can name them), start it, then drill it:
+  $ failover-drill gateway scenarios/live/primary-outage.yaml --providers http://127.0.0.1:8788 --port 8787 &
+  $ failover-drill drill scenarios/live/primary-outage.yaml --target http://127.0.0.1:8787/v1 --providers-port 8788 --speed 20
+
+Each request names its model group as "model". Its first message starts with a marker,
+"[drill:req-N] ", by which the providers tell which request an attempt belongs to: attempts,
+retries (the same target again) and failovers (another target) in the report are what the
+providers saw. Breaker and stream-continuation SLOs are inside the gateway: they are listed
+as not judged.
+
+Time: every figure is drill time. --speed makes the providers' latencies and fault windows
+shorter, but a gateway's own timeouts and backoffs still run on the wall clock; drill at
+--speed 1 when its timing matters.
+
+Bounds: at most --max-requests requests, sent for at most --max-duration; the scenario is cut
+there, and its baseline with it. Requests then have --request-timeout to finish.
+
+Exit codes: 0 every SLO held, 1 an SLO was breached, 2 bad input (or nothing listens at
+--target), 3 the harness failed.`,
+    )
+    .action(async (file: string, options: DrillCommandOptions) => {
+      let target: URL;
+      try {
+        target = new URL(options.target);
+      } catch {
+        throw InputError.of(
+          '--target',
+          `"${options.target}" is not a URL; e.g. http://127.0.0.1:8787/v1`,
+        );
+      }
+      if (target.protocol !== 'http:' && target.protocol !== 'https:')
+        throw InputError.of('--target', 'the gateway URL must be http or https');
+      checkLoopback(
+        '--target',
+        target.hostname,
+        options.allowRemote,
+        'send drill traffic to a gateway beyond this machine',
+      );
+      const headers = Object.fromEntries(options.header.map(parseHeader));
+      let apiKey: string | undefined;
+      if (options.apiKeyEnv !== undefined) {
+        apiKey = process.env[options.apiKeyEnv];
+        if (apiKey === undefined || apiKey === '')
+          throw InputError.of(
+            '--api-key-env',
+            `the environment variable ${options.apiKeyEnv} is not set`,
+          );
+      }
+      const scenario = loadScenario(file);
+      const dir = options.out ?? join('reports', `${scenario.name}-live`);
+      ensureWritableDir(dir);
+      const refused = await reachable(target, 3_000);
+      if (refused !== undefined)
+        throw InputError.of(
+          '--target',
+          `nothing answers at ${publicTarget(options.target)} (${refused}); start the gateway first`,
+        );
+      const seed = options.seed ?? scenario.seed;
+      const replay = [
+        'npx failover-drill drill',
+        shellWord(scenario.file),
+        '--target',
+        shellWord(publicTarget(options.target)),
+        '--seed',
+        String(seed),
+        '--speed',
+        String(options.speed),
+        ...(options.providersPort === 0 ? [] : ['--providers-port', String(options.providersPort)]),
+        // A header given inline may hold a secret: the replay names it, not its value.
+        ...options.header.flatMap((h) => {
+          const [name, value] = h.split(/:(.*)/s).map((part) => part.trim());
+          return ['--header', shellWord(value?.startsWith('@') === true ? h : `${name}: <value>`)];
+        }),
+      ].join(' ');
+      const telemetry = telemetryOptions(options, dir);
+      const progress = createProgress(`${scenario.name} (live)`);
+      let report;
+      try {
+        report = await liveDrill(scenario, {
+          target: options.target,
+          speed: options.speed,
+          providersPort: options.providersPort,
+          maxRequests: options.maxRequests,
+          maxWallMs: options.maxDuration,
+          requestTimeoutMs: options.requestTimeout,
+          connections: options.connections,
+          headers,
+          ...(apiKey === undefined ? {} : { apiKey }),
+          seed,
+          replay,
+          ...(telemetry === undefined ? {} : { telemetry }),
+          onServing: (providers) => {
+            process.stderr.write(
+              `providers: ${Object.entries(providers)
+                .map(([name, p]) => `${name} ${p.baseUrl} (${p.wire})`)
+                .join(', ')}\n`,
+            );
+          },
+          onProgress: (d) => progress.update(d),
+          onExportFailures: (messages) => {
+            for (const m of new Set(messages))
+              process.stderr.write(`failover-drill: telemetry export failed: ${m}\n`);
+          },
+        });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+          throw InputError.of(
+            '--providers-port',
+            `port ${options.providersPort} is in use; pick another or 0 for any free port`,
+          );
+        throw new HarnessError(
+          `the live drill of ${scenario.name} failed (seed ${seed}); replay: ${replay}`,
+          {
+            cause: error,
+          },
+        );
+      } finally {
+        progress.stop();
+      }
+      writeDrillReports(report, dir, options.format, true);
+      if (!report.pass) process.stdout.write(`replay: ${replay}\n`);
+      process.exitCode = report.pass ? 0 : 1;
+    });
+}

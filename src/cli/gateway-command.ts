@@ -1,0 +1,98 @@
+/**
+ * @module cli/gateway-command
+ * `failover-drill gateway <scenario> --providers <url>`: the failover engine, with the
+ * scenario's config, as a small OpenAI-compatible gateway on loopback, so `drill` can drill it
+ * exactly as it drills any other gateway.
+ */
+import { Command } from 'commander';
+import { InputError } from '../errors.js';
+import { engineGateway } from '../live/engine-gateway.js';
+import { loadScenario } from '../scenario/load-scenario.js';
+import { checkLoopback, parsePort, parseSpeed } from './options.js';
+
+interface GatewayCommandOptions {
+  readonly providers: string;
+  readonly config?: string;
+  readonly port: number;
+  readonly host: string;
+  readonly speed: number;
+  readonly allowRemote?: boolean;
+}
+
+/** The `gateway` command. */
+export function gatewayCommand(): Command {
+  return new Command('gateway')
+    .description(
+      "Run the failover engine, with the scenario's config, as an OpenAI-compatible gateway on loopback, for drill to drill.",
+    )
+    .argument('<scenario>', 'scenario file (YAML or JSON): its failover config and providers')
+    .requiredOption(
+      '--providers <url>',
+      'where the providers are served, each at <url>/<provider>/v1, e.g. http://127.0.0.1:8788',
+    )
+    .option('--config <file>', "failover config to run instead of the scenario's own")
+    .option('--port <port>', 'port to listen on (0: any free port)', parsePort, 8787)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option(
+      '--speed <factor>',
+      "run the engine's timeouts, backoffs and breaker periods this many times faster (match drill --speed)",
+      parseSpeed,
+      1,
+    )
+    .option('--allow-remote', 'allow listening on an address other than loopback')
+    .addHelpText(
+      'after',
+      `
+Serves POST /v1/chat/completions; "model" names a model group of the config. Once listening
+it prints one JSON line, {"ready":true,"baseUrl":"http://127.0.0.1:8787/v1"}. Ctrl-C or
+SIGTERM stops it.
+
+Example, with the providers served by drill itself:
+  $ failover-drill gateway scenarios/live/primary-outage.yaml --providers http://127.0.0.1:8788 --speed 20 &
+  $ failover-drill drill scenarios/live/primary-outage.yaml --target http://127.0.0.1:8787/v1 --providers-port 8788 --speed 20`,
+    )
+    .action(async (file: string, options: GatewayCommandOptions) => {
+      checkLoopback(
+        '--host',
+        options.host,
+        options.allowRemote,
+        'serve the gateway beyond this machine',
+      );
+      let providers: URL;
+      try {
+        providers = new URL(options.providers);
+      } catch {
+        throw InputError.of(
+          '--providers',
+          `"${options.providers}" is not a URL; e.g. http://127.0.0.1:8788`,
+        );
+      }
+      checkLoopback(
+        '--providers',
+        providers.hostname,
+        options.allowRemote,
+        'reach providers beyond this machine',
+      );
+      const scenario = loadScenario(
+        file,
+        options.config === undefined ? {} : { configFile: options.config },
+      );
+      const gateway = await engineGateway(scenario, {
+        providers: options.providers,
+        port: options.port,
+        host: options.host === 'localhost' ? '127.0.0.1' : options.host,
+        speed: options.speed,
+      });
+      process.stdout.write(`${JSON.stringify({ ready: true, baseUrl: gateway.baseUrl })}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void gateway.close().then(resolve);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      process.exitCode = 0;
+    });
+}

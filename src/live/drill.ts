@@ -1,0 +1,476 @@
+/**
+ * @module live/drill
+ * A drill of an external gateway in real time. The scenario's providers are served on loopback;
+ * its traffic goes to the gateway (OpenAI chat completions, undici over one pooled Agent); each
+ * request a provider receives is traced back to the caller request that caused it by a marker at
+ * the start of the first message. The gateway stays a black box: attempts, retries and
+ * failovers are what the providers saw, latency and outcomes what the caller saw. The events
+ * feed the same recorder, telemetry and report as a simulated run.
+ */
+import type { EngineEvent } from '../engine/events.js';
+import { EventHub } from '../engine/events.js';
+import { createAttempt } from '../engine/attempt.js';
+import { AttemptTimeoutError } from '../engine/policies/timeout.js';
+import type { ChatRequest, FailureReason, RequestOutcome, Target, Usage } from '../engine/types.js';
+import { undiciTransport } from '../engine/undici-transport.js';
+import type { Transport } from '../engine/transport.js';
+import { HarnessError } from '../errors.js';
+import type { BillingRecord } from '../providers/response-plan.js';
+import { buildReport } from '../report/build-report.js';
+import { Recorder } from '../report/recorder.js';
+import type { Report } from '../report/report-schema.js';
+import type { Scenario } from '../scenario/load-scenario.js';
+import type { SloMetric } from '../scenario/slo.js';
+import { simulatePlainClient } from '../simulator/plain-client-baseline.js';
+import { baselineConfig } from '../simulator/run-drill.js';
+import { seededRng } from '../simulator/seeded-rng.js';
+import { arrivalTimes, RequestFactory } from '../simulator/traffic.js';
+import { DrillTelemetry, type TelemetryOptions } from '../telemetry/drill-telemetry.js';
+import {
+  scaledClock,
+  serve,
+  type LiveClock,
+  type ServedAttempt,
+  type ServedAttemptEnd,
+  type Serving,
+} from './serve.js';
+
+/** Options of {@link liveDrill}. */
+export interface LiveDrillOptions {
+  /** The gateway's OpenAI-compatible base URL, up to the version segment (`…/v1`). */
+  readonly target: string;
+  /** Drill time runs this many times faster than the wall clock. */
+  readonly speed: number;
+  /** Port the providers are served on; 0 picks a free one. */
+  readonly providersPort: number;
+  /** Requests sent at most; the scenario is cut where this many have been sent. */
+  readonly maxRequests: number;
+  /** Wall time spent sending at most, in ms; the scenario is cut there. */
+  readonly maxWallMs: number;
+  /** Wall time a request may take before the drill gives up on it, in ms. */
+  readonly requestTimeoutMs: number;
+  /** Connections to the gateway kept in the pool; more requests queue for one. */
+  readonly connections: number;
+  /** Headers sent on every request (a gateway's routing config, say). Never recorded. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Sent as `Authorization: Bearer`. Never recorded. */
+  readonly apiKey?: string;
+  readonly seed?: number;
+  /** The command that replays this drill, recorded in the report. */
+  readonly replay?: string;
+  readonly telemetry?: Omit<TelemetryOptions, 'scenario' | 'seed'>;
+  readonly onExportFailures?: (messages: readonly string[]) => void;
+  /** Called once the providers listen, before any traffic; awaited. */
+  readonly onServing?: (providers: Serving['providers']) => void | Promise<void>;
+  /** Called now and then with the share of drill time sent, 0 to 1. */
+  readonly onProgress?: (done: number) => void;
+}
+
+/**
+ * Metrics a black box hides: its breakers and its stream continuation happen inside the gateway.
+ * SLOs on them are listed as unjudged rather than passed on a zero nobody measured.
+ */
+export const UNSEEN_METRICS: ReadonlySet<SloMetric> = new Set<SloMetric>([
+  'breaker.opens',
+  'breaker.openAtEnd',
+  'streams.continued',
+  'streams.prefillRefused',
+]);
+
+/** Marks a request's first message so the providers can tell whose attempt they serve. */
+export const MARKER = '[drill:';
+const MARKER_BYTES = Buffer.from(MARKER);
+
+/** The request id in a provider request's body, if the marker is there. */
+export function markedRequestId(body: Buffer | undefined): string | undefined {
+  if (body === undefined) return undefined;
+  const at = body.indexOf(MARKER_BYTES);
+  if (at === -1) return undefined;
+  const end = body.indexOf(0x5d /* ] */, at);
+  if (end === -1 || end - at > 64) return undefined;
+  return body.subarray(at + MARKER_BYTES.length, end).toString('utf8');
+}
+
+function marked(request: ChatRequest): ChatRequest {
+  const [first, ...rest] = request.messages;
+  if (first === undefined) return request;
+  return {
+    ...request,
+    messages: [{ ...first, content: `${MARKER}${request.id}] ${first.content}` }, ...rest],
+  };
+}
+
+/**
+ * Where to cut the scenario so at most `maxRequests` are sent and drill time stays within
+ * `maxDrillMs`: the traffic is drawn as the run will draw it, without sending anything.
+ */
+export function planCut(
+  scenario: Scenario,
+  seed: number,
+  maxRequests: number,
+  maxDrillMs: number,
+): number {
+  let cut = Math.min(scenario.duration, maxDrillMs);
+  const rng = seededRng(seed, 'traffic');
+  const factory = new RequestFactory(scenario.traffic, rng);
+  let count = 0;
+  for (const t of arrivalTimes(scenario.traffic, scenario.duration, rng)) {
+    if (t >= cut) break;
+    if (count === maxRequests) {
+      cut = t;
+      break;
+    }
+    factory.next();
+    count++;
+  }
+  return cut;
+}
+
+/** The gateway URL as the report may show it: no credentials, no query. */
+export function publicTarget(target: string): string {
+  const url = new URL(target);
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/$/, '')}`;
+}
+
+interface ProviderAttempt {
+  readonly attempt: number;
+  readonly target: Target;
+  readonly startedAt: number;
+  end?: ServedAttemptEnd & { readonly at: number };
+  usage?: Usage;
+}
+
+interface Flight {
+  readonly group: string;
+  readonly attempts: ProviderAttempt[];
+  ended: boolean;
+}
+
+/**
+ * Turns what the providers see into engine events: each provider request becomes an attempt of
+ * the caller request its marker names; a second attempt on the same target is a retry, on
+ * another a failover, and one that starts while the previous is still running a hedge.
+ */
+class Attribution {
+  readonly #flights = new Map<string, Flight>();
+  readonly #emit: (event: EngineEvent) => void;
+  readonly #clock: LiveClock;
+  readonly #bills = new Map<string, Usage>();
+  unattributed = 0;
+
+  constructor(clock: LiveClock, emit: (event: EngineEvent) => void) {
+    this.#clock = clock;
+    this.#emit = emit;
+  }
+
+  open(requestId: string, group: string): void {
+    this.#flights.set(requestId, { group, attempts: [], ended: false });
+  }
+
+  flight(requestId: string): Flight | undefined {
+    return this.#flights.get(requestId);
+  }
+
+  /** Forgets a request once the caller has its answer and no attempt of it is running. */
+  close(requestId: string): void {
+    const flight = this.#flights.get(requestId);
+    if (flight === undefined) return;
+    flight.ended = true;
+    if (flight.attempts.every((a) => a.end !== undefined)) this.#flights.delete(requestId);
+  }
+
+  readonly onBill = (record: BillingRecord): void => {
+    if (record.attemptId !== undefined)
+      this.#bills.set(record.attemptId, {
+        inputTokens: record.inputTokens,
+        outputTokens: record.outputTokens,
+      });
+  };
+
+  readonly observe = (request: {
+    readonly provider: string;
+    readonly body: Buffer | undefined;
+  }): ServedAttempt => {
+    const at = this.#clock.now();
+    const marked = markedRequestId(request.body);
+    let requestId = marked;
+    let flight = marked === undefined ? undefined : this.#flights.get(marked);
+    if (flight === undefined) {
+      // A probe of the gateway's own, or a request the drill has already given up on.
+      this.unattributed++;
+      requestId = `unattributed-${this.unattributed}`;
+      flight = { group: '', attempts: [], ended: true };
+      this.#flights.set(requestId, flight);
+    }
+    const id = requestId as string;
+    const target: Target = { provider: request.provider, model: modelOf(request.body) };
+    const previous = flight.attempts.at(-1);
+    const current: ProviderAttempt = { attempt: flight.attempts.length + 1, target, startedAt: at };
+    flight.attempts.push(current);
+    if (previous !== undefined && !flight.ended) {
+      if (previous.end === undefined) {
+        this.#emit({
+          type: 'hedge:start',
+          at,
+          requestId: id,
+          primary: previous.target,
+          hedge: target,
+        });
+      } else if (
+        previous.target.provider === target.provider &&
+        previous.target.model === target.model
+      ) {
+        this.#emit({
+          type: 'retry:scheduled',
+          at,
+          requestId: id,
+          target,
+          attempt: previous.attempt,
+          delayMs: at - previous.end.at,
+          fromRetryAfter: previous.end.retryAfterMs !== undefined,
+        });
+      } else if (!previous.end.ok) {
+        this.#emit({
+          type: 'failover',
+          at,
+          requestId: id,
+          group: flight.group,
+          from: previous.target,
+          to: target,
+          reason: previous.end.reason ?? 'http-status',
+        });
+      }
+    }
+    this.#emit({ type: 'attempt:start', at, requestId: id, attempt: current.attempt, target });
+    const attemptId = `${id}#${current.attempt}`;
+    return {
+      attemptId,
+      end: (result) => {
+        const endAt = this.#clock.now();
+        current.end = { ...result, at: endAt };
+        const usage = this.#bills.get(attemptId);
+        this.#bills.delete(attemptId);
+        if (usage !== undefined) current.usage = usage;
+        const reason: FailureReason | undefined = result.reason;
+        this.#emit({
+          type: 'attempt:end',
+          at: endAt,
+          requestId: id,
+          attempt: current.attempt,
+          target,
+          startedAt: at,
+          ok: result.ok,
+          ...(result.status === undefined ? {} : { status: result.status }),
+          ...(reason === undefined ? {} : { reason }),
+          ...(result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs }),
+          ...(result.ok && usage !== undefined ? { usage, responseModel: target.model } : {}),
+        });
+        if (flight.ended && flight.attempts.every((a) => a.end !== undefined))
+          this.#flights.delete(id);
+      },
+    };
+  };
+}
+
+/** The `model` a provider request names (OpenAI and Anthropic bodies both carry it). */
+function modelOf(body: Buffer | undefined): string {
+  if (body === undefined) return 'unknown';
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { model?: unknown };
+    return typeof parsed.model === 'string' ? parsed.model : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** A transport that adds fixed headers to every request. */
+function withHeaders(transport: Transport, headers: Readonly<Record<string, string>>): Transport {
+  if (Object.keys(headers).length === 0) return transport;
+  return async (request, signal) => {
+    for (const [name, value] of Object.entries(headers)) request.headers.set(name, value);
+    return transport(request, signal);
+  };
+}
+
+/** Runs the scenario's traffic through the gateway in real time and reports on it. */
+export async function liveDrill(scenario: Scenario, options: LiveDrillOptions): Promise<Report> {
+  const seed = options.seed ?? scenario.seed;
+  const wallStarted = Date.now();
+  const cutAtMs = planCut(scenario, seed, options.maxRequests, options.maxWallMs * options.speed);
+  const drilled: Scenario =
+    cutAtMs < scenario.duration ? { ...scenario, duration: cutAtMs } : scenario;
+  const clock = scaledClock(scenario.startsAt, options.speed);
+  const sinks: ((event: EngineEvent) => void)[] = [];
+  const emit = (event: EngineEvent): void => {
+    for (const sink of sinks) sink(event);
+  };
+  const attribution = new Attribution(clock, emit);
+  const billSinks: ((record: BillingRecord) => void)[] = [attribution.onBill];
+  const serving = await serve(scenario, {
+    port: options.providersPort,
+    host: '127.0.0.1',
+    speed: options.speed,
+    clock,
+    observer: attribution.observe,
+    onBill: (record) => {
+      for (const sink of billSinks) sink(record);
+    },
+  });
+  const pool = undiciTransport({ connections: options.connections });
+  const telemetry =
+    options.telemetry === undefined
+      ? undefined
+      : new DrillTelemetry({ ...options.telemetry, scenario: scenario.name, seed });
+  try {
+    await options.onServing?.(serving.providers);
+    const attempt = createAttempt({
+      clock,
+      transport: withHeaders(pool.transport, options.headers ?? {}),
+      events: new EventHub(),
+      endpoint: () => ({
+        wire: 'openai',
+        baseUrl: options.target.replace(/\/$/, ''),
+        ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
+      }),
+    });
+
+    // Drill time starts now, for the providers' faults and for the traffic alike.
+    clock.restart();
+    const recorder = new Recorder(clock);
+    sinks.push(recorder.onEvent);
+    billSinks.push(recorder.onBill);
+    if (telemetry !== undefined) {
+      sinks.push(telemetry.onEvent);
+      billSinks.push(telemetry.onBill);
+    }
+
+    const send = async (request: ChatRequest): Promise<void> => {
+      const at = clock.now();
+      attribution.open(request.id, request.group);
+      emit({ type: 'request:start', at, requestId: request.id, group: request.group, request });
+      const controller = new AbortController();
+      const timer = setTimeout(
+        () => controller.abort(new AttemptTimeoutError(options.requestTimeoutMs)),
+        options.requestTimeoutMs,
+      );
+      const outcome = await attempt({
+        request: marked(request),
+        target: { provider: 'gateway', model: request.group },
+        signal: controller.signal,
+        state: { attempts: 0, deadline: Number.POSITIVE_INFINITY, startedAt: at },
+      }).finally(() => clearTimeout(timer));
+      const latencyMs = clock.now() - at;
+      const attempts = attribution.flight(request.id)?.attempts ?? [];
+      let result: RequestOutcome;
+      if (outcome.ok) {
+        // The answer is the last provider attempt that succeeded; a cache hit inside the gateway has none.
+        const answered = attempts.findLast((a) => a.end?.ok === true);
+        result = {
+          ok: true,
+          requestId: request.id,
+          target: answered?.target ?? { provider: 'gateway', model: outcome.responseModel },
+          text: outcome.text,
+          usage: outcome.usage,
+          responseModel: outcome.responseModel,
+          attempt: answered?.attempt ?? 0,
+          attempts: attempts.length,
+          latencyMs,
+          degraded: false,
+        };
+      } else {
+        result = {
+          ok: false,
+          requestId: request.id,
+          reason: outcome.reason,
+          message: outcome.message,
+          ...(outcome.status === undefined ? {} : { status: outcome.status }),
+          ...(outcome.code === undefined ? {} : { code: outcome.code }),
+          ...(outcome.refusal === undefined ? {} : { refusal: outcome.refusal }),
+          attempts: attempts.length,
+          latencyMs,
+        };
+      }
+      emit({ type: 'request:end', at: clock.now(), outcome: result });
+      attribution.close(request.id);
+    };
+
+    let sent = 0;
+    let lastEnd = scenario.startsAt;
+    const inFlight = new Set<Promise<void>>();
+    await new Promise<void>((resolve, reject) => {
+      const rng = seededRng(seed, 'traffic');
+      const arrivals = arrivalTimes(drilled.traffic, drilled.duration, rng);
+      const factory = new RequestFactory(drilled.traffic, rng);
+      let progressTimer: ReturnType<typeof setInterval> | undefined;
+      const progress = options.onProgress;
+      if (progress !== undefined)
+        progressTimer = setInterval(
+          () => progress(Math.min(1, (clock.now() - scenario.startsAt) / Math.max(1, cutAtMs))),
+          250,
+        );
+      const drain = (): void => {
+        if (progressTimer !== undefined) clearInterval(progressTimer);
+        Promise.all(inFlight).then(() => resolve(), reject);
+      };
+      const next = (): void => {
+        const arrival = arrivals.next();
+        if (arrival.done === true || sent >= options.maxRequests) {
+          drain();
+          return;
+        }
+        clock.setTimer(scenario.startsAt + arrival.value - clock.now(), () => {
+          const request = factory.next();
+          sent++;
+          const flight = send(request).then(() => {
+            lastEnd = Math.max(lastEnd, clock.now());
+            inFlight.delete(flight);
+          });
+          inFlight.add(flight);
+          next();
+        });
+      };
+      next();
+    });
+    options.onProgress?.(1);
+    // Attempts still running inside the gateway (a hedge's loser, say) end with the server.
+    await serving.close();
+    const aggregate = recorder.summary();
+    if (aggregate.unfinished > 0)
+      throw new HarnessError(
+        `${aggregate.unfinished} request(s) of the live drill of ${scenario.name} never ended`,
+      );
+    const exportFailures = (await telemetry?.finish()) ?? [];
+    const baseline = simulatePlainClient(drilled, baselineConfig(drilled.failover), seed);
+    const unjudged = drilled.slos.filter((slo) => UNSEEN_METRICS.has(slo.metric));
+    const report = buildReport({
+      scenario: drilled,
+      seed,
+      engine: {
+        aggregate,
+        simulatedMs: Math.max(drilled.duration, lastEnd - scenario.startsAt),
+      },
+      baseline,
+      wallMs: Date.now() - wallStarted,
+      replay:
+        options.replay ??
+        `npx failover-drill drill ${scenario.file} --target ${publicTarget(options.target)} --seed ${seed}`,
+      slos: drilled.slos.filter((slo) => !UNSEEN_METRICS.has(slo.metric)),
+      live: {
+        target: publicTarget(options.target),
+        speed: options.speed,
+        requestsSent: sent,
+        cutAtMs,
+        unattributedAttempts: attribution.unattributed,
+        unjudged: unjudged.map((slo) => slo.name),
+      },
+    });
+    if (exportFailures.length > 0) options.onExportFailures?.(exportFailures);
+    return report;
+  } catch (error) {
+    telemetry?.abort();
+    throw error;
+  } finally {
+    await pool.close();
+    await serving.close();
+  }
+}
