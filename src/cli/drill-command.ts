@@ -149,7 +149,7 @@ export function drillCommand(): Command {
       "seed for the traffic and the providers (default: the scenario's own)",
       parseSeed,
     )
-    .option('--out <dir>', 'report folder (default: reports/<scenario name>-live/)')
+    .option('--out <dir>', 'report folder (default: reports/<scenario name>/)')
     .addOption(formatOption())
     .addOption(tracesOption())
     .addOption(traceSampleOption())
@@ -209,14 +209,14 @@ Exit codes: 0 every SLO held, 1 an SLO was breached, 2 bad input (or nothing lis
           );
       }
       const scenario = loadScenario(file);
-      const dir = options.out ?? join('reports', `${scenario.name}-live`);
-      ensureWritableDir(dir);
       const refused = await reachable(target, 3_000);
       if (refused !== undefined)
         throw InputError.of(
           '--target',
           `nothing answers at ${publicTarget(options.target)} (${refused}); start the gateway first`,
         );
+      const dir = options.out ?? join('reports', scenario.name);
+      ensureWritableDir(dir);
       const seed = options.seed ?? scenario.seed;
       const replay = [
         'npx failover-drill drill',
