@@ -12,7 +12,7 @@ import { HarnessError, InputError } from '../errors.js';
 import { liveDrill, publicTarget } from '../live/drill.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import {
-  checkLoopback,
+  loopbackUrl,
   parseCount,
   parsePort,
   parsePositiveDuration,
@@ -181,22 +181,12 @@ Exit codes: 0 every SLO held, 1 an SLO was breached, 2 bad input (or nothing lis
 --target), 3 the harness failed.`,
     )
     .action(async (file: string, options: DrillCommandOptions) => {
-      let target: URL;
-      try {
-        target = new URL(options.target);
-      } catch {
-        throw InputError.of(
-          '--target',
-          `"${options.target}" is not a URL; e.g. http://127.0.0.1:8787/v1`,
-        );
-      }
-      if (target.protocol !== 'http:' && target.protocol !== 'https:')
-        throw InputError.of('--target', 'the gateway URL must be http or https');
-      checkLoopback(
+      const target = loopbackUrl(
         '--target',
-        target.hostname,
+        options.target,
         options.allowRemote,
         'send drill traffic to a gateway beyond this machine',
+        'http://127.0.0.1:8787/v1',
       );
       const headers = Object.fromEntries(options.header.map(parseHeader));
       let apiKey: string | undefined;

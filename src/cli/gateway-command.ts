@@ -5,10 +5,9 @@
  * exactly as it drills any other gateway.
  */
 import { Command } from 'commander';
-import { InputError } from '../errors.js';
 import { engineGateway } from '../live/engine-gateway.js';
 import { loadScenario } from '../scenario/load-scenario.js';
-import { checkLoopback, parsePort, parseSpeed } from './options.js';
+import { checkLoopback, loopbackUrl, parsePort, parseSpeed, untilStopped } from './options.js';
 
 interface GatewayCommandOptions {
   readonly providers: string;
@@ -58,20 +57,12 @@ Example, with the providers served by drill itself:
         options.allowRemote,
         'serve the gateway beyond this machine',
       );
-      let providers: URL;
-      try {
-        providers = new URL(options.providers);
-      } catch {
-        throw InputError.of(
-          '--providers',
-          `"${options.providers}" is not a URL; e.g. http://127.0.0.1:8788`,
-        );
-      }
-      checkLoopback(
+      loopbackUrl(
         '--providers',
-        providers.hostname,
+        options.providers,
         options.allowRemote,
         'reach providers beyond this machine',
+        'http://127.0.0.1:8788',
       );
       const scenario = loadScenario(
         file,
@@ -84,15 +75,7 @@ Example, with the providers served by drill itself:
         speed: options.speed,
       });
       process.stdout.write(`${JSON.stringify({ ready: true, baseUrl: gateway.baseUrl })}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          void gateway.close().then(resolve);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopped(() => gateway.close());
       process.exitCode = 0;
     });
 }

@@ -123,3 +123,39 @@ export function checkLoopback(
   if (!isLoopback(host) && allowRemote !== true)
     throw InputError.of(flag, `${host} is not loopback; add --allow-remote to ${what}`);
 }
+
+/** Waits for Ctrl-C or SIGTERM, then closes what was serving. */
+export async function untilStopped(close: () => Promise<void>): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void close().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/**
+ * An http(s) URL given to `flag`, refused (exit 2) when malformed or, without `--allow-remote`,
+ * when its host is not this machine.
+ */
+export function loopbackUrl(
+  flag: string,
+  value: string,
+  allowRemote: boolean | undefined,
+  what: string,
+  example: string,
+): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw InputError.of(flag, `"${value}" is not a URL; e.g. ${example}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw InputError.of(flag, `the URL must be http or https; e.g. ${example}`);
+  checkLoopback(flag, url.hostname, allowRemote, what);
+  return url;
+}

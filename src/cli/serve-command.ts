@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import { serve } from '../live/serve.js';
 import { loadScenario } from '../scenario/load-scenario.js';
-import { checkLoopback, parsePort, parseSpeed } from './options.js';
+import { checkLoopback, parsePort, parseSpeed, untilStopped } from './options.js';
 
 interface ServeCommandOptions {
   readonly port: number;
@@ -58,15 +58,7 @@ Ctrl-C or SIGTERM shuts it down.`,
       process.stdout.write(
         `${JSON.stringify({ ready: true, providers: serving.providers, admin: serving.adminUrl })}\n`,
       );
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          void serving.close().then(resolve);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopped(() => serving.close());
       process.exitCode = 0;
     });
 }

@@ -6,12 +6,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { reportSchema, type Report } from '../../src/report/report-schema.js';
-import { tempDir } from '../helpers.js';
+import { freePort, tempDir } from '../helpers.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'dist', 'cli', 'bin.js');
@@ -24,14 +23,6 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
     env: { ...process.env, ...env },
     timeout: 60_000,
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('failover-drill drill: bad input', () => {

@@ -13,17 +13,7 @@ import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { runDrill } from '../../src/simulator/run-drill.js';
 import { seededRng } from '../../src/simulator/seeded-rng.js';
 import { arrivalTimes, RequestFactory } from '../../src/simulator/traffic.js';
-import { tempDir } from '../helpers.js';
-import { createServer } from 'node:net';
-
-/** A port nothing listens on just now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { freePort, tempDir } from '../helpers.js';
 
 /** The arrivals a drill of `s` sends: traffic draws interleaved as the drill makes them. */
 function sentArrivals(s: typeof scenario, seed: number): number[] {
@@ -122,9 +112,9 @@ describe('drill through our engine as a gateway', () => {
     const [episode] = live.failovers;
     expect(episode?.from).toBe('primary/gpt-4o');
     expect(episode?.to).toBe('backup/claude-sonnet-4-5');
-    // The outage starts at 60 s of drill time; the live clock has some slack.
+    // The outage starts at 60 s of drill time; a loaded machine delays the live clock a little (1 ms of wall time is 20 ms of drill time).
     expect(episode?.atMs).toBeGreaterThanOrEqual(60_000);
-    expect(episode?.atMs).toBeLessThan(66_000);
+    expect(episode?.atMs).toBeLessThan(70_000);
     expect(episode?.recoveredAtMs).toBeGreaterThanOrEqual(180_000);
   });
 

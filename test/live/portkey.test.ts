@@ -6,12 +6,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportSchema, type Report } from '../../src/report/report-schema.js';
-import { tempDir } from '../helpers.js';
+import { freePort, tempDir } from '../helpers.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'dist', 'cli', 'bin.js');
@@ -38,14 +38,6 @@ function install(): string | undefined {
 
 const skipReason = install();
 if (skipReason !== undefined) process.stderr.write(`Portkey recipe test skipped: ${skipReason}\n`);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function accepts(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
