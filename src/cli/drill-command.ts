@@ -161,8 +161,10 @@ export function drillCommand(): Command {
       `
 The gateway is a black box. Point its config at the providers this command serves
 (fix --providers-port so the config can name them), start it, then drill it:
-  $ failover-drill gateway scenarios/live/primary-outage.yaml --providers http://127.0.0.1:8788 --port 8787 &
+  $ failover-drill gateway scenarios/live/primary-outage.yaml --providers http://127.0.0.1:8788 --port 8787 --speed 20 &
   $ failover-drill drill scenarios/live/primary-outage.yaml --target http://127.0.0.1:8787/v1 --providers-port 8788 --speed 20
+The Portkey AI gateway, started with npx and a fallback config (recipes/portkey/):
+  $ npm run drill:portkey -- scenarios/live/primary-outage.yaml --speed 1
 
 Each request names its model group as "model". Its first message starts with a marker,
 "[drill:req-N] ", by which the providers tell which request an attempt belongs to: attempts,
