@@ -219,14 +219,18 @@ export async function serve(scenario: Scenario, options: ServeOptions): Promise<
       }
       const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
       const attempt = options.observer?.({ provider, body });
-      let ended: ServedAttemptEnd | undefined;
+      // Told as soon as the answer is settled, before the caller can act on it (a retry must
+      // not look like an overlapping hedge); a caller that hangs up first timed it out.
+      let ended = false;
       const end = (result: ServedAttemptEnd): void => {
-        ended ??= result;
+        if (ended) return;
+        ended = true;
+        attempt?.end(result);
       };
       const controller = new AbortController();
       res.on('close', () => {
         controller.abort();
-        attempt?.end(ended ?? { ok: false, reason: 'timeout' });
+        end({ ok: false, reason: 'timeout' });
       });
       const headers = new Headers();
       for (const [key, value] of Object.entries(req.headers))
