@@ -60,6 +60,8 @@ code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace} pre{background:#
 const CHARTS = `
 (function () {
   const r = JSON.parse(document.getElementById('report-data').textContent);
+  // A live drill went through a gateway, not through our engine.
+  const drilled = r.live ? 'through the gateway' : 'with failover';
   const minutes = r.timeline.minutes, base = r.timeline.baselineMinutes;
   const min = (ms) => ms / 60000;
   const share = (m) => (m && m.total > 0 ? (100 * m.succeeded) / m.total : null);
@@ -100,16 +102,16 @@ const CHARTS = `
     });
   const series = (rows, f) => rows.map((m) => ({ x: m.minute + 0.5, y: f(m) }));
   line('chart-availability', [
-    { label: 'with failover', data: series(minutes, share), borderColor: '#1a7f37', backgroundColor: '#1a7f37' },
+    { label: drilled, data: series(minutes, share), borderColor: '#1a7f37', backgroundColor: '#1a7f37' },
     { label: 'no failover (baseline)', data: series(base, share), borderColor: '#cf222e', backgroundColor: '#cf222e', borderDash: [6, 4] },
   ], { title: { display: true, text: 'availability (%)' }, suggestedMin: 0, max: 100 });
   line('chart-latency', [
-    { label: 'p50 with failover', data: series(minutes, (m) => (m.total ? m.latencyMs.p50 / 1000 : null)), borderColor: '#0969da', backgroundColor: '#0969da' },
-    { label: 'p95 with failover', data: series(minutes, (m) => (m.total ? m.latencyMs.p95 / 1000 : null)), borderColor: '#8250df', backgroundColor: '#8250df' },
+    { label: 'p50 ' + drilled, data: series(minutes, (m) => (m.total ? m.latencyMs.p50 / 1000 : null)), borderColor: '#0969da', backgroundColor: '#0969da' },
+    { label: 'p95 ' + drilled, data: series(minutes, (m) => (m.total ? m.latencyMs.p95 / 1000 : null)), borderColor: '#8250df', backgroundColor: '#8250df' },
     { label: 'p95 baseline', data: series(base, (m) => (m.total ? m.latencyMs.p95 / 1000 : null)), borderColor: '#cf222e', backgroundColor: '#cf222e', borderDash: [6, 4] },
   ], { title: { display: true, text: 'latency (s)' }, beginAtZero: true });
   line('chart-spend', [
-    { label: 'with failover', data: series(minutes, (m) => m.costUsd), borderColor: '#bf8700', backgroundColor: 'rgba(191,135,0,0.15)', fill: true },
+    { label: drilled, data: series(minutes, (m) => m.costUsd), borderColor: '#bf8700', backgroundColor: 'rgba(191,135,0,0.15)', fill: true },
     { label: 'no failover (baseline)', data: series(base, (m) => m.costUsd), borderColor: '#57606a', backgroundColor: '#57606a', borderDash: [6, 4] },
   ], { title: { display: true, text: 'spend per minute (USD)' }, beginAtZero: true });
 
@@ -126,7 +128,7 @@ const CHARTS = `
     if (state !== 'closed') stretches[state].push({ x: [since, end], y: lane });
   }
   const lanesCanvas = document.getElementById('chart-breakers');
-  if (lanes.length === 0) lanesCanvas.replaceWith(Object.assign(document.createElement('p'), { textContent: 'No breaker changed state.' }));
+  if (lanes.length === 0) lanesCanvas.replaceWith(Object.assign(document.createElement('p'), { textContent: r.live ? 'The gateway’s breakers are inside it, out of sight of a live drill.' : 'No breaker changed state.' }));
   else new Chart(lanesCanvas, {
     type: 'bar',
     data: {
@@ -145,7 +147,7 @@ const CHARTS = `
     data: {
       labels: ['availability (%)', 'failed requests (% of all)', 'latency p95 (s)', 'cost (USD)'],
       datasets: [
-        { label: 'with failover', backgroundColor: '#1a7f37', data: [100 * r.availability, (100 * r.requests.failed) / Math.max(1, r.requests.total), r.latencyMs.p95 / 1000, r.costUsd.total] },
+        { label: drilled, backgroundColor: '#1a7f37', data: [100 * r.availability, (100 * r.requests.failed) / Math.max(1, r.requests.total), r.latencyMs.p95 / 1000, r.costUsd.total] },
         { label: 'no failover (baseline)', backgroundColor: '#cf222e', data: [100 * r.baseline.availability, (100 * r.baseline.requests.failed) / Math.max(1, r.baseline.requests.total), r.baseline.latencyMs.p95 / 1000, r.baseline.costUsd] },
       ],
     },
