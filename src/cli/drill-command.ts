@@ -50,14 +50,24 @@ interface DrillCommandOptions extends TelemetryFlags {
   readonly allowRemote?: boolean;
 }
 
+/** A header to send, and how the replay command shows it. */
+interface HeaderFlag {
+  readonly name: string;
+  readonly value: string;
+  /** `name: @file` as given, or `name: <value>`: an inline value may be a secret. */
+  readonly replay: string;
+}
+
 /** `--header "name: value"`; a value `@file` is read from the file (JSON is sent minified). */
-export function parseHeader(text: string): [string, string] {
+export function parseHeader(text: string): HeaderFlag {
   const colon = text.indexOf(':');
   const name = colon === -1 ? '' : text.slice(0, colon).trim();
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
     throw InputError.of('--header', `"${text}" is not "name: value"`);
   let value = text.slice(colon + 1).trim();
-  if (value.startsWith('@')) {
+  const fromFile = value.startsWith('@');
+  const replay = `${name}: ${fromFile ? value : '<value>'}`;
+  if (fromFile) {
     const file = value.slice(1);
     let content: string;
     try {
@@ -76,7 +86,7 @@ export function parseHeader(text: string): [string, string] {
   }
   if (/[\r\n]/.test(value))
     throw InputError.of('--header', `the value of ${name} spans several lines`);
-  return [name.toLowerCase(), value];
+  return { name: name.toLowerCase(), value, replay };
 }
 
 /** Resolves once something accepts connections at the URL's host and port. */
@@ -190,7 +200,8 @@ Exit codes: 0 every SLO held, 1 an SLO was breached, 2 bad input (or nothing lis
         'send drill traffic to a gateway beyond this machine',
         'http://127.0.0.1:8787/v1',
       );
-      const headers = Object.fromEntries(options.header.map(parseHeader));
+      const headerFlags = options.header.map(parseHeader);
+      const headers = Object.fromEntries(headerFlags.map((h) => [h.name, h.value]));
       let apiKey: string | undefined;
       if (options.apiKeyEnv !== undefined) {
         apiKey = process.env[options.apiKeyEnv];
@@ -220,11 +231,7 @@ Exit codes: 0 every SLO held, 1 an SLO was breached, 2 bad input (or nothing lis
         '--speed',
         String(options.speed),
         ...(options.providersPort === 0 ? [] : ['--providers-port', String(options.providersPort)]),
-        // A header given inline may hold a secret: the replay names it, not its value.
-        ...options.header.flatMap((h) => {
-          const [name, value] = h.split(/:(.*)/s).map((part) => part.trim());
-          return ['--header', shellWord(value?.startsWith('@') === true ? h : `${name}: <value>`)];
-        }),
+        ...headerFlags.flatMap((h) => ['--header', shellWord(h.replay)]),
       ].join(' ');
       const telemetry = telemetryOptions(options, dir);
       const progress = createProgress(`${scenario.name} (live)`);

@@ -171,12 +171,17 @@ class Attribution {
     return this.#flights.get(requestId);
   }
 
-  /** Forgets a request once the caller has its answer and no attempt of it is running. */
+  /** The caller has its answer; the request is forgotten once none of its attempts runs. */
   close(requestId: string): void {
     const flight = this.#flights.get(requestId);
     if (flight === undefined) return;
     flight.ended = true;
-    if (flight.attempts.every((a) => a.end !== undefined)) this.#flights.delete(requestId);
+    this.#forgetIfDone(requestId, flight);
+  }
+
+  #forgetIfDone(requestId: string, flight: Flight): void {
+    if (flight.ended && flight.attempts.every((a) => a.end !== undefined))
+      this.#flights.delete(requestId);
   }
 
   readonly onBill = (record: BillingRecord): void => {
@@ -192,17 +197,16 @@ class Attribution {
     readonly body: Buffer | undefined;
   }): ServedAttempt => {
     const at = this.#clock.now();
-    const marked = markedRequestId(request.body);
-    let requestId = marked;
-    let flight = marked === undefined ? undefined : this.#flights.get(marked);
-    if (flight === undefined) {
+    const markedId = markedRequestId(request.body);
+    let flight = markedId === undefined ? undefined : this.#flights.get(markedId);
+    let id: string;
+    if (flight === undefined || markedId === undefined) {
       // A probe of the gateway's own, or a request the drill has already given up on.
       this.unattributed++;
-      requestId = `unattributed-${this.unattributed}`;
+      id = `unattributed-${this.unattributed}`;
       flight = { group: '', attempts: [], ended: true };
-      this.#flights.set(requestId, flight);
-    }
-    const id = requestId as string;
+      this.#flights.set(id, flight);
+    } else id = markedId;
     const target: Target = { provider: request.provider, model: modelOf(request.body) };
     const previous = flight.attempts.at(-1);
     const current: ProviderAttempt = { attempt: flight.attempts.length + 1, target, startedAt: at };
@@ -265,8 +269,7 @@ class Attribution {
           ...(result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs }),
           ...(result.ok && usage !== undefined ? { usage, responseModel: target.model } : {}),
         });
-        if (flight.ended && flight.attempts.every((a) => a.end !== undefined))
-          this.#flights.delete(id);
+        this.#forgetIfDone(id, flight);
       },
     };
   };

@@ -27,6 +27,18 @@ import { VirtualClock } from '../../src/simulator/virtual-clock.js';
 import { writeTemp } from '../helpers.js';
 
 /** Runs per property: each run is a whole (small) drill. */
+/** One target, and a successful attempt on it, for the policy-level properties. */
+const TARGET = { provider: 'p', model: 'm' };
+const OK: AttemptOutcome = {
+  ok: true,
+  target: TARGET,
+  status: 200,
+  text: '',
+  usage: { inputTokens: 1, outputTokens: 1 },
+  finishReason: 'stop',
+  responseModel: 'm',
+};
+
 const RUNS = 12;
 const PROPERTY = { numRuns: RUNS, seed: 20261123 };
 
@@ -297,16 +309,8 @@ describe('the circuit breaker against its model', () => {
   }
   const THRESHOLD = 3;
   const BREAK = 1_000;
-  const target = { provider: 'p', model: 'm' };
-  const ok: AttemptOutcome = {
-    ok: true,
-    target,
-    status: 200,
-    text: '',
-    usage: { inputTokens: 1, outputTokens: 1 },
-    finishReason: 'stop',
-    responseModel: 'm',
-  };
+  const target = TARGET;
+  const ok = OK;
   const failed: AttemptOutcome = {
     ok: false,
     target,
@@ -425,7 +429,7 @@ describe('races', () => {
           );
           let running = 0;
           let most = 0;
-          const target = { provider: 'p', model: 'm' };
+          const target = TARGET;
           const results = Array.from({ length: calls }, (_, i) =>
             policy.execute(
               {
@@ -439,15 +443,7 @@ describe('races', () => {
                 most = Math.max(most, running);
                 await s.schedule(Promise.resolve(), `attempt ${i}`);
                 running--;
-                return {
-                  ok: true,
-                  target,
-                  status: 200,
-                  text: '',
-                  usage: { inputTokens: 1, outputTokens: 1 },
-                  finishReason: 'stop',
-                  responseModel: 'm',
-                } satisfies AttemptOutcome;
+                return OK;
               },
             ),
           );
