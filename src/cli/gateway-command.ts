@@ -7,7 +7,8 @@
 import { Command } from 'commander';
 import { engineGateway } from '../live/engine-gateway.js';
 import { loadScenario } from '../scenario/load-scenario.js';
-import { checkLoopback, loopbackUrl, parsePort, parseSpeed, untilStopped } from './options.js';
+import { checkLoopback, loopbackUrl, parsePort, parseSpeed } from './options.js';
+import { untilStopped } from '../live/until-stopped.js';
 
 interface GatewayCommandOptions {
   readonly providers: string;

@@ -13,9 +13,31 @@ import { drillCommand } from './drill-command.js';
 import { gatewayCommand } from './gateway-command.js';
 import { validateCommand } from './validate-command.js';
 import { VERSION } from '../version.js';
+import { removePartialFiles } from '../partial-files.js';
 
 /** Exit codes of the CLI. */
 export const EXIT = { ok: 0, breached: 1, badInput: 2, harness: 3 } as const;
+
+/** Commands that run until stopped and handle their own signals. */
+const SERVING = new Set(['serve', 'gateway']);
+
+/**
+ * A drill stopped by Ctrl-C or SIGTERM removes its unfinished files and exits as the shell
+ * expects of a signal (128 + its number), so nothing half-written stays behind.
+ */
+function stopCleanlyOnSignals(): () => void {
+  const stop = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    const removed = removePartialFiles();
+    process.stderr.write(
+      `failover-drill: stopped by ${signal}${removed.length > 0 ? `; removed ${removed.length} unfinished file(s)` : ''}; no report of the unfinished drill was written\n`,
+    );
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.on('SIGINT', stop).on('SIGTERM', stop);
+  return () => {
+    process.off('SIGINT', stop).off('SIGTERM', stop);
+  };
+}
 
 /** Builds the program; exported for tests. */
 export function createProgram(): Command {
@@ -28,7 +50,7 @@ export function createProgram(): Command {
     .exitOverride()
     .addHelpText(
       'after',
-      '\nExit codes: 0 every SLO held, 1 an SLO was breached, 2 bad input, 3 the harness failed.\n\nStart with:\n  $ failover-drill run scenarios/black-friday.yaml',
+      '\nExit codes: 0 every SLO held, 1 an SLO was breached, 2 bad input, 3 the harness failed\n(130 or 143 when stopped by Ctrl-C or SIGTERM, with no file half-written).\n\nStart with:\n  $ failover-drill run scenarios/black-friday.yaml',
     );
   for (const command of [
     runCommand(),
@@ -47,8 +69,12 @@ export function createProgram(): Command {
 /** Runs the CLI and returns its exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   process.exitCode = undefined;
+  let releaseSignals = (): void => undefined;
+  const program = createProgram().hook('preAction', (_program, action) => {
+    if (!SERVING.has(action.name())) releaseSignals = stopCleanlyOnSignals();
+  });
   try {
-    await createProgram().parseAsync([...argv], { from: 'user' });
+    await program.parseAsync([...argv], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -69,5 +95,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       'This is a defect of failover-drill, not of the scenario: please report it with the replay command.\n',
     );
     return EXIT.harness;
+  } finally {
+    releaseSignals();
   }
 }

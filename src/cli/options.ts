@@ -124,19 +124,6 @@ export function checkLoopback(
     throw InputError.of(flag, `${host} is not loopback; add --allow-remote to ${what}`);
 }
 
-/** Waits for Ctrl-C or SIGTERM, then closes what was serving. */
-export async function untilStopped(close: () => Promise<void>): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void close().then(resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
-
 /**
  * An http(s) URL given to `flag`, refused (exit 2) when malformed or, without `--allow-remote`,
  * when its host is not this machine.

@@ -6,7 +6,8 @@
 import { Command } from 'commander';
 import { serve } from '../live/serve.js';
 import { loadScenario } from '../scenario/load-scenario.js';
-import { checkLoopback, parsePort, parseSpeed, untilStopped } from './options.js';
+import { checkLoopback, parsePort, parseSpeed } from './options.js';
+import { untilStopped } from '../live/until-stopped.js';
 
 interface ServeCommandOptions {
   readonly port: number;
@@ -39,7 +40,12 @@ Admin endpoint (loopback clients only), at /admin/faults:
           curl -X POST http://127.0.0.1:PORT/admin/faults -d '{"kind":"outage","target":"primary","for":"2m"}'
   DELETE  drop the faults added since start
 
-Ctrl-C or SIGTERM shuts it down.`,
+Ctrl-C or SIGTERM shuts it down, and so does its parent process exiting (an npx wrapper
+killed without passing the signal on).
+
+Limits: request bodies over 32 MiB get a 413 unread; headers must arrive within 10 s and the
+whole request within 60 s; idle keep-alive connections close after 5 s. A request the server
+cannot parse gets a 400; the server stays up.`,
     )
     .action(async (file: string, options: ServeCommandOptions) => {
       checkLoopback(

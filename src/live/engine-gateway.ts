@@ -5,7 +5,7 @@
  * providers served elsewhere (by `serve` or by a live drill). It makes the engine drillable the
  * same way as any third-party gateway, so the two reports compare like for like.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FailoverConfig } from '../engine/config.js';
 import { createFailoverClient, type FailoverClient } from '../engine/failover-client.js';
@@ -13,6 +13,14 @@ import { systemRng } from '../engine/system-clock.js';
 import type { ChatMessage, RequestOutcome } from '../engine/types.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { withScenarioPrices } from '../simulator/simulate.js';
+import {
+  createLimitedServer,
+  HTTP_LIMITS,
+  type HttpLimits,
+  readBodyLimited,
+  refuseTooLarge,
+  requestUrl,
+} from './http-limits.js';
 import { scaledClock } from './serve.js';
 
 /** Options of {@link engineGateway}. */
@@ -25,6 +33,8 @@ export interface EngineGatewayOptions {
   readonly speed: number;
   /** The failover config; the scenario's own unless given. */
   readonly config?: FailoverConfig;
+  /** Bounds on what a client may send. @defaultValue {@link HTTP_LIMITS} */
+  readonly limits?: Partial<HttpLimits>;
 }
 
 /** A running gateway. */
@@ -40,11 +50,9 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+function parseJson(body: Buffer): unknown {
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return JSON.parse(body.toString('utf8')) as unknown;
   } catch {
     return undefined;
   }
@@ -90,16 +98,24 @@ export async function engineGateway(
     { clock: scaledClock(0, options.speed), rng: systemRng },
   );
   let served = 0;
-  const server = createServer((req, res) => {
+  const limits: HttpLimits = { ...HTTP_LIMITS, ...options.limits };
+  const server = createLimitedServer((req, res) => {
     void (async () => {
-      const path = new URL(req.url ?? '/', 'http://gateway').pathname;
-      if (req.method !== 'POST' || !path.endsWith('/chat/completions')) {
+      const path = requestUrl(req, 'http://gateway')?.pathname;
+      if (req.method !== 'POST' || path?.endsWith('/chat/completions') !== true) {
         sendJson(res, 404, {
           error: { message: 'only POST /v1/chat/completions is served', type: 'not_found' },
         });
         return;
       }
-      const body = (await readJson(req)) as Record<string, unknown> | undefined;
+      const read = await readBodyLimited(req, limits.maxBodyBytes);
+      if (!read.ok) {
+        refuseTooLarge(res, read.limit, (message) => ({
+          error: { message, type: 'invalid_request_error' },
+        }));
+        return;
+      }
+      const body = parseJson(read.body) as Record<string, unknown> | undefined;
       const messages = readMessages(body?.messages);
       const group = body?.model;
       if (body === undefined || typeof group !== 'string' || messages === undefined) {
@@ -179,7 +195,7 @@ export async function engineGateway(
         sendJson(res, 500, { error: { message: String(error), type: 'gateway_error' } });
       else res.destroy();
     });
-  });
+  }, limits);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

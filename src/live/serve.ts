@@ -5,7 +5,7 @@
  * clock (sped up by `speed`). Each provider lives under `/<provider>/v1`. An admin endpoint,
  * loopback only, adds and clears faults while serving.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getResponse, type RequestHandler } from 'msw';
 import type { Clock } from '../engine/clock.js';
@@ -18,6 +18,14 @@ import { parseRetryAfter } from '../engine/retry-after.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { faultSchema } from '../scenario/schema.js';
 import { seededRng } from '../simulator/seeded-rng.js';
+import {
+  createLimitedServer,
+  HTTP_LIMITS,
+  type HttpLimits,
+  readBodyLimited,
+  refuseTooLarge,
+  requestUrl,
+} from './http-limits.js';
 
 /** Options of {@link serve}. */
 export interface ServeOptions {
@@ -34,6 +42,8 @@ export interface ServeOptions {
   readonly onBill?: (record: BillingRecord) => void;
   /** Told of every request a provider receives, and of how it ended. */
   readonly observer?: AttemptObserver;
+  /** Bounds on what a client may send. @defaultValue {@link HTTP_LIMITS} */
+  readonly limits?: Partial<HttpLimits>;
 }
 
 /** How a provider's answer to one request ended, as the provider saw it. */
@@ -96,12 +106,6 @@ export function scaledClock(startsAt: number, speed: number): LiveClock {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
 }
@@ -111,7 +115,11 @@ export async function serve(scenario: Scenario, options: ServeOptions): Promise<
   const clock = options.clock ?? scaledClock(scenario.startsAt, options.speed);
   const models = new Map<string, ProviderModel>();
   const handlers = new Map<string, RequestHandler[]>();
-  const server = createServer();
+  // The handler needs the bound port for its URLs, so it is set once listening.
+  let handle = (_req: IncomingMessage, res: ServerResponse): void =>
+    sendJson(res, 503, { error: 'starting' });
+  const limits: HttpLimits = { ...HTTP_LIMITS, ...options.limits };
+  const server = createLimitedServer((req, res) => handle(req, res), limits);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -164,9 +172,14 @@ export async function serve(scenario: Scenario, options: ServeOptions): Promise<
       sendJson(res, 405, { error: 'use GET, POST or DELETE' });
       return;
     }
+    const read = await readBodyLimited(req, limits.maxAdminBodyBytes);
+    if (!read.ok) {
+      refuseTooLarge(res, read.limit);
+      return;
+    }
     let raw: unknown;
     try {
-      raw = JSON.parse((await readBody(req)).toString('utf8'));
+      raw = JSON.parse(read.body.toString('utf8'));
     } catch {
       sendJson(res, 400, { error: 'the body is not JSON' });
       return;
@@ -192,9 +205,13 @@ export async function serve(scenario: Scenario, options: ServeOptions): Promise<
     sendJson(res, 201, { added: parsed.data });
   };
 
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  handle = (req, res) => {
     const started = Date.now();
-    const url = new URL(req.url ?? '/', origin);
+    const url = requestUrl(req, origin);
+    if (url === undefined) {
+      sendJson(res, 400, { error: 'the request target is not a valid URL path' });
+      return;
+    }
     const provider = url.pathname.split('/')[1] ?? '';
     const log = (status: number | string): void =>
       options.log?.(
@@ -217,7 +234,16 @@ export async function serve(scenario: Scenario, options: ServeOptions): Promise<
         log(404);
         return;
       }
-      const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
+      let body: Buffer | undefined;
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        const read = await readBodyLimited(req, limits.maxBodyBytes);
+        if (!read.ok) {
+          refuseTooLarge(res, read.limit);
+          log(413);
+          return;
+        }
+        body = read.body;
+      }
       const attempt = options.observer?.({ provider, body });
       // Told as soon as the answer is settled, before the caller can act on it (a retry must
       // not look like an overlapping hedge); a caller that hangs up first timed it out.
@@ -291,7 +317,7 @@ export async function serve(scenario: Scenario, options: ServeOptions): Promise<
       if (!res.headersSent) sendJson(res, 500, { error: 'the mock provider failed' });
       else req.socket.destroy();
     });
-  });
+  };
 
   let closed: Promise<void> | undefined;
   return {

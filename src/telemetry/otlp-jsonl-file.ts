@@ -6,6 +6,7 @@
  * no half-written file behind.
  */
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { trackPartial } from '../partial-files.js';
 
 const NEWLINE = new Uint8Array([0x0a]);
 
@@ -13,11 +14,13 @@ const NEWLINE = new Uint8Array([0x0a]);
 export class JsonlFile {
   readonly path: string;
   readonly #partial: string;
+  readonly #untrack: () => void;
   #fd: number | undefined;
 
   constructor(path: string) {
     this.path = path;
     this.#partial = `${path}.partial`;
+    this.#untrack = trackPartial(this.#partial);
     this.#fd = openSync(this.#partial, 'w');
   }
 
@@ -34,6 +37,7 @@ export class JsonlFile {
     closeSync(this.#fd);
     this.#fd = undefined;
     renameSync(this.#partial, this.path);
+    this.#untrack();
   }
 
   /** Closes and removes the unfinished file. */
@@ -41,5 +45,6 @@ export class JsonlFile {
     if (this.#fd !== undefined) closeSync(this.#fd);
     this.#fd = undefined;
     rmSync(this.#partial, { force: true });
+    this.#untrack();
   }
 }
