@@ -50,7 +50,7 @@ async function chunkedUpload(url: string, total: number): Promise<number> {
       body,
       duplex: 'half',
       headers: { 'content-type': 'application/json' },
-    } as RequestInit);
+    });
     return response.status;
   } catch {
     // The server may close the connection while the client still uploads.
@@ -167,7 +167,7 @@ describe('serve started through a wrapper', () => {
       ['-c', `"${process.execPath}" dist/cli/bin.js serve scenarios/black-friday.yaml --port 0; :`],
       { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    const lines = createInterface({ input: wrapper.stdout! });
+    const lines = createInterface({ input: wrapper.stdout });
     const ready = await new Promise<{ providers: { primary: { baseUrl: string } } }>((resolve) =>
       lines.on('line', (line) => {
         const parsed = JSON.parse(line) as { ready?: boolean };
