@@ -33,20 +33,38 @@ export function formatIssue(issue: InputIssue): string {
   return `${where}${key} ${issue.message}`;
 }
 
+/** The most problems one error reports one by one; the rest are counted. */
+export const MAX_REPORTED_ISSUES = 20;
+
 /** Bad input: a scenario, a config or a flag. The CLI prints the issues and exits 2. */
 export class InputError extends Error {
   readonly code = 'BAD_INPUT' as const;
+  /** At most {@link MAX_REPORTED_ISSUES}, in the order found. */
   readonly issues: readonly InputIssue[];
-  constructor(issues: readonly InputIssue[]) {
-    super(issues.map(formatIssue).join('\n'));
+  /** How many more problems were found than `issues` lists. */
+  readonly omitted: number;
+  constructor(issues: readonly InputIssue[], omitted = 0) {
+    const shown = issues.slice(0, MAX_REPORTED_ISSUES);
+    const more = omitted + issues.length - shown.length;
+    super([...shown.map(formatIssue), ...(more > 0 ? [moreLine(more)] : [])].join('\n'));
     this.name = 'InputError';
-    this.issues = issues;
+    this.issues = shown;
+    this.omitted = more;
+  }
+
+  /** The lines to print: one per problem, then how many more there were. */
+  lines(): string[] {
+    return this.message.split('\n');
   }
 
   /** A single issue without a location inside a file (a flag, a missing file). */
   static of(file: string, message: string, path: readonly (string | number)[] = []): InputError {
     return new InputError([{ file, path, message }]);
   }
+}
+
+function moreLine(more: number): string {
+  return `… and ${more.toLocaleString('en-US')} more problem${more === 1 ? '' : 's'}`;
 }
 
 /** The harness itself went wrong (not the input, not an SLO). The CLI exits 3. */

@@ -4,7 +4,7 @@
  * breached, 2 bad input (scenario, config, flags), 3 the harness itself failed.
  */
 import { Command, CommanderError } from 'commander';
-import { HarnessError, InputError, formatIssue } from '../errors.js';
+import { HarnessError, InputError } from '../errors.js';
 import { runCommand } from './run-command.js';
 import { compareCommand } from './compare-command.js';
 import { checkCommand } from './check-command.js';
@@ -82,7 +82,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
     if (error instanceof InputError) {
-      for (const issue of error.issues) process.stderr.write(`${formatIssue(issue)}\n`);
+      for (const line of error.lines()) process.stderr.write(`${line}\n`);
       return EXIT.badInput;
     }
     const cause = error instanceof HarnessError && error.cause !== undefined ? error.cause : error;

@@ -4,7 +4,7 @@
  * running anything. Exit 0 when all are valid, 2 when any is not.
  */
 import { Command } from 'commander';
-import { InputError, formatIssue } from '../errors.js';
+import { InputError } from '../errors.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 
 /** The `validate` command. */
@@ -33,7 +33,7 @@ export function validateCommand(): Command {
         } catch (error) {
           if (!(error instanceof InputError)) throw error;
           bad++;
-          for (const issue of error.issues) process.stderr.write(`${formatIssue(issue)}\n`);
+          for (const line of error.lines()) process.stderr.write(`${line}\n`);
         }
       }
       process.exitCode = bad > 0 ? 2 : 0;

@@ -3,10 +3,104 @@
  * Reads a YAML or JSON file against a zod schema, and turns every problem into an
  * {@link InputIssue} that names the file, the line and the key.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+} from 'yaml';
 import type { z } from 'zod';
-import { InputError, type InputIssue } from '../errors.js';
+import { InputError, MAX_REPORTED_ISSUES, type InputIssue } from '../errors.js';
+
+/** Limits on an input file, so a hostile or mistaken one is refused before it costs much. */
+export const FILE_LIMITS = {
+  /** Largest scenario or config file read, in bytes. */
+  maxBytes: 1024 * 1024,
+  /** Most YAML nodes (keys, values, items) in one file. */
+  maxNodes: 20_000,
+  /** Most aliases (`*name`) in one file; each may repeat a whole subtree. */
+  maxAliases: 100,
+} as const;
+
+/** Reads at most `limit` + 1 bytes: enough to tell a file is too large without reading it all. */
+function readBounded(file: string, limit: number): string {
+  const fd = openSync(file, 'r');
+  try {
+    if (fstatSync(fd).isDirectory())
+      throw InputError.of(file, 'is a directory, not a scenario or config file');
+    const buffer = Buffer.alloc(limit + 1);
+    let size = 0;
+    while (size < buffer.length) {
+      const read = readSync(fd, buffer, size, buffer.length - size, null);
+      if (read === 0) break;
+      size += read;
+    }
+    if (size > limit)
+      throw InputError.of(
+        file,
+        `is larger than ${limit / 1024 / 1024} MiB; a scenario or config file is a few kilobytes`,
+      );
+    return buffer.toString('utf8', 0, size);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Refuses a document with too many nodes or aliases, a repeated key, or an alias to no anchor. */
+function checkShape(source: SourceFile): void {
+  let nodes = 0;
+  let aliases = 0;
+  const issues: InputIssue[] = [];
+  const problem = (node: Node, message: string): void => {
+    if (issues.length >= MAX_REPORTED_ISSUES) return;
+    const pos = node.range == null ? undefined : source.lines.linePos(node.range[0]);
+    issues.push({
+      file: source.file,
+      path: [],
+      message,
+      ...(pos === undefined ? {} : { line: pos.line, column: pos.col }),
+    });
+  };
+  visit(source.document, (_key, node) => {
+    if (isAlias(node)) {
+      aliases++;
+      if (node.resolve(source.document) === undefined)
+        problem(
+          node,
+          `YAML alias *${node.source} refers to no anchor &${node.source} defined before it`,
+        );
+    } else if (isScalar(node) || isMap(node) || isSeq(node)) nodes++;
+    if (isMap(node)) {
+      const keys = new Set<unknown>();
+      for (const pair of node.items) {
+        if (!isScalar(pair.key)) continue;
+        if (keys.has(pair.key.value))
+          problem(pair.key, 'YAML syntax error: Map keys must be unique');
+        keys.add(pair.key.value);
+      }
+    }
+    return nodes > FILE_LIMITS.maxNodes || aliases > FILE_LIMITS.maxAliases
+      ? visit.BREAK
+      : undefined;
+  });
+  if (nodes > FILE_LIMITS.maxNodes)
+    throw InputError.of(
+      source.file,
+      `holds more than ${FILE_LIMITS.maxNodes} YAML nodes; a scenario or config file holds a few hundred`,
+    );
+  if (aliases > FILE_LIMITS.maxAliases)
+    throw InputError.of(
+      source.file,
+      `holds more than ${FILE_LIMITS.maxAliases} YAML aliases (*name); each can repeat a whole subtree`,
+    );
+  if (issues.length > 0) throw new InputError(issues);
+}
 
 /** A parsed document, kept so later checks can point at lines too. */
 export interface SourceFile {
@@ -19,9 +113,7 @@ export interface SourceFile {
 export function readSource(file: string): { source: SourceFile; data: unknown } {
   let text: string;
   try {
-    if (statSync(file).isDirectory())
-      throw InputError.of(file, 'is a directory, not a scenario or config file');
-    text = readFileSync(file, 'utf8');
+    text = readBounded(file, FILE_LIMITS.maxBytes);
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -33,7 +125,8 @@ export function readSource(file: string): { source: SourceFile; data: unknown } 
   const lines = new LineCounter();
   const document = parseDocument(text, {
     lineCounter: lines,
-    uniqueKeys: true,
+    // The yaml package's own duplicate check is quadratic in a map's size; checkShape does it.
+    uniqueKeys: false,
     prettyErrors: true,
     strict: true,
   });
@@ -56,7 +149,14 @@ export function readSource(file: string): { source: SourceFile; data: unknown } 
     );
   }
   if (document.contents === null) throw InputError.of(file, 'the file is empty');
-  const data: unknown = document.toJS({ maxAliasCount: 100 });
+  checkShape(source);
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: FILE_LIMITS.maxAliases });
+  } catch (error) {
+    // The yaml package's own guard against alias expansion ("billion laughs"), and the like.
+    throw InputError.of(file, `YAML: ${(error as Error).message}`);
+  }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new InputError([
       {
@@ -114,7 +214,8 @@ export function toIssues(
           file: source.file,
           path: [...path, key],
           message: `unknown key "${key}"`,
-          ...locate(source, [...path, key]),
+          // Locating is a walk of the document: only for the problems that will be shown.
+          ...(out.length < MAX_REPORTED_ISSUES ? locate(source, [...path, key]) : {}),
         });
       }
       continue;
@@ -132,7 +233,7 @@ export function toIssues(
       file: source.file,
       path,
       message: missing ? `missing required key${expected(issue)}` : issue.message,
-      ...locate(source, path),
+      ...(out.length < MAX_REPORTED_ISSUES ? locate(source, path) : {}),
     });
   }
   return dedupe(out);

@@ -14,12 +14,28 @@ function distribution<T extends z.ZodType<number, unknown>>(value: T) {
   return z.union([
     value,
     z.strictObject({ dist: z.literal('constant'), value }),
-    z.strictObject({ dist: z.literal('uniform'), min: value, max: value }),
-    z.strictObject({ dist: z.literal('lognormal'), median: value, p95: value }),
+    z
+      .strictObject({ dist: z.literal('uniform'), min: value, max: value })
+      .refine((d) => (d as { min: number; max: number }).min <= (d as { max: number }).max, {
+        message: '"min" must not be larger than "max"',
+        path: ['max'],
+      }),
+    z
+      .strictObject({ dist: z.literal('lognormal'), median: value, p95: value })
+      .refine((d) => (d as { p95: number }).p95 >= (d as { median: number }).median, {
+        message: '"p95" must not be below the median: 95% of draws lie under it',
+        path: ['p95'],
+      }),
   ]);
 }
 
-const tokens = z.number().int().nonnegative();
+/**
+ * The most tokens a request may ask for or be answered with: more than any model's context
+ * window, and small enough that a drill can build the prompt in memory.
+ */
+export const MAX_TOKENS = 2_000_000;
+
+const tokens = z.number().int().nonnegative().max(MAX_TOKENS);
 const tokenDistribution = distribution(tokens).meta({
   description:
     'A token count: a number, or { dist: uniform, min, max } / { dist: lognormal, median, p95 }.',
@@ -49,12 +65,25 @@ const arrivalsSchema = z.discriminatedUnion('shape', [
     shape: z.literal('diurnal'),
     min: rate,
     max: rate,
-    period: duration.default(86_400_000),
+    period: duration.refine((ms) => ms > 0, 'the period must be longer than 0').default(86_400_000),
     peakAt: duration.default(0),
   }),
   z.strictObject({
     shape: z.literal('steps'),
-    steps: z.array(z.strictObject({ at: duration, rate })).min(1),
+    steps: z
+      .array(z.strictObject({ at: duration, rate }))
+      .min(1)
+      .superRefine((steps, ctx) => {
+        steps.forEach((step, i) => {
+          const before = steps[i - 1];
+          if (before !== undefined && step.at <= before.at)
+            ctx.addIssue({
+              code: 'custom',
+              path: [i, 'at'],
+              message: `steps must be in time order: this one starts at or before the one above it`,
+            });
+        });
+      }),
   }),
 ]);
 
@@ -76,11 +105,11 @@ const trafficSchema = z.strictObject({
   inputTokens: tokenDistribution.default(800),
   outputTokens: tokenDistribution.default(300),
   /** `max_tokens` sent with every request. @defaultValue 4096 */
-  maxTokens: z.number().int().positive().default(4_096),
+  maxTokens: z.number().int().positive().max(MAX_TOKENS).default(4_096),
   /** Share of requests that ask for a streamed answer. @defaultValue 0 */
   streaming: share.default(0),
   /** Messages per conversation; the input tokens are spread across them. @defaultValue 1 */
-  conversationTurns: distribution(z.number().int().positive()).default(1),
+  conversationTurns: distribution(z.number().int().positive().max(1_000)).default(1),
 });
 
 const modelSchema = z.strictObject({
@@ -88,7 +117,7 @@ const modelSchema = z.strictObject({
   input: z.number().nonnegative(),
   /** USD per million output tokens. */
   output: z.number().nonnegative(),
-  contextWindow: z.number().int().positive().default(128_000),
+  contextWindow: z.number().int().positive().max(100_000_000).default(128_000),
 });
 
 const providerSchema = z.strictObject({
@@ -178,6 +207,7 @@ export const scenarioSchema = z
   .strictObject({
     name: z
       .string()
+      .max(100, 'a name of at most 100 characters (it names the report folder)')
       .regex(
         /^[a-z0-9][a-z0-9._-]*$/i,
         'a name of letters, digits, dots, dashes and underscores (it names the report folder)',
