@@ -15,12 +15,18 @@ import { HarnessError } from '../errors.js';
 import { writeReportFiles } from '../report/write-report.js';
 import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
 import { parseDuration } from '../units.js';
-import { parseSeed } from './options.js';
+import {
+  drillLimits,
+  maxDurationOption,
+  maxRequestsOption,
+  parseSeed,
+  type DrillLimitFlags,
+} from './options.js';
 import { createProgress } from './progress.js';
 import { replayCommand } from './replay.js';
 import { displayPath, ensureWritableDir } from './run-command.js';
 
-interface CheckOptions {
+interface CheckOptions extends DrillLimitFlags {
   readonly config?: string;
   readonly runs: number;
   readonly seed?: number;
@@ -91,6 +97,8 @@ export function checkCommand(): Command {
       4,
     )
     .option('--out <dir>', 'where counterexample.yaml goes (default: reports/<scenario name>/)')
+    .addOption(maxRequestsOption())
+    .addOption(maxDurationOption())
     .addHelpText(
       'after',
       `
@@ -105,10 +113,10 @@ Example:
   $ failover-drill check scenarios/naive-single-provider.yaml --runs 50 --seed 1`,
     )
     .action(async (file: string, options: CheckOptions) => {
-      const scenario = loadScenario(
-        file,
-        options.config === undefined ? {} : { configFile: options.config },
-      );
+      const scenario = loadScenario(file, {
+        limits: drillLimits(options),
+        ...(options.config === undefined ? {} : { configFile: options.config }),
+      });
       const outDir = options.out ?? join('reports', scenario.name);
       ensureWritableDir(outDir);
       const seed = options.seed ?? scenario.seed;

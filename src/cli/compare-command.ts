@@ -17,7 +17,14 @@ import type { Report } from '../report/report-schema.js';
 import { reportJson, writeReportFiles } from '../report/write-report.js';
 import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
 import { runDrill } from '../simulator/run-drill.js';
-import { formatsParser, parseSeed } from './options.js';
+import {
+  maxDurationOption,
+  maxRequestsOption,
+  drillLimits,
+  formatsParser,
+  parseSeed,
+  type DrillLimitFlags,
+} from './options.js';
 import { createProgress } from './progress.js';
 import { ensureWritableDir, displayPath } from './run-command.js';
 
@@ -26,7 +33,7 @@ type CompareFormat = (typeof COMPARE_FORMATS)[number];
 
 const parseCompareFormats = formatsParser(COMPARE_FORMATS, 'compare');
 
-interface CompareOptions {
+interface CompareOptions extends DrillLimitFlags {
   readonly config: string[];
   readonly seed?: number;
   readonly out: string;
@@ -52,6 +59,8 @@ export function compareCommand(): Command {
         .default(['json', 'md'], 'json,md')
         .argParser(parseCompareFormats),
     )
+    .addOption(maxRequestsOption())
+    .addOption(maxDurationOption())
     .addHelpText(
       'after',
       `
@@ -70,7 +79,7 @@ Example:
         );
       // Every scenario under every config is loaded (and so checked) before anything runs.
       const loaded: Scenario[][] = options.config.map((configFile) =>
-        files.map((file) => loadScenario(file, { configFile })),
+        files.map((file) => loadScenario(file, { configFile, limits: drillLimits(options) })),
       );
       ensureWritableDir(options.out);
       const labels = configLabels(options.config);
@@ -83,6 +92,7 @@ Example:
           try {
             reports.push(await runDrill(scenario, { seed, onProgress: (d) => progress.update(d) }));
           } catch (error) {
+            if (error instanceof InputError) throw error;
             throw new HarnessError(
               `the drill ${scenario.name} under ${options.config[k] ?? ''} failed (seed ${seed})`,
               { cause: error },

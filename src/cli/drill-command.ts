@@ -211,7 +211,10 @@ Exit codes: 0 every SLO held, 1 an SLO was breached, 2 bad input (or nothing lis
             `the environment variable ${options.apiKeyEnv} is not set`,
           );
       }
-      const scenario = loadScenario(file);
+      // A live drill is cut by its own --max-requests and --max-duration; it must still send one.
+      const scenario = loadScenario(file, {
+        limits: { maxRequests: Number.POSITIVE_INFINITY, maxDurationMs: Number.POSITIVE_INFINITY },
+      });
       const refused = await reachable(target, 3_000);
       if (refused !== undefined)
         throw InputError.of(

@@ -65,10 +65,11 @@ Example, with the providers served by drill itself:
         'reach providers beyond this machine',
         'http://127.0.0.1:8788',
       );
-      const scenario = loadScenario(
-        file,
-        options.config === undefined ? {} : { configFile: options.config },
-      );
+      // A gateway sends no traffic of its own: the drill-size checks do not apply.
+      const scenario = loadScenario(file, {
+        limits: 'none',
+        ...(options.config === undefined ? {} : { configFile: options.config }),
+      });
       const gateway = await engineGateway(scenario, {
         providers: options.providers,
         port: options.port,

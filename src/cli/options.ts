@@ -2,8 +2,10 @@
  * @module cli/options
  * Flag parsers shared by the commands. A bad flag is bad input: exit 2 with a plain message.
  */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../errors.js';
+import { DRILL_LIMITS, type DrillLimits } from '../scenario/load-scenario.js';
+import { formatDuration } from '../units.js';
 import { parseDuration } from '../units.js';
 
 /** Formats `run` writes. */
@@ -145,4 +147,35 @@ export function loopbackUrl(
     throw InputError.of(flag, `the URL must be http or https; e.g. ${example}`);
   checkLoopback(flag, url.hostname, allowRemote, what);
   return url;
+}
+
+/** The drill-size flags, as commands that run simulated drills take them. */
+export interface DrillLimitFlags {
+  readonly maxRequests?: number;
+  readonly maxDuration?: number;
+}
+
+/** `--max-requests`: the most requests a drill may be expected to send. */
+export function maxRequestsOption(): Option {
+  return new Option(
+    '--max-requests <n>',
+    'refuse a drill expected to send more requests than this (bad input, exit 2)',
+  )
+    .argParser(parseCount)
+    .default(DRILL_LIMITS.maxRequests, DRILL_LIMITS.maxRequests.toLocaleString('en-US'));
+}
+
+/** `--max-duration`: the longest drill, in drill time. */
+export function maxDurationOption(): Option {
+  return new Option('--max-duration <time>', 'refuse a drill longer than this, in drill time')
+    .argParser(parsePositiveDuration)
+    .default(DRILL_LIMITS.maxDurationMs, formatDuration(DRILL_LIMITS.maxDurationMs));
+}
+
+/** The limits the flags set. */
+export function drillLimits(flags: DrillLimitFlags): DrillLimits {
+  return {
+    maxRequests: flags.maxRequests ?? DRILL_LIMITS.maxRequests,
+    maxDurationMs: flags.maxDuration ?? DRILL_LIMITS.maxDurationMs,
+  };
 }

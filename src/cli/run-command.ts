@@ -5,8 +5,8 @@
  */
 import { Command, Option } from 'commander';
 import { appendFileSync, mkdirSync, accessSync, constants } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
-import { HarnessError, InputError } from '../errors.js';
+import { isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
+import { HarnessError, InputError, type InputIssue } from '../errors.js';
 import { reportJson, writeReportFiles } from '../report/write-report.js';
 import { renderSummary, renderSuiteSummary } from '../report/render-summary.js';
 import { renderMarkdown, renderSuiteMarkdown } from '../report/render-markdown.js';
@@ -21,12 +21,16 @@ import {
   parseOtlpUrl,
   parseSeed,
   parseShare,
+  maxDurationOption,
+  maxRequestsOption,
+  drillLimits,
+  type DrillLimitFlags,
   type Format,
 } from './options.js';
 import { createProgress } from './progress.js';
 import { replayCommand } from './replay.js';
 
-interface RunOptions {
+interface RunOptions extends DrillLimitFlags {
   readonly seed?: number;
   readonly config?: string;
   readonly out?: string;
@@ -118,6 +122,8 @@ export function runCommand(): Command {
     .addOption(traceSampleOption())
     .addOption(otlpOption())
     .addOption(recordContentOption())
+    .addOption(maxRequestsOption())
+    .addOption(maxDurationOption())
     .addHelpText(
       'after',
       `
@@ -136,7 +142,10 @@ Examples:
     .action(async (files: string[], options: RunOptions) => {
       // Every file is checked before anything runs, so bad input writes nothing.
       const scenarios: Scenario[] = files.map((file) =>
-        loadScenario(file, options.config === undefined ? {} : { configFile: options.config }),
+        loadScenario(file, {
+          limits: drillLimits(options),
+          ...(options.config === undefined ? {} : { configFile: options.config }),
+        }),
       );
       const outDir = (scenario: Scenario): string =>
         options.out === undefined
@@ -146,8 +155,13 @@ Examples:
             : options.out;
       // With several scenarios (a suite), the suite's own files go in the parent folder.
       const suiteDir = scenarios.length > 1 ? (options.out ?? 'reports') : undefined;
+      refuseSharedFolders(scenarios, outDir);
       // A folder that cannot be written is bad input too, found before an hour of drills.
-      for (const scenario of scenarios) ensureWritableDir(outDir(scenario));
+      for (const scenario of scenarios)
+        ensureWritableDir(
+          outDir(scenario),
+          options.out === undefined ? { file: scenario.file, path: ['name'] } : undefined,
+        );
       if (suiteDir !== undefined) ensureWritableDir(suiteDir);
       let breached = false;
       const reports: Report[] = [];
@@ -169,6 +183,7 @@ Examples:
             },
           });
         } catch (error) {
+          if (error instanceof InputError) throw error;
           throw new HarnessError(
             `the drill ${scenario.name} failed (seed ${seed}); replay: ${replay}`,
             { cause: error },
@@ -244,8 +259,38 @@ function appendStepSummary(markdown: string): void {
   }
 }
 
-/** Creates the report folder, or explains why it cannot be used (exit 2). */
-export function ensureWritableDir(dir: string): void {
+/** Two drills whose reports would go to one folder, the second overwriting the first (exit 2). */
+function refuseSharedFolders(
+  scenarios: readonly Scenario[],
+  outDir: (s: Scenario) => string,
+): void {
+  const byDir = new Map<string, Scenario>();
+  const issues: InputIssue[] = [];
+  for (const scenario of scenarios) {
+    const dir = resolvePath(outDir(scenario));
+    const first = byDir.get(dir);
+    if (first === undefined) byDir.set(dir, scenario);
+    else
+      issues.push({
+        file: scenario.file,
+        path: ['name'],
+        message:
+          first.file === scenario.file
+            ? `is given twice; its second drill would overwrite the first's reports in ${outDir(scenario)}`
+            : `is named "${scenario.name}" like ${first.file}; both drills' reports would go to ${outDir(scenario)}, the second overwriting the first: rename one`,
+      });
+  }
+  if (issues.length > 0) throw new InputError(issues);
+}
+
+/**
+ * Creates the report folder, or explains why it cannot be used (exit 2). The problem is put on
+ * `--out`, or on `blame` (the scenario's name) when the folder came from it.
+ */
+export function ensureWritableDir(
+  dir: string,
+  blame?: { file: string; path: (string | number)[] },
+): void {
   try {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);

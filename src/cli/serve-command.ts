@@ -54,7 +54,8 @@ cannot parse gets a 400; the server stays up.`,
         options.allowRemote,
         'serve mock providers beyond this machine',
       );
-      const scenario = loadScenario(file);
+      // Serving sends no traffic: the drill-size checks do not apply.
+      const scenario = loadScenario(file, { limits: 'none' });
       const serving = await serve(scenario, {
         port: options.port,
         host: options.host === 'localhost' ? '127.0.0.1' : options.host,

@@ -6,6 +6,12 @@
 import { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { loadScenario } from '../scenario/load-scenario.js';
+import {
+  drillLimits,
+  maxDurationOption,
+  maxRequestsOption,
+  type DrillLimitFlags,
+} from './options.js';
 
 /** The `validate` command. */
 export function validateCommand(): Command {
@@ -15,18 +21,20 @@ export function validateCommand(): Command {
     )
     .argument('<file...>', 'scenario files (YAML or JSON)')
     .option('--config <file>', 'also check this failover config against each scenario')
+    .addOption(maxRequestsOption())
+    .addOption(maxDurationOption())
     .addHelpText(
       'after',
       '\nExit codes: 0 all valid, 2 a file has problems (each printed as file:line:col key: message).',
     )
-    .action((files: string[], options: { config?: string }) => {
+    .action((files: string[], options: { config?: string } & DrillLimitFlags) => {
       let bad = 0;
       for (const file of files) {
         try {
-          const scenario = loadScenario(
-            file,
-            options.config === undefined ? {} : { configFile: options.config },
-          );
+          const scenario = loadScenario(file, {
+            limits: drillLimits(options),
+            ...(options.config === undefined ? {} : { configFile: options.config }),
+          });
           process.stdout.write(
             `ok  ${file}  (${scenario.name}: ${count(Object.keys(scenario.providers).length, 'provider')}, ${count(scenario.faults.length, 'fault')}, ${count(scenario.slos.length, 'SLO')})\n`,
           );

@@ -283,12 +283,25 @@ export const healthCheckSchema = z.strictObject({
 });
 
 /** A second attempt on the next target when the first is slow; off unless set. */
-export const hedgeSchema = z.strictObject({
-  /** Wait this long before hedging (also the fallback while a percentile is unknown). */
-  delay: duration,
-  /** Hedge after this percentile of the first target's recent answers instead, e.g. 95. */
-  percentile: z.number().min(50).max(99.9).optional(),
-});
+export const hedgeSchema = z
+  .strictObject({
+    /** Wait this long before hedging (also the fallback while a percentile is unknown). */
+    delay: duration.optional(),
+    /** Hedge after this percentile of the first target's recent answers instead, e.g. 95. */
+    percentile: z.number().min(50).max(99.9).optional(),
+  })
+  // Said in words: a bare "missing required key" beside a percentile reads as if the
+  // percentile were not enough on its own by mistake.
+  .superRefine((hedge, ctx) => {
+    if (hedge.delay === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['delay'],
+        message:
+          'a hedge needs a delay (e.g. delay: 2s): the wait before hedging, and the fallback while the percentile is not yet known',
+      });
+  })
+  .transform((hedge) => ({ ...hedge, delay: hedge.delay ?? 0 }));
 
 /** A production endpoint; the simulator fills these in from the scenario's providers. */
 export const endpointSchema = z.strictObject({

@@ -15,10 +15,14 @@ export interface LatencySummary {
 /**
  * Records latencies (ms, rounded to whole milliseconds) and reads percentiles, to three
  * significant digits, or fewer where many histograms are kept (one per minute: two digits).
+ * A percentile is read as its bucket's upper bound, which can lie above every value recorded;
+ * it is held within the exact smallest and largest values, so p50 ≤ p95 ≤ p99 ≤ max always.
  */
 export class LatencyHistogram {
   readonly #histogram;
   #count = 0;
+  #min = Number.POSITIVE_INFINITY;
+  #max = 0;
 
   constructor(significantDigits: 1 | 2 | 3 = 3) {
     this.#histogram = hdr.build({
@@ -30,8 +34,11 @@ export class LatencyHistogram {
   }
 
   record(ms: number): void {
-    this.#histogram.recordValue(Math.max(0, Math.round(ms)));
+    const value = Math.max(0, Math.round(ms));
+    this.#histogram.recordValue(value);
     this.#count++;
+    if (value < this.#min) this.#min = value;
+    if (value > this.#max) this.#max = value;
   }
 
   get count(): number {
@@ -40,12 +47,8 @@ export class LatencyHistogram {
 
   summary(): LatencySummary {
     if (this.#count === 0) return { p50: 0, p95: 0, p99: 0, max: 0 };
-    const h = this.#histogram;
-    return {
-      p50: h.getValueAtPercentile(50),
-      p95: h.getValueAtPercentile(95),
-      p99: h.getValueAtPercentile(99),
-      max: h.maxValue,
-    };
+    const at = (percentile: number): number =>
+      Math.min(this.#max, Math.max(this.#min, this.#histogram.getValueAtPercentile(percentile)));
+    return { p50: at(50), p95: at(95), p99: at(99), max: this.#max };
   }
 }

@@ -7,6 +7,8 @@ import { dirname, resolve } from 'node:path';
 import { failoverConfigSchema, type FailoverConfig } from '../engine/config.js';
 import { applyPreset } from '../engine/presets/presets.js';
 import { InputError, type InputIssue } from '../errors.js';
+import { formatDuration } from '../units.js';
+import { expectedArrivals } from './arrival-rate.js';
 import { locate, parseFile, type SourceFile } from './parse-file.js';
 import { scenarioSchema, type ScenarioParsed } from './schema.js';
 
@@ -21,10 +23,29 @@ export interface Scenario extends Omit<ScenarioParsed, 'failover' | 'startsAt'> 
   readonly configFile?: string;
 }
 
+/** The largest drill run without being asked to: bigger ones are bad input unless raised. */
+export interface DrillLimits {
+  /** Most requests a drill may be expected to send. @defaultValue 2,000,000 */
+  readonly maxRequests: number;
+  /** Longest drill, in drill time (ms). @defaultValue 31 days */
+  readonly maxDurationMs: number;
+}
+
+/** The limits {@link loadScenario} applies unless told otherwise. */
+export const DRILL_LIMITS: DrillLimits = {
+  maxRequests: 2_000_000,
+  maxDurationMs: 31 * 24 * 3_600_000,
+};
+
 /** Options of {@link loadScenario}. */
 export interface LoadOptions {
   /** A failover config file that replaces the scenario's own. */
   readonly configFile?: string;
+  /**
+   * The drill-size limits; `none` skips the size checks (for serving providers, which sends no
+   * traffic). @defaultValue {@link DRILL_LIMITS}
+   */
+  readonly limits?: DrillLimits | 'none';
 }
 
 /** Loads and checks a failover config file on its own. */
@@ -52,7 +73,10 @@ export function loadScenario(file: string, options: LoadOptions = {}): Scenario 
   } else {
     config = value.failover;
   }
-  const issues = crossCheck(value, config, source, configSource);
+  const issues = [
+    ...crossCheck(value, config, source, configSource),
+    ...(options.limits === 'none' ? [] : checkSize(value, source, options.limits ?? DRILL_LIMITS)),
+  ];
   if (issues.length > 0) throw new InputError(issues);
   const { startsAt, ...rest } = value;
   return {
@@ -63,6 +87,43 @@ export function loadScenario(file: string, options: LoadOptions = {}): Scenario 
     file,
     ...(configFile === undefined ? {} : { configFile }),
   };
+}
+
+/** A drill that would send no request, or more than the limits allow. */
+function checkSize(
+  scenario: ScenarioParsed,
+  source: SourceFile,
+  limits: DrillLimits,
+): InputIssue[] {
+  const at = (path: (string | number)[], message: string): InputIssue => ({
+    file: source.file,
+    path,
+    message,
+    ...locate(source, path),
+  });
+  if (scenario.duration > limits.maxDurationMs)
+    return [
+      at(
+        ['duration'],
+        `${formatDuration(scenario.duration)} is longer than the ${formatDuration(limits.maxDurationMs)} a drill may last; raise it with --max-duration if it is meant`,
+      ),
+    ];
+  const expected = expectedArrivals(scenario.traffic.arrivals, scenario.duration);
+  if (expected > limits.maxRequests)
+    return [
+      at(
+        ['traffic', 'arrivals'],
+        `the drill would send about ${Math.round(expected).toLocaleString('en-US')} requests, more than the ${limits.maxRequests.toLocaleString('en-US')} allowed; raise it with --max-requests if it is meant`,
+      ),
+    ];
+  if (expected < 1 && !scenario.traffic.allowNoRequests)
+    return [
+      at(
+        ['traffic', 'arrivals'],
+        `the drill would send ${expected === 0 ? 'no request' : `${Number(expected.toPrecision(2))} requests on average`} in ${formatDuration(scenario.duration)}, so it would measure nothing and pass every SLO; raise the rate or the duration, or set traffic.allowNoRequests: true if that is meant`,
+      ),
+    ];
+  return [];
 }
 
 /** Names used but not defined, and windows that make no sense. */

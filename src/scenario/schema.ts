@@ -108,6 +108,11 @@ const trafficSchema = z.strictObject({
   maxTokens: z.number().int().positive().max(MAX_TOKENS).default(4_096),
   /** Share of requests that ask for a streamed answer. @defaultValue 0 */
   streaming: share.default(0),
+  /**
+   * A drill expected to send no request is refused as bad input (it would pass every SLO while
+   * measuring nothing), unless this says it is meant. @defaultValue false
+   */
+  allowNoRequests: z.boolean().default(false),
   /** Messages per conversation; the input tokens are spread across them. @defaultValue 1 */
   conversationTurns: distribution(z.number().int().positive().max(1_000)).default(1),
 });

@@ -6,7 +6,7 @@
  */
 import type { FailoverConfig } from '../engine/config.js';
 import { systemClock } from '../engine/system-clock.js';
-import { HarnessError } from '../errors.js';
+import { HarnessError, InputError } from '../errors.js';
 import { buildReport } from '../report/build-report.js';
 import type { Report } from '../report/report-schema.js';
 import type { Scenario } from '../scenario/load-scenario.js';
@@ -101,6 +101,12 @@ export async function runDrill(scenario: Scenario, options: DrillOptions = {}): 
       ...(telemetry === undefined ? {} : { onEvent: telemetry.onEvent, onBill: telemetry.onBill }),
     });
     checkFinished(engine, 'engine', scenario, seed);
+    if (engine.aggregate.requests.total === 0 && !scenario.traffic.allowNoRequests)
+      throw InputError.of(
+        scenario.file,
+        `with seed ${seed} the drill sent no request, so it measured nothing; raise the rate or the duration, or set traffic.allowNoRequests: true if that is meant`,
+        ['traffic', 'arrivals'],
+      );
   } catch (error) {
     telemetry?.abort();
     throw error;

@@ -8,56 +8,8 @@
 import type { Rng } from '../engine/rng.js';
 import type { ChatMessage, ChatRequest } from '../engine/types.js';
 import { exponential, sample, sampleCount } from '../scenario/sample.js';
-import type { ArrivalsSpec, TrafficSpec } from '../scenario/schema.js';
-
-/** Requests per millisecond at `t` ms into a drill of `durationMs`. */
-export function rateAt(arrivals: ArrivalsSpec, t: number, durationMs: number): number {
-  switch (arrivals.shape) {
-    case 'constant':
-    case 'poisson':
-      return arrivals.rate;
-    case 'ramp':
-      return (
-        arrivals.from + (arrivals.to - arrivals.from) * Math.min(1, Math.max(0, t / durationMs))
-      );
-    case 'spike':
-      return t >= arrivals.at && t < arrivals.at + arrivals.for ? arrivals.peak : arrivals.rate;
-    case 'diurnal': {
-      const phase = ((t - arrivals.peakAt) / arrivals.period) * 2 * Math.PI;
-      return arrivals.min + ((arrivals.max - arrivals.min) * (1 + Math.cos(phase))) / 2;
-    }
-    case 'steps': {
-      let rate = 0;
-      for (const step of arrivals.steps) if (step.at <= t) rate = step.rate;
-      return rate;
-    }
-  }
-}
-
-/** The rate function over a drill of `durationMs`, and its maximum (for thinning). */
-export function rateFunction(
-  arrivals: ArrivalsSpec,
-  durationMs: number,
-): { rate: (t: number) => number; max: number } {
-  let max: number;
-  switch (arrivals.shape) {
-    case 'ramp':
-      max = Math.max(arrivals.from, arrivals.to);
-      break;
-    case 'spike':
-      max = Math.max(arrivals.rate, arrivals.peak);
-      break;
-    case 'diurnal':
-      max = Math.max(arrivals.min, arrivals.max);
-      break;
-    case 'steps':
-      max = Math.max(...arrivals.steps.map((s) => s.rate));
-      break;
-    default:
-      max = arrivals.rate;
-  }
-  return { rate: (t) => rateAt(arrivals, t, durationMs), max };
-}
+import { rateFunction } from '../scenario/arrival-rate.js';
+import type { TrafficSpec } from '../scenario/schema.js';
 
 /** Yields arrival times (ms from the start) until `durationMs`. */
 export function* arrivalTimes(
