@@ -301,8 +301,14 @@ export function ensureWritableDir(
         ? 'a file is in the way'
         : code === 'EACCES'
           ? 'permission denied'
-          : String(code);
-    throw InputError.of('--out', `cannot write reports to ${dir}: ${why}`);
+          : code === 'ENAMETOOLONG'
+            ? 'the name is too long for the file system'
+            : String(code);
+    throw InputError.of(
+      blame?.file ?? '--out',
+      `cannot write reports to ${dir}: ${why}`,
+      blame?.path,
+    );
   }
 }
 
