@@ -110,6 +110,11 @@ export type EngineEvent =
       readonly from: Target;
       readonly to: Target;
       readonly reason: FailureReason;
+      /**
+       * When the failed attempt on `from` that caused this failover began, where the failover
+       * may come long after it (a gateway that held the request back, seen from outside).
+       */
+      readonly failedAttemptStartedAt?: number;
     }
   | {
       /** The first target was slow: a second attempt went to the next one; the first answer wins. */

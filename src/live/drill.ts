@@ -242,6 +242,7 @@ class Attribution {
           from: previous.target,
           to: target,
           reason: previous.end.reason ?? 'http-status',
+          failedAttemptStartedAt: previous.startedAt,
         });
       }
     }
@@ -347,8 +348,13 @@ export async function liveDrill(scenario: Scenario, options: LiveDrillOptions): 
       billSinks.push(telemetry.onBill);
     }
 
+    // Requests beyond the pool's connections wait for one inside the drill, not the gateway:
+    // their latency includes that wait, so they are counted and the reader is told.
+    let active = 0;
+    let queued = 0;
     const send = async (request: ChatRequest): Promise<void> => {
       const at = clock.now();
+      if (++active > options.connections) queued++;
       attribution.open(request.id, request.group);
       emit({ type: 'request:start', at, requestId: request.id, group: request.group, request });
       const controller = new AbortController();
@@ -361,7 +367,10 @@ export async function liveDrill(scenario: Scenario, options: LiveDrillOptions): 
         target: { provider: 'gateway', model: request.group },
         signal: controller.signal,
         state: { attempts: 0, deadline: Number.POSITIVE_INFINITY, startedAt: at },
-      }).finally(() => clearTimeout(timer));
+      }).finally(() => {
+        clearTimeout(timer);
+        active--;
+      });
       const latencyMs = clock.now() - at;
       const attempts = attribution.flight(request.id)?.attempts ?? [];
       let result: RequestOutcome;
@@ -464,6 +473,7 @@ export async function liveDrill(scenario: Scenario, options: LiveDrillOptions): 
         requestsSent: sent,
         cutAtMs,
         unattributedAttempts: attribution.unattributed,
+        queuedForConnection: queued,
         unjudged: unjudged.map((slo) => slo.name),
       },
     });

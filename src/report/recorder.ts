@@ -130,6 +130,8 @@ export class Recorder {
   >();
   readonly #streakStart = new Map<string, number>();
   readonly #openEpisodes = new Map<string, FailoverEpisode>();
+  /** Per target: when the attempt began whose success last proved it healthy. */
+  readonly #recoveredBy = new Map<string, number>();
   readonly #episodes: FailoverEpisode[] = [];
   #unlisted = 0;
   readonly #minutes: MinuteBucket[] = [];
@@ -203,6 +205,7 @@ export class Recorder {
           const streak = this.#streakStart.get(key);
           if (streak !== undefined && event.startedAt <= streak) return;
           this.#streakStart.delete(key);
+          this.#recoveredBy.set(key, event.startedAt);
           const open = this.#openEpisodes.get(key);
           if (open !== undefined && event.startedAt - this.#startMs > open.atMs) {
             open.recoveredAtMs = event.at - this.#startMs;
@@ -220,6 +223,11 @@ export class Recorder {
       case 'failover': {
         const from = targetKey(event.from);
         if (this.#openEpisodes.has(from)) return;
+        // A failover caused by a failure from before the target was proven back belongs to the
+        // episode that already ended: a late echo, not a new outage detected in no time.
+        const failedAt = event.failedAttemptStartedAt;
+        const recovered = this.#recoveredBy.get(from);
+        if (failedAt !== undefined && recovered !== undefined && recovered > failedAt) return;
         const episode: FailoverEpisode = {
           from,
           to: targetKey(event.to),

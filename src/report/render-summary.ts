@@ -86,6 +86,11 @@ export function renderSummary(report: Report, reportPath?: string): string {
       );
     }
   }
+  const queued = live?.queuedForConnection ?? 0;
+  if (live !== undefined && queued > 0)
+    lines.push(
+      `warning: ${queued.toLocaleString('en-US')} request(s) waited for one of the drill's own connections; their latency includes that wait. Raise --connections.`,
+    );
   for (const name of live?.unjudged ?? [])
     lines.push(`  ----  ${name}  (not judged: inside the gateway, out of sight of a live drill)`);
   lines.push(report.pass ? 'result: every SLO held' : 'result: SLO breached');

@@ -187,6 +187,10 @@ export const reportSchema = z
           description:
             'Provider requests that carried no drill request marker (the gateway’s own probes, say); counted in attempts.',
         }),
+        queuedForConnection: z.number().int().optional().meta({
+          description:
+            'Requests that found every one of the drill’s own connections (--connections) busy and waited for one: their latency includes time spent queued in the drill, not in the gateway.',
+        }),
         unjudged: z.array(z.string()).meta({
           description:
             'SLOs not judged: their metrics (breakers, stream continuation) are inside the gateway, where a live drill cannot see.',
