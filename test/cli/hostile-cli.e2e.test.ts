@@ -1,0 +1,101 @@
+/**
+ * The CLI under hostile or careless use: an endless file, two drills that would share a report
+ * folder, a drill stopped by a signal, a drill past the size limits. Each ends in a clean exit
+ * with nothing half-written.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scenarioYaml, tempDir, writeTemp } from '../helpers.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const bin = join(root, 'dist', 'cli', 'bin.js');
+
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true' },
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Every file under `dir`, recursively. */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+describe('the CLI under hostile input', () => {
+  it.each([['run'], ['validate']])('%s /dev/zero: exit 2 at once, no stack trace', (command) => {
+    const out = tempDir();
+    const result = cli(command, '/dev/zero', ...(command === 'run' ? ['--out', out] : []));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      '/dev/zero is larger than 1 MiB; a scenario or config file is a few kilobytes\n',
+    );
+    expect(filesUnder(out)).toEqual([]);
+  });
+
+  it('refuses two scenarios with one name in one run, writing nothing', () => {
+    const dir = tempDir();
+    const a = writeTemp('a.yaml', scenarioYaml(), dir);
+    const b = writeTemp('b.yaml', scenarioYaml(), dir);
+    const out = join(dir, 'out');
+    const result = cli('run', a, b, '--out', out, '--traces', 'off');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      `${b} name: is named "tiny" like ${a}; both drills' reports would go to ${join(out, 'tiny')}, the second overwriting the first: rename one\n`,
+    );
+    expect(filesUnder(out)).toEqual([]);
+  });
+
+  it('refuses a drill past --max-requests, and runs it when the flag allows it', () => {
+    const file = writeTemp('s.yaml', scenarioYaml());
+    const out = tempDir();
+    const refused = cli('run', file, '--out', out, '--traces', 'off', '--max-requests', '50');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(
+      /traffic\.arrivals: the drill would send about 120 requests, more than the 50 allowed; raise it with --max-requests if it is meant\n$/,
+    );
+    expect(filesUnder(out)).toEqual([]);
+    const allowed = cli('run', file, '--out', out, '--traces', 'off', '--max-requests', '500');
+    expect(allowed.status).toBe(0);
+  });
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)(
+    'stopped by %s mid-drill: exit %i, no unfinished file left',
+    async (signal, code) => {
+      const out = tempDir();
+      const child = spawn(
+        process.execPath,
+        [bin, 'run', 'scenarios/black-friday.yaml', '--out', out],
+        {
+          cwd: root,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      // The trace files exist as soon as the drill has begun.
+      for (let i = 0; i < 200 && !existsSync(join(out, 'traces.jsonl.partial')); i++)
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(existsSync(join(out, 'traces.jsonl.partial'))).toBe(true);
+      const exited = once(child, 'exit');
+      child.kill(signal);
+      const [status] = (await exited) as [number | null];
+      expect(status).toBe(code);
+      expect(stderr).toMatch(new RegExp(`stopped by ${signal}; removed 2 unfinished file\\(s\\)`));
+      expect(filesUnder(out)).toEqual([]);
+    },
+    30_000,
+  );
+});
