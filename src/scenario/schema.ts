@@ -10,23 +10,35 @@ import { duration, rate, share } from '../units.js';
 import { parseSlo } from './slo.js';
 
 /** A distribution over values read by `value` (tokens: numbers; latency: durations). */
-function distribution<T extends z.ZodType<number, unknown>>(value: T) {
-  return z.union([
-    value,
-    z.strictObject({ dist: z.literal('constant'), value }),
-    z
-      .strictObject({ dist: z.literal('uniform'), min: value, max: value })
-      .refine((d) => (d as { min: number; max: number }).min <= (d as { max: number }).max, {
-        message: '"min" must not be larger than "max"',
-        path: ['max'],
-      }),
-    z
-      .strictObject({ dist: z.literal('lognormal'), median: value, p95: value })
-      .refine((d) => (d as { p95: number }).p95 >= (d as { median: number }).median, {
-        message: '"p95" must not be below the median: 95% of draws lie under it',
-        path: ['p95'],
-      }),
-  ]);
+function distribution<T extends z.ZodType<number, unknown>>(value: T, what: string) {
+  return z.union(
+    [
+      value,
+      // Told apart by `dist`, so a problem inside one (a missing p95) is reported as that.
+      z.discriminatedUnion('dist', [
+        z.strictObject({ dist: z.literal('constant'), value }),
+        z
+          .strictObject({ dist: z.literal('uniform'), min: value, max: value })
+          .refine((d) => (d as { min: number }).min <= (d as { max: number }).max, {
+            message: '"min" must not be larger than "max"',
+            path: ['max'],
+          }),
+        z
+          .strictObject({ dist: z.literal('lognormal'), median: value, p95: value })
+          .refine((d) => (d as { median: number }).median > 0, {
+            message: 'the median of a lognormal must be above 0',
+            path: ['median'],
+          })
+          .refine((d) => (d as { p95: number }).p95 >= (d as { median: number }).median, {
+            message: '"p95" must not be below the median: 95% of draws lie under it',
+            path: ['p95'],
+          }),
+      ]),
+    ],
+    {
+      error: `expected ${what}, or { dist: constant | uniform | lognormal, … } with its parameters`,
+    },
+  );
 }
 
 /**
@@ -36,15 +48,15 @@ function distribution<T extends z.ZodType<number, unknown>>(value: T) {
 export const MAX_TOKENS = 2_000_000;
 
 const tokens = z.number().int().nonnegative().max(MAX_TOKENS);
-const tokenDistribution = distribution(tokens).meta({
+const tokenDistribution = distribution(tokens, 'a token count such as 800').meta({
   description:
     'A token count: a number, or { dist: uniform, min, max } / { dist: lognormal, median, p95 }.',
 });
-const durationDistribution = distribution(duration).meta({
+const durationDistribution = distribution(duration, 'a duration such as 400ms').meta({
   description:
     'A duration: 400ms, or { dist: uniform, min, max } / { dist: lognormal, median, p95 }.',
 });
-const positiveDistribution = distribution(z.number().positive());
+const positiveDistribution = distribution(z.number().positive(), 'a positive number');
 
 /** A sampled distribution as resolved: constants become `{ dist: 'constant' }`. */
 export type Distribution =
@@ -114,7 +126,10 @@ const trafficSchema = z.strictObject({
    */
   allowNoRequests: z.boolean().default(false),
   /** Messages per conversation; the input tokens are spread across them. @defaultValue 1 */
-  conversationTurns: distribution(z.number().int().positive().max(1_000)).default(1),
+  conversationTurns: distribution(
+    z.number().int().positive().max(1_000),
+    'a whole number of turns',
+  ).default(1),
 });
 
 const modelSchema = z.strictObject({

@@ -9,7 +9,7 @@ import type { Rng } from '../engine/rng.js';
 import type { ChatMessage, ChatRequest } from '../engine/types.js';
 import { exponential, sample, sampleCount } from '../scenario/sample.js';
 import { rateFunction } from '../scenario/arrival-rate.js';
-import type { TrafficSpec } from '../scenario/schema.js';
+import { MAX_TOKENS, type Distribution, type TrafficSpec } from '../scenario/schema.js';
 
 /** Yields arrival times (ms from the start) until `durationMs`. */
 export function* arrivalTimes(
@@ -53,6 +53,10 @@ function promptText(chars: number): string {
   return promptFiller.slice(0, Math.max(0, chars));
 }
 
+function tokenCount(dist: number | Distribution, rng: Rng): number {
+  return Math.min(MAX_TOKENS, Math.max(1, sampleCount(dist, rng)));
+}
+
 /** Draws one request's content. */
 export class RequestFactory {
   readonly #traffic: TrafficSpec;
@@ -77,8 +81,10 @@ export class RequestFactory {
       pick -= this.#weights[index++] ?? 0;
     const entry = traffic.mix[index] ?? traffic.mix[0];
     if (entry === undefined) throw new Error('traffic.mix is empty');
-    const inputTokens = Math.max(1, sampleCount(entry.inputTokens ?? traffic.inputTokens, rng));
-    const outputTokens = Math.max(1, sampleCount(entry.outputTokens ?? traffic.outputTokens, rng));
+    // A long-tailed distribution may draw past any context window: held at the most a
+    // scenario may ask for, so a prompt can always be built.
+    const inputTokens = tokenCount(entry.inputTokens ?? traffic.inputTokens, rng);
+    const outputTokens = tokenCount(entry.outputTokens ?? traffic.outputTokens, rng);
     const stream = rng.next() < (entry.streaming ?? traffic.streaming);
     const turns = Math.max(1, Math.round(sample(traffic.conversationTurns, rng)));
     this.#count++;
