@@ -50,11 +50,40 @@ export function formatDuration(ms: number): string {
   return sign + parts.join(' ');
 }
 
-/** A duration: a string with a unit, or a bare number of milliseconds. Output: ms. */
+let unitsRequired = false;
+
+/**
+ * Runs `parse` with units required: a bare number other than 0 is then refused as a duration
+ * instead of read as milliseconds. Files are parsed this way (`duration: 5` is a slip, not five
+ * milliseconds); code that builds a config keeps numbers as milliseconds.
+ */
+export function withUnitsRequired<T>(parse: () => T): T {
+  const before = unitsRequired;
+  unitsRequired = true;
+  try {
+    return parse();
+  } finally {
+    unitsRequired = before;
+  }
+}
+
+/**
+ * A duration: a string with a unit, or (in code, or 0 in a file) a bare number of milliseconds.
+ * Output: ms.
+ */
 export const duration = z
   .union([z.number().nonnegative(), z.string()])
   .transform((value, ctx) => {
-    if (typeof value === 'number') return value;
+    if (typeof value === 'number') {
+      if (unitsRequired && value !== 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${value} has no unit: write ${value}ms, ${value}s or ${value}m`,
+        });
+        return z.NEVER;
+      }
+      return value;
+    }
     const ms = parseDuration(value);
     if (ms === undefined) {
       ctx.addIssue({
@@ -66,7 +95,7 @@ export const duration = z
     return ms;
   })
   .meta({
-    description: 'A duration such as 250ms, 2s, 15m or 1h (a bare number is milliseconds).',
+    description: 'A duration such as 250ms, 2s, 15m or 1h (0 needs no unit).',
   });
 
 /** A rate such as `5000/h`. Output: events per millisecond. */

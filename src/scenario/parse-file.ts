@@ -17,6 +17,7 @@ import {
 } from 'yaml';
 import type { z } from 'zod';
 import { InputError, MAX_REPORTED_ISSUES, type InputIssue } from '../errors.js';
+import { withUnitsRequired } from '../units.js';
 
 /** Limits on an input file, so a hostile or mistaken one is refused before it costs much. */
 export const FILE_LIMITS = {
@@ -283,7 +284,7 @@ export function parseFile<S extends z.ZodType>(
   prepare: (data: unknown) => unknown = (data) => data,
 ): { source: SourceFile; value: z.output<S> } {
   const { source, data } = readSource(file);
-  const result = schema.safeParse(prepare(data));
+  const result = withUnitsRequired(() => schema.safeParse(prepare(data)));
   if (!result.success) throw new InputError(toIssues(source, data, result.error.issues));
   return { source, value: result.data };
 }

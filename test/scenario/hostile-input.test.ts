@@ -162,6 +162,13 @@ describe('numbers and shapes no drill can use', () => {
     expect(problem).toMatch(/traffic\.arrivals\.period: the period must be longer than 0/);
   });
 
+  it('refuses a duration without a unit, but takes 0', () => {
+    expect(problems(scenarioYaml({ replace: [['duration: 2m', 'duration: 5']] }))).toContainEqual(
+      'FILE:3:1 duration: 5 has no unit: write 5ms, 5s or 5m',
+    );
+    expect(problems(scenarioYaml({ replace: [['at: 30s', 'at: 0']] }))).toEqual([]);
+  });
+
   it('refuses a name no file system takes', () => {
     const [problem] = problems(
       scenarioYaml({ replace: [['name: tiny', `name: ${'n'.repeat(300)}`]] }),
