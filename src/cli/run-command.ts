@@ -4,10 +4,10 @@
  * exits 0 when every SLO held, 1 when one broke.
  */
 import { Command, Option } from 'commander';
-import { appendFileSync, mkdirSync, accessSync, constants } from 'node:fs';
+import { appendFileSync, accessSync, constants } from 'node:fs';
 import { isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
 import { HarnessError, InputError, type InputIssue } from '../errors.js';
-import { reportJson, writeReportFiles } from '../report/write-report.js';
+import { makeDir, reportJson, writeReportFiles } from '../report/write-report.js';
 import { renderSummary, renderSuiteSummary } from '../report/render-summary.js';
 import { renderMarkdown, renderSuiteMarkdown } from '../report/render-markdown.js';
 import { renderJunit } from '../report/render-junit.js';
@@ -292,7 +292,7 @@ export function ensureWritableDir(
   blame?: { file: string; path: (string | number)[] },
 ): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDir(dir);
     accessSync(dir, constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -303,7 +303,11 @@ export function ensureWritableDir(
           ? 'permission denied'
           : code === 'ENAMETOOLONG'
             ? 'the name is too long for the file system'
-            : String(code);
+            : code === 'EROFS'
+              ? 'the file system is read-only'
+              : code === 'ENOENT'
+                ? 'the file system refuses to create it'
+                : String(code);
     throw InputError.of(
       blame?.file ?? '--out',
       `cannot write reports to ${dir}: ${why}`,

@@ -50,7 +50,14 @@ export interface LoadOptions {
 
 /** Loads and checks a failover config file on its own. */
 export function loadFailoverConfig(file: string): { config: FailoverConfig; source: SourceFile } {
-  const { value, source } = parseFile(file, failoverConfigSchema, applyPreset);
+  const { value, source } = parseFile(file, failoverConfigSchema, (data) => {
+    if (typeof data === 'object' && data !== null && 'traffic' in data && 'providers' in data)
+      throw InputError.of(
+        file,
+        'is a scenario, not a failover config: --config takes a file like the failover: block of a scenario',
+      );
+    return applyPreset(data);
+  });
   return { config: value, source };
 }
 

@@ -47,6 +47,8 @@ function readBounded(file: string, limit: number): string {
         file,
         `is larger than ${limit / 1024 / 1024} MiB; a scenario or config file is a few kilobytes`,
       );
+    if ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff))
+      throw InputError.of(file, 'is UTF-16 text; save it as UTF-8');
     return buffer.toString('utf8', 0, size);
   } finally {
     closeSync(fd);
@@ -143,7 +145,9 @@ export function readSource(file: string): { source: SourceFile; data: unknown } 
         return {
           file,
           path: [],
-          message: `YAML syntax error: ${message}`,
+          message: /stack (size exceeded|overflow)/i.test(message)
+            ? 'YAML nested too deeply to read'
+            : `YAML syntax error: ${message}`,
           ...(pos === undefined ? {} : { line: pos.line, column: pos.col }),
         };
       }),

@@ -42,6 +42,20 @@ describe('the CLI under hostile input', () => {
     expect(filesUnder(out)).toEqual([]);
   });
 
+  it('refuses a report folder the file system will not create, without hanging', () => {
+    // Node's recursive mkdir never returns for this path; the harness must not call it.
+    const result = cli(
+      'run',
+      writeTemp('s.yaml', scenarioYaml()),
+      '--out',
+      '/proc/failover-drill/x',
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      '--out cannot write reports to /proc/failover-drill/x: the file system refuses to create it\n',
+    );
+  });
+
   it('refuses two scenarios with one name in one run, writing nothing', () => {
     const dir = tempDir();
     const a = writeTemp('a.yaml', scenarioYaml(), dir);

@@ -3,6 +3,7 @@
  * memory: aliases to nothing, alias bombs, endless or huge files, thousands of unknown keys,
  * numbers no drill can use, shapes that make no sense, drills that measure nothing or too much.
  */
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError, MAX_REPORTED_ISSUES } from '../../src/errors.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
@@ -100,6 +101,22 @@ describe('YAML that attacks the loader', () => {
     const small = time(withKeys(900));
     const large = time(withKeys(9_000));
     expect(large / small).toBeLessThan(40);
+  });
+
+  it('says UTF-16 is UTF-16, and deep nesting is too deep, instead of a parser error', () => {
+    const utf16 = writeTemp('s.yaml', '');
+    writeFileSync(utf16, Buffer.from(`\ufeff${scenarioYaml()}`, 'utf16le'));
+    expect(problemsOfPath(utf16)).toEqual([`${utf16} is UTF-16 text; save it as UTF-8`]);
+    const deep = problems(`name: ${'['.repeat(200_000)}${']'.repeat(200_000)}`);
+    expect(deep.length).toBeGreaterThan(0);
+    for (const line of deep) expect(line).toMatch(/^FILE:1:\d+ YAML nested too deeply to read$/);
+  });
+
+  it('says a scenario given as a failover config is one', () => {
+    const scenario = writeTemp('s.yaml', scenarioYaml());
+    expect(problems(scenarioYaml(), { configFile: scenario })).toEqual([
+      `${scenario} is a scenario, not a failover config: --config takes a file like the failover: block of a scenario`,
+    ]);
   });
 
   it('still reports a repeated key as YAML does', () => {
