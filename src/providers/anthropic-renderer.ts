@@ -55,6 +55,8 @@ export const anthropicRenderer: WireRenderer = {
     const b = body as Record<string, unknown>;
     if (typeof b.model !== 'string') return 'model: Field required';
     if (typeof b.max_tokens !== 'number') return 'max_tokens: Field required';
+    if (!Number.isSafeInteger(b.max_tokens) || b.max_tokens < 1)
+      return 'max_tokens: Input should be a valid integer greater than or equal to 1';
     if (!Array.isArray(b.messages)) return 'messages: Field required';
     return {
       model: b.model,

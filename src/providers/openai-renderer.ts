@@ -111,6 +111,8 @@ export const openAiRenderer: WireRenderer = {
         : typeof b.max_tokens === 'number'
           ? b.max_tokens
           : 4_096;
+    if (!Number.isSafeInteger(max) || max < 1)
+      return `Invalid 'max_tokens': expected a whole number of at least 1, got ${max}.`;
     const options = b.stream_options;
     const includeUsage =
       typeof options === 'object' &&

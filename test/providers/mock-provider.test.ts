@@ -88,6 +88,21 @@ const anthropicBody = (extra: Record<string, unknown> = {}) => ({
 });
 
 describe('mock providers', () => {
+  it.each([-5, 0, 1.5, 1e300])('refuses max_tokens %s with a 400 on both wires', async (max) => {
+    const openai = await provider('primary').send(
+      '/chat/completions',
+      openAiBody({ max_tokens: max }),
+    );
+    expect(openai.response.status).toBe(400);
+    expect(JSON.parse(openai.text).error.type).toBe('invalid_request_error');
+    const anthropic = await provider('backup').send(
+      '/messages',
+      anthropicBody({ max_tokens: max }),
+    );
+    expect(anthropic.response.status).toBe(400);
+    expect(JSON.parse(anthropic.text).error.message).toMatch(/^max_tokens: /);
+  });
+
   it('answers an OpenAI chat completion with usage, after ttft plus output time', async () => {
     const p = provider('primary');
     const { response, text, at } = await p.send('/chat/completions', openAiBody(), {
