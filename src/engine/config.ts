@@ -272,8 +272,10 @@ export const budgetSchema = z
 
 /** Active probes of every target; off unless set. */
 export const healthCheckSchema = z.strictObject({
-  /** @defaultValue 30s */
-  interval: duration.default(30_000),
+  /** At least 1s: probes faster than that only load the providers. @defaultValue 30s */
+  interval: duration
+    .refine((ms) => ms >= 1_000, 'probe at most once a second (an interval of 1s or more)')
+    .default(30_000),
   /** Failed probes in a row that eject a target. @defaultValue 2 */
   unhealthyAfter: z.number().int().min(1).default(2),
   /** Good probes in a row that bring it back. @defaultValue 1 */

@@ -82,7 +82,9 @@ export function loadScenario(file: string, options: LoadOptions = {}): Scenario 
   }
   const issues = [
     ...crossCheck(value, config, source, configSource),
-    ...(options.limits === 'none' ? [] : checkSize(value, source, options.limits ?? DRILL_LIMITS)),
+    ...(options.limits === 'none'
+      ? []
+      : checkSize(value, config, source, options.limits ?? DRILL_LIMITS)),
   ];
   if (issues.length > 0) throw new InputError(issues);
   const { startsAt, ...rest } = value;
@@ -99,6 +101,7 @@ export function loadScenario(file: string, options: LoadOptions = {}): Scenario 
 /** A drill that would send no request, or more than the limits allow. */
 function checkSize(
   scenario: ScenarioParsed,
+  config: FailoverConfig,
   source: SourceFile,
   limits: DrillLimits,
 ): InputIssue[] {
@@ -116,11 +119,17 @@ function checkSize(
       ),
     ];
   const expected = expectedArrivals(scenario.traffic.arrivals, scenario.duration);
-  if (expected > limits.maxRequests)
+  // Health probes are requests to the providers too: one per target each interval.
+  const check = config.healthCheck;
+  const targets = new Set(
+    Object.values(config.groups).flatMap((g) => g.targets.map((t) => `${t.provider}/${t.model}`)),
+  );
+  const probes = check === undefined ? 0 : (scenario.duration / check.interval) * targets.size;
+  if (expected + probes > limits.maxRequests)
     return [
       at(
         ['traffic', 'arrivals'],
-        `the drill would send about ${Math.round(expected).toLocaleString('en-US')} requests, more than the ${limits.maxRequests.toLocaleString('en-US')} allowed; raise it with --max-requests if it is meant`,
+        `the drill would send about ${Math.round(expected + probes).toLocaleString('en-US')} requests${probes > 0 ? ` (${Math.round(probes).toLocaleString('en-US')} of them health probes)` : ''}, more than the ${limits.maxRequests.toLocaleString('en-US')} allowed; raise it with --max-requests if it is meant`,
       ),
     ];
   if (expected < 1 && !scenario.traffic.allowNoRequests)

@@ -273,6 +273,26 @@ describe('drills that would measure nothing, or too much', () => {
     );
   });
 
+  it('refuses health probes faster than one a second, and counts probes in the drill size', () => {
+    const probing = (interval: string): string =>
+      scenarioYaml({
+        replace: [['failover:\n', `failover:\n  healthCheck: { interval: ${interval} }\n`]],
+      });
+    expect(problems(probing('1ms'))).toEqual([
+      expect.stringMatching(
+        /failover\.healthCheck\.interval: probe at most once a second \(an interval of 1s or more\)$/,
+      ),
+    ]);
+    // 120 requests, and 2 targets probed every second for 2 minutes: 240 probes.
+    expect(
+      problems(probing('1s'), { limits: { maxRequests: 300, maxDurationMs: 3_600_000 } }),
+    ).toEqual([
+      expect.stringMatching(
+        /traffic\.arrivals: the drill would send about 360 requests \(240 of them health probes\), more than the 300 allowed/,
+      ),
+    ]);
+  });
+
   it('refuses a drill longer than the limit, and one expected to send too many requests', () => {
     expect(
       problems(scenarioYaml({ replace: [['duration: 2m', 'duration: 10000h']] })),
