@@ -41,7 +41,7 @@ export const HTTP_LIMITS: HttpLimits = {
 };
 
 /** A body read whole, or refused for its size. */
-export type BodyRead = { ok: true; body: Buffer } | { ok: false; tooLarge: true; limit: number };
+export type BodyRead = { ok: true; body: Buffer } | { ok: false; limit: number };
 
 /**
  * Reads a request body up to `limit` bytes. A declared or actual size past it stops the read at
@@ -49,8 +49,7 @@ export type BodyRead = { ok: true; body: Buffer } | { ok: false; tooLarge: true;
  */
 export function readBodyLimited(req: IncomingMessage, limit: number): Promise<BodyRead> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit)
-    return Promise.resolve({ ok: false, tooLarge: true, limit });
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ ok: false, limit });
   // Events rather than async iteration: leaving a `for await` early would destroy the socket
   // before the 413 could be written on it.
   return new Promise((resolve, reject) => {
@@ -64,7 +63,7 @@ export function readBodyLimited(req: IncomingMessage, limit: number): Promise<Bo
       }
       req.off('data', onData).off('end', onEnd).pause();
       chunks.length = 0;
-      resolve({ ok: false, tooLarge: true, limit });
+      resolve({ ok: false, limit });
     };
     const onEnd = (): void => resolve({ ok: true, body: Buffer.concat(chunks) });
     req.on('data', onData).once('end', onEnd).once('error', reject);

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,16 +5,9 @@ import { parse } from 'yaml';
 import { describeFault, searchBreach } from '../../src/check/search.js';
 import { systemClock } from '../../src/engine/system-clock.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
-import { scenarioYaml, tempDir, writeTemp } from '../helpers.js';
+import { runCli, scenarioYaml, tempDir, writeTemp, type CliRun } from '../helpers.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const bin = join(root, 'dist', 'cli', 'bin.js');
-const cli = (...args: string[]) =>
-  spawnSync(process.execPath, [bin, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, CI: 'true' },
-  });
+const cli = (...args: string[]): CliRun => runCli(args);
 
 describe('failover-drill check scenarios/naive-single-provider.yaml', () => {
   const out = tempDir();

@@ -1,22 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report-schema.js';
 import { reportSchema } from '../../src/report/report-schema.js';
-import { scenarioYaml, tempDir, writeTemp } from '../helpers.js';
+import { BIN, runCli, scenarioYaml, tempDir, writeTemp, type CliRun } from '../helpers.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const bin = join(root, 'dist', 'cli', 'bin.js');
-
-function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, CI: 'true' },
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (...args: string[]): CliRun => runCli(args);
 
 function readReport(dir: string): Report {
   return reportSchema.parse(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')));
@@ -28,7 +17,7 @@ describe('failover-drill run scenarios/black-friday.yaml', () => {
   let report: Report;
 
   beforeAll(() => {
-    expect(existsSync(bin), 'dist/ is built by `npm test` before the tests run').toBe(true);
+    expect(existsSync(BIN), 'dist/ is built by `npm test` before the tests run').toBe(true);
     run = cli('run', 'scenarios/black-friday.yaml', '--out', out);
     report = readReport(out);
   }, 60_000);

@@ -1,21 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { scenarioYaml, tempDir, writeTemp } from '../helpers.js';
+import { runCli, scenarioYaml, tempDir, writeTemp, type CliRun } from '../helpers.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const bin = join(root, 'dist', 'cli', 'bin.js');
-
-function cli(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, CI: 'true', GITHUB_STEP_SUMMARY: '', ...env },
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (args: string[], env: Record<string, string> = {}): CliRun =>
+  runCli(args, { GITHUB_STEP_SUMMARY: '', ...env });
 
 /** The tiny scenario, passing its SLO; `breach` makes its SLO one it cannot hold. */
 function scenario(name: string, breach = false): string {

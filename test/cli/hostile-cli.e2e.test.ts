@@ -3,25 +3,14 @@
  * folder, a drill stopped by a signal, a drill past the size limits. Each ends in a clean exit
  * with nothing half-written.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scenarioYaml, tempDir, writeTemp } from '../helpers.js';
+import { BIN, ROOT, runCli, scenarioYaml, tempDir, writeTemp, type CliRun } from '../helpers.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const bin = join(root, 'dist', 'cli', 'bin.js');
-
-function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, CI: 'true' },
-    timeout: 60_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (...args: string[]): CliRun => runCli(args);
 
 /** Every file under `dir`, recursively. */
 function filesUnder(dir: string): string[] {
@@ -91,9 +80,9 @@ describe('the CLI under hostile input', () => {
       const out = tempDir();
       const child = spawn(
         process.execPath,
-        [bin, 'run', 'scenarios/black-friday.yaml', '--out', out],
+        [BIN, 'run', 'scenarios/black-friday.yaml', '--out', out],
         {
-          cwd: root,
+          cwd: ROOT,
           stdio: ['ignore', 'pipe', 'pipe'],
         },
       );
