@@ -14,17 +14,18 @@ import { systemClock } from '../engine/system-clock.js';
 import { HarnessError } from '../errors.js';
 import { writeReportFiles } from '../report/write-report.js';
 import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
-import { parseDuration } from '../units.js';
 import {
   drillLimits,
   maxDurationOption,
   maxRequestsOption,
+  parsePositiveDuration,
   parseSeed,
   type DrillLimitFlags,
 } from './options.js';
 import { createProgress } from './progress.js';
 import { replayCommand } from './replay.js';
 import { displayPath, ensureWritableDir } from './run-command.js';
+import { EXIT } from './exit-codes.js';
 
 interface CheckOptions extends DrillLimitFlags {
   readonly config?: string;
@@ -42,12 +43,6 @@ function parsePositiveInt(what: string, max: number) {
       throw new InvalidArgumentError(`${what}: a whole number from 1 to ${max}`);
     return n;
   };
-}
-
-function parseTimeLimit(value: string): number {
-  const ms = parseDuration(value);
-  if (ms === undefined || ms <= 0) throw new InvalidArgumentError('a duration such as 60s or 5m');
-  return ms;
 }
 
 /**
@@ -87,7 +82,7 @@ export function checkCommand(): Command {
     .option(
       '--time-limit <duration>',
       'stop searching and shrinking after this long',
-      parseTimeLimit,
+      parsePositiveDuration,
       120_000,
     )
     .option(
@@ -148,7 +143,7 @@ Example:
         process.stdout.write(
           `${scenario.name}: no fault schedule of up to ${options.maxFaults} faults broke an SLO in ${result.runs} tries${result.interrupted ? ' (stopped at the time limit)' : ''}; ${speed}; search seed ${seed}\n`,
         );
-        process.exitCode = 0;
+        process.exitCode = EXIT.ok;
         return;
       }
       const broken = breach.report.slos.filter((s) => !s.pass).map((s) => s.name);
@@ -168,6 +163,6 @@ Example:
         `replay: ${replayCommand(path, scenario.seed, options.config)}`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
-      process.exitCode = 1;
+      process.exitCode = EXIT.breached;
     });
 }

@@ -27,6 +27,7 @@ import {
 } from './options.js';
 import { createProgress } from './progress.js';
 import { ensureWritableDir, displayPath } from './run-command.js';
+import { EXIT } from './exit-codes.js';
 
 const COMPARE_FORMATS = ['json', 'md', 'html'] as const;
 type CompareFormat = (typeof COMPARE_FORMATS)[number];
@@ -118,6 +119,8 @@ Example:
         );
       if (written.length > 0)
         process.stdout.write(`written: ${written.map(displayPath).join(', ')}\n`);
-      process.exitCode = configs.every((c) => c.reports.every((r) => r.pass)) ? 0 : 1;
+      process.exitCode = configs.every((c) => c.reports.every((r) => r.pass))
+        ? EXIT.ok
+        : EXIT.breached;
     });
 }

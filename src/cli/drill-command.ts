@@ -33,6 +33,7 @@ import {
   writeDrillReports,
   type TelemetryFlags,
 } from './run-command.js';
+import { EXIT } from './exit-codes.js';
 
 interface DrillCommandOptions extends TelemetryFlags {
   readonly target: string;
@@ -283,6 +284,6 @@ Exit codes: 0 every SLO held, 1 an SLO was breached, 2 bad input (or nothing lis
       }
       writeDrillReports(report, dir, options.format, true);
       if (!report.pass) process.stdout.write(`replay: ${replay}\n`);
-      process.exitCode = report.pass ? 0 : 1;
+      process.exitCode = report.pass ? EXIT.ok : EXIT.breached;
     });
 }

@@ -9,6 +9,7 @@ import { engineGateway } from '../live/engine-gateway.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { checkLoopback, loopbackUrl, parsePort, parseSpeed } from './options.js';
 import { untilStopped } from '../live/until-stopped.js';
+import { EXIT } from './exit-codes.js';
 
 interface GatewayCommandOptions {
   readonly providers: string;
@@ -78,6 +79,6 @@ Example, with the providers served by drill itself:
       });
       process.stdout.write(`${JSON.stringify({ ready: true, baseUrl: gateway.baseUrl })}\n`);
       await untilStopped(() => gateway.close());
-      process.exitCode = 0;
+      process.exitCode = EXIT.ok;
     });
 }

@@ -14,9 +14,7 @@ import { gatewayCommand } from './gateway-command.js';
 import { validateCommand } from './validate-command.js';
 import { VERSION } from '../version.js';
 import { removePartialFiles } from '../partial-files.js';
-
-/** Exit codes of the CLI. */
-export const EXIT = { ok: 0, breached: 1, badInput: 2, harness: 3 } as const;
+import { EXIT } from './exit-codes.js';
 
 /** Commands that run until stopped and handle their own signals. */
 const SERVING = new Set(['serve', 'gateway']);
@@ -31,7 +29,7 @@ function stopCleanlyOnSignals(): () => void {
     process.stderr.write(
       `failover-drill: stopped by ${signal}${removed.length > 0 ? `; removed ${removed.length} unfinished file(s)` : ''}; no report of the unfinished drill was written\n`,
     );
-    process.exit(signal === 'SIGINT' ? 130 : 143);
+    process.exit(signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm);
   };
   process.on('SIGINT', stop).on('SIGTERM', stop);
   return () => {

@@ -29,6 +29,7 @@ import {
 } from './options.js';
 import { createProgress } from './progress.js';
 import { replayCommand } from './replay.js';
+import { EXIT } from './exit-codes.js';
 
 interface RunOptions extends DrillLimitFlags {
   readonly seed?: number;
@@ -209,7 +210,7 @@ Examples:
         if (written.length > 0)
           process.stdout.write(`suite: ${written.map(displayPath).join(', ')}\n`);
       }
-      process.exitCode = breached ? 1 : 0;
+      process.exitCode = breached ? EXIT.breached : EXIT.ok;
     });
 }
 

@@ -8,6 +8,7 @@ import { serve } from '../live/serve.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { checkLoopback, parsePort, parseSpeed } from './options.js';
 import { untilStopped } from '../live/until-stopped.js';
+import { EXIT } from './exit-codes.js';
 
 interface ServeCommandOptions {
   readonly port: number;
@@ -66,6 +67,6 @@ cannot parse gets a 400; the server stays up.`,
         `${JSON.stringify({ ready: true, providers: serving.providers, admin: serving.adminUrl })}\n`,
       );
       await untilStopped(() => serving.close());
-      process.exitCode = 0;
+      process.exitCode = EXIT.ok;
     });
 }

@@ -12,6 +12,7 @@ import {
   maxRequestsOption,
   type DrillLimitFlags,
 } from './options.js';
+import { EXIT } from './exit-codes.js';
 
 /** The `validate` command. */
 export function validateCommand(): Command {
@@ -44,7 +45,7 @@ export function validateCommand(): Command {
           for (const line of error.lines()) process.stderr.write(`${line}\n`);
         }
       }
-      process.exitCode = bad > 0 ? 2 : 0;
+      process.exitCode = bad > 0 ? EXIT.badInput : EXIT.ok;
     });
 }
 
