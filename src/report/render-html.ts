@@ -178,7 +178,7 @@ export function renderHtml(report: Report): string {
 <body>
 <main>
 <h1>Outage drill: ${escapeHtml(report.scenario)} ${verdict}</h1>
-<p>Seed ${report.seed}; ${escapeHtml(String(Math.round(report.simulatedMs / 60_000)))} minutes of drill time${report.live === undefined ? '' : `, live through ${escapeHtml(report.live.target)} at ${report.live.speed}× speed (attempts as the providers saw them)`}. Shaded: fault windows; dashed: failovers.</p>
+<p>Seed ${report.seed}; ${escapeHtml(String(Math.round(report.simulatedMs / 60_000)))} minutes of drill time${report.live === undefined ? '' : `, live through ${escapeHtml(report.live.target)} at ${report.live.speed}× speed (attempts as the providers saw them)`}. Shaded: fault windows; dashed: failovers.</p>${(report.live?.queuedForConnection ?? 0) > 0 ? `\n<p><strong>Warning:</strong> ${escapeHtml(String(report.live?.queuedForConnection))} request(s) waited for one of the drill's own connections; their latency includes that wait. Raise <code>--connections</code>.</p>` : ''}
 <div class="cards">
 ${card('availability', pctText(report.availability), `baseline ${pctText(report.baseline.availability)}`)}
 ${card('failed requests', String(report.requests.failed), `baseline ${report.baseline.requests.failed}`)}

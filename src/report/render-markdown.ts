@@ -26,7 +26,7 @@ export function renderMarkdown(report: Report): string {
   out.push(
     live === undefined
       ? `Seed ${report.seed}, ${dur(report.simulatedMs)} of drill time simulated in ${(report.wallMs / 1_000).toFixed(2)} s. Replay:\n\n\`\`\`sh\n${report.replay}\n\`\`\``
-      : `Seed ${report.seed}, live: ${int(live.requestsSent)} requests sent through \`${live.target}\` in real time at ${live.speed}× speed, ${dur(report.simulatedMs)} of drill time in ${(report.wallMs / 1_000).toFixed(2)} s. Attempts, retries and failovers are what the providers saw; the gateway is a black box.${live.unjudged.length === 0 ? '' : ` Not judged (inside the gateway): ${live.unjudged.map((n) => `\`${n}\``).join(', ')}.`} Replay:\n\n\`\`\`sh\n${report.replay}\n\`\`\``,
+      : `Seed ${report.seed}, live: ${int(live.requestsSent)} requests sent through \`${live.target}\` in real time at ${live.speed}× speed, ${dur(report.simulatedMs)} of drill time in ${(report.wallMs / 1_000).toFixed(2)} s. Attempts, retries and failovers are what the providers saw; the gateway is a black box.${live.unjudged.length === 0 ? '' : ` Not judged (inside the gateway): ${live.unjudged.map((n) => `\`${n}\``).join(', ')}.`}${(live.queuedForConnection ?? 0) > 0 ? `\n\n> **Warning:** ${int(live.queuedForConnection ?? 0)} request(s) waited for one of the drill's own connections; their latency includes that wait. Raise \`--connections\`.` : ''} Replay:\n\n\`\`\`sh\n${report.replay}\n\`\`\``,
   );
 
   out.push('### With failover, and without');

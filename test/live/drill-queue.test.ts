@@ -6,6 +6,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveDrill } from '../../src/live/drill.js';
+import { renderHtml } from '../../src/report/render-html.js';
+import { renderMarkdown } from '../../src/report/render-markdown.js';
 import { renderSummary } from '../../src/report/render-summary.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { freePort, scenarioYaml, writeTemp } from '../helpers.js';
@@ -69,11 +71,16 @@ describe('a live drill whose own connections run out', () => {
     expect(renderSummary(report)).toMatch(
       /warning: \d+ request\(s\) waited for one of the drill's own connections; their latency includes that wait\. Raise --connections\./,
     );
+    expect(renderMarkdown(report)).toMatch(
+      /\*\*Warning:\*\* \d+ request\(s\) waited for one of the drill's own connections/,
+    );
+    expect(renderHtml(report)).toMatch(/<strong>Warning:<\/strong> \d+ request\(s\) waited/);
   }, 30_000);
 
   it('counts none, and says nothing, when the pool is large enough', async () => {
     const report = await drill(16);
     expect(report.live?.queuedForConnection).toBe(0);
     expect(renderSummary(report)).not.toMatch(/waited for one of the drill's own connections/);
+    expect(renderMarkdown(report)).not.toMatch(/waited for one of the drill's own connections/);
   }, 30_000);
 });
