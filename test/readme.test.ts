@@ -27,6 +27,7 @@ describe('README: hostile input', () => {
     const { HTTP_LIMITS } = await import('../src/live/http-limits.js');
     const { MAX_REPORTED_ISSUES } = await import('../src/errors.js');
     const { MAX_TOKENS } = await import('../src/scenario/schema.js');
+    const { MAX_RESPONSE_BYTES } = await import('../src/engine/wire/read-limited.js');
     const stated = [
       `${FILE_LIMITS.maxBytes / 1024 / 1024} MiB`,
       `${en(FILE_LIMITS.maxNodes)} YAML nodes`,
@@ -40,6 +41,7 @@ describe('README: hostile input', () => {
       `within\n  ${HTTP_LIMITS.headersTimeoutMs / 1_000} s`,
       `whole request within ${HTTP_LIMITS.requestTimeoutMs / 1_000} s`,
       `after ${HTTP_LIMITS.keepAliveTimeoutMs / 1_000} s`,
+      `at most ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB of one response`,
     ];
     for (const text of stated) expect(section).toContain(text);
   });

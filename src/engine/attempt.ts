@@ -21,6 +21,7 @@ import type {
 import { anthropicWire } from './wire/anthropic.js';
 import { openAiWire } from './wire/openai.js';
 import { StreamWatchdog, type StreamLimits } from './stream-watchdog.js';
+import { MAX_RESPONSE_BYTES, readTextLimited } from './wire/read-limited.js';
 import { SseParser } from './wire/sse.js';
 import {
   tryParseJson,
@@ -49,6 +50,10 @@ const WIRES: Readonly<Record<ResolvedEndpoint['wire'], WireAdapter>> = {
 };
 
 const ABORTED = Symbol('aborted');
+
+function tooLarge(what: string): string {
+  return `${what} passed ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; the rest was not read`;
+}
 
 /**
  * Races an attempt's awaits against its signal with one abort listener for the whole attempt
@@ -194,9 +199,10 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
     if (response === ABORTED) return abortFailure(target, signal);
 
     if (response.status >= 400) {
-      const body = await race.race(response.text()).catch(() => '');
+      const body = await race.race(readTextLimited(response)).catch(() => '');
       if (body === ABORTED) return abortFailure(target, signal);
-      const error = wire.readError(body);
+      // An error body past the bound says nothing more than its status.
+      const error = wire.readError(body ?? '');
       const retryAfterMs = parseRetryAfter(response.headers, clock.now());
       const failureClass = classifyStatus(response.status, error.code, error.message);
       return failure(target, 'http-status', `${response.status}: ${error.message}`, {
@@ -211,15 +217,19 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
     }
 
     if (!ctx.request.stream) {
-      let text: string | typeof ABORTED;
+      let text: string | undefined | typeof ABORTED;
       try {
-        text = await race.race(response.text());
+        text = await race.race(readTextLimited(response));
       } catch (error) {
         return failure(target, 'stream-cut', `the answer broke off: ${networkMessage(error)}`, {
           status: response.status,
         });
       }
       if (text === ABORTED) return abortFailure(target, signal);
+      if (text === undefined)
+        return failure(target, 'stream-malformed', tooLarge('the answer'), {
+          status: response.status,
+        });
       const body = tryParseJson(text);
       if (body === undefined) {
         return failure(
@@ -246,6 +256,7 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
     const stop = (): void => {
       reader.cancel().catch(() => undefined);
     };
+    let received = 0;
     for (;;) {
       let chunk: Awaited<ReturnType<typeof reader.read>> | typeof ABORTED;
       try {
@@ -266,6 +277,14 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
         };
       }
       if (chunk.done) break;
+      received += chunk.value.byteLength;
+      if (received > MAX_RESPONSE_BYTES) {
+        stop();
+        return failure(target, 'stream-malformed', tooLarge('the stream'), {
+          status: response.status,
+          partialText: stream.result().text,
+        });
+      }
       const events = sse.push(decoder.decode(chunk.value, { stream: true }));
       for (const event of events) {
         const verdict = stream.push(event);

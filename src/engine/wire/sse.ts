@@ -11,26 +11,43 @@ export interface SseEvent {
 
 /** Splits a text stream into SSE events; partial events wait for more text. */
 export class SseParser {
-  #buffer = '';
+  /**
+   * Text of the event still being received, in the pieces it came in: joined only when the
+   * event completes, so a long event costs time in proportion to its length, not its square.
+   */
+  #pieces: string[] = [];
 
   /** Adds text and returns the events it completed. */
   push(text: string): SseEvent[] {
-    this.#buffer += text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+    const t = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
     const events: SseEvent[] = [];
-    let boundary = this.#buffer.indexOf('\n\n');
-    while (boundary !== -1) {
-      const block = this.#buffer.slice(0, boundary);
-      this.#buffer = this.#buffer.slice(boundary + 2);
+    const emit = (block: string): void => {
       const event = parseBlock(block);
       if (event !== undefined) events.push(event);
-      boundary = this.#buffer.indexOf('\n\n');
+    };
+    let from = 0;
+    // A boundary split across the previous text and this one.
+    const last = this.#pieces.at(-1);
+    if (last !== undefined && last.endsWith('\n') && t.startsWith('\n')) {
+      emit(this.#pieces.join('').slice(0, -1));
+      this.#pieces = [];
+      from = 1;
     }
+    let boundary = t.indexOf('\n\n', from);
+    while (boundary !== -1) {
+      this.#pieces.push(t.slice(from, boundary));
+      emit(this.#pieces.join(''));
+      this.#pieces = [];
+      from = boundary + 2;
+      boundary = t.indexOf('\n\n', from);
+    }
+    if (from < t.length) this.#pieces.push(t.slice(from));
     return events;
   }
 
   /** Text received after the last complete event: non-empty means the stream ended mid-event. */
   get pending(): string {
-    return this.#buffer;
+    return this.#pieces.join('');
   }
 }
 
