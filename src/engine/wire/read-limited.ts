@@ -22,7 +22,7 @@ export async function readTextLimited(
     return undefined;
   }
   if (response.body === null) return '';
-  const reader = response.body.getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
   let text = '';
   let size = 0;
