@@ -21,6 +21,7 @@ import type {
 import { anthropicWire } from './wire/anthropic.js';
 import { openAiWire } from './wire/openai.js';
 import { StreamWatchdog, type StreamLimits } from './stream-watchdog.js';
+import { ABORTED, AbortRace } from './abort-race.js';
 import { MAX_RESPONSE_BYTES, readTextLimited } from './wire/read-limited.js';
 import { SseParser } from './wire/sse.js';
 import {
@@ -49,45 +50,8 @@ const WIRES: Readonly<Record<ResolvedEndpoint['wire'], WireAdapter>> = {
   anthropic: anthropicWire,
 };
 
-const ABORTED = Symbol('aborted');
-
 function tooLarge(what: string): string {
   return `${what} passed ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; the rest was not read`;
-}
-
-/**
- * Races an attempt's awaits against its signal with one abort listener for the whole attempt
- * (not one per await: an attempt awaits once per stream chunk, and listeners are not free).
- */
-class AbortRace {
-  readonly #signal: AbortSignal;
-  readonly #aborted: Promise<typeof ABORTED>;
-  readonly #onAbort: () => void;
-
-  constructor(signal: AbortSignal) {
-    this.#signal = signal;
-    let resolve!: (value: typeof ABORTED) => void;
-    this.#aborted = new Promise((r) => (resolve = r));
-    this.#onAbort = () => resolve(ABORTED);
-    if (signal.aborted) resolve(ABORTED);
-    else signal.addEventListener('abort', this.#onAbort, { once: true });
-  }
-
-  /** The promise's value, or {@link ABORTED} as soon as the signal aborts. */
-  async race<T>(promise: Promise<T>): Promise<T | typeof ABORTED> {
-    // The loser may reject later; nobody waits for it.
-    promise.catch(() => undefined);
-    try {
-      return await Promise.race([promise, this.#aborted]);
-    } catch (error) {
-      if (this.#signal.aborted) return ABORTED;
-      throw error;
-    }
-  }
-
-  dispose(): void {
-    this.#signal.removeEventListener('abort', this.#onAbort);
-  }
 }
 
 /** An earlier attempt's partial answer, sent as an assistant prefill. */
