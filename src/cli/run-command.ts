@@ -128,7 +128,11 @@ export function runCommand(): Command {
     .addHelpText(
       'after',
       `
-Exit codes: 0 every SLO held, 1 an SLO was breached, 2 bad input, 3 the harness failed.
+Exit codes: 0 every SLO held, 1 an SLO was breached, 2 bad input, 3 the harness failed;
+130 or 143 when stopped by Ctrl-C or SIGTERM (unfinished trace files are removed).
+
+Limits: a drill expected to send more than --max-requests, or longer than --max-duration,
+is bad input, and so is one expected to send no request (unless traffic.allowNoRequests).
 
 Traces: one root span per request and one child per attempt, timestamped in drill time from
 the scenario's startsAt, ids drawn from the seed. --traces off writes none; --trace-sample
