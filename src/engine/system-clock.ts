@@ -8,14 +8,30 @@ import type { Rng } from './rng.js';
 
 const NEVER: Disposable = { dispose() {} };
 
+/** The longest delay `setTimeout` takes; past it Node fires after 1 ms instead. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/**
+ * A real timer for any finite delay: one longer than `setTimeout` takes (about 24.8 days) is
+ * armed in steps, rather than firing at once as Node would.
+ */
+export function wallTimer(ms: number, fn: () => void): Disposable {
+  if (!Number.isFinite(ms)) return NEVER;
+  let handle: ReturnType<typeof setTimeout>;
+  const arm = (left: number): void => {
+    handle =
+      left > MAX_TIMEOUT_MS
+        ? setTimeout(() => arm(left - MAX_TIMEOUT_MS), MAX_TIMEOUT_MS)
+        : setTimeout(fn, Math.max(0, left));
+  };
+  arm(ms);
+  return { dispose: () => clearTimeout(handle) };
+}
+
 /** Wall-clock time and real timers, for production use and live mode. */
 export const systemClock: Clock = {
   now: () => performance.timeOrigin + performance.now(),
-  setTimer(ms, fn) {
-    if (!Number.isFinite(ms)) return NEVER;
-    const handle = setTimeout(fn, Math.max(0, ms));
-    return { dispose: () => clearTimeout(handle) };
-  },
+  setTimer: wallTimer,
 };
 
 /** Unseeded randomness (jitter in production, where replay is not wanted). */

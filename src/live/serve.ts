@@ -15,6 +15,7 @@ import { networkErrorCode } from '../providers/network-error.js';
 import { ProviderModel } from '../providers/provider-model.js';
 import type { BillingRecord } from '../providers/response-plan.js';
 import { parseRetryAfter } from '../engine/retry-after.js';
+import { wallTimer } from '../engine/system-clock.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { faultSchema } from '../scenario/schema.js';
 import { seededRng } from '../simulator/seeded-rng.js';
@@ -93,11 +94,7 @@ export function scaledClock(startsAt: number, speed: number): LiveClock {
   let t0 = Date.now();
   return {
     now: () => startsAt + (Date.now() - t0) * speed,
-    setTimer(ms, fn) {
-      if (!Number.isFinite(ms)) return { dispose: () => undefined };
-      const handle = setTimeout(fn, Math.max(0, ms / speed));
-      return { dispose: () => clearTimeout(handle) };
-    },
+    setTimer: (ms, fn) => wallTimer(ms / speed, fn),
     restart() {
       t0 = Date.now();
     },
