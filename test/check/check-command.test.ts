@@ -63,7 +63,7 @@ describe('check', () => {
 
   it.each([
     [['--runs', '0'], /--runs: a whole number from 1/],
-    [['--time-limit', 'soon'], /a duration such as 60s/],
+    [['--time-limit', 'soon'], /a duration such as 500ms, 90s or 10m/],
   ])('rejects %j as bad input (exit 2)', (flags, message) => {
     const result = cli('check', 'scenarios/naive-single-provider.yaml', ...flags);
     expect(result.status).toBe(2);
