@@ -18,6 +18,54 @@ const nondeterminism = {
   ],
 };
 
+// The layers, top to bottom: each folder imports only from the folders below it, so the data
+// flows one way and no folder cycle can form. An editor shows a violation as it is typed.
+const LAYERS = [
+  ['cli'],
+  ['check', 'live'],
+  ['simulator'],
+  ['report', 'telemetry'],
+  ['providers'],
+  ['scenario'],
+  ['engine'],
+];
+
+/** The folders `folder` must not import: those of its own layer and every layer above. */
+function forbiddenFor(folder) {
+  const level = LAYERS.findIndex((layer) => layer.includes(folder));
+  return LAYERS.slice(0, level + 1)
+    .flat()
+    .filter((other) => other !== folder);
+}
+
+const layerRules = LAYERS.flat()
+  .filter((folder) => forbiddenFor(folder).length > 0)
+  .map((folder) => ({
+    files: [`src/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: forbiddenFor(folder).flatMap((other) => [`../${other}/*`, `../../${other}/*`]),
+              message: `src/${folder}/ imports only from the layers below it (see LAYERS in eslint.config.js): move the shared piece down instead.`,
+            },
+            ...(folder === 'engine'
+              ? [
+                  {
+                    group: ['msw', 'msw/*', '@opentelemetry/*', '../index.js', '../../index.js'],
+                    message:
+                      'The engine ships for production use: it imports neither msw nor OpenTelemetry, and emits typed events instead.',
+                  },
+                ]
+              : []),
+          ],
+        },
+      ],
+    },
+  }));
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'reports/', 'coverage/', 'schemas/'] },
   js.configs.recommended,
@@ -40,6 +88,7 @@ export default tseslint.config(
     ignores: ['src/engine/system-clock.ts', 'src/live/**'],
     rules: nondeterminism,
   },
+  ...layerRules,
   {
     // Tests read parsed JSON bodies; typing every one would only repeat the assertions.
     files: ['test/**/*.ts'],

@@ -23,7 +23,7 @@ import type { Scenario } from '../scenario/load-scenario.js';
 import type { SloMetric } from '../scenario/slo.js';
 import { simulatePlainClient } from '../simulator/plain-client-baseline.js';
 import { baselineConfig } from '../simulator/run-drill.js';
-import { seededRng } from '../simulator/seeded-rng.js';
+import { seededRng } from '../seeded-rng.js';
 import { arrivalTimes, RequestFactory } from '../simulator/traffic.js';
 import { DrillTelemetry, type TelemetryOptions } from '../telemetry/drill-telemetry.js';
 import {

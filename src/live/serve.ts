@@ -18,7 +18,7 @@ import { parseRetryAfter } from '../engine/retry-after.js';
 import { wallTimer } from '../engine/system-clock.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { faultSchema } from '../scenario/schema.js';
-import { seededRng } from '../simulator/seeded-rng.js';
+import { seededRng } from '../seeded-rng.js';
 import {
   createLimitedServer,
   HTTP_LIMITS,

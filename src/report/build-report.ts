@@ -5,7 +5,7 @@
 import { buildTimeline } from '../providers/fault-timeline.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { sloHolds, type Slo, type SloMetric } from '../scenario/slo.js';
-import type { SimulationResult } from '../simulator/simulate.js';
+import type { SimulationResult } from './recorder.js';
 import type { Aggregate } from './recorder.js';
 import type { Report } from './report-schema.js';
 

@@ -100,6 +100,13 @@ export function sortedRecord(record: Record<string, number>): Record<string, num
   );
 }
 
+/** One simulated run of a drill, as the report is built from it. */
+export interface SimulationResult {
+  readonly aggregate: Aggregate;
+  /** Drill time from start until the last request ended. */
+  readonly simulatedMs: number;
+}
+
 /** Collects one drill run. */
 export class Recorder {
   readonly #startMs: number;

@@ -18,7 +18,7 @@ import { countTokens, wantedTokens } from '../providers/wire-renderer.js';
 import { chunkTokens } from '../providers/mock-provider.js';
 import { Recorder } from '../report/recorder.js';
 import type { Scenario } from '../scenario/load-scenario.js';
-import { seededRng } from './seeded-rng.js';
+import { seededRng } from '../seeded-rng.js';
 import type { SimulationResult } from './simulate.js';
 import { arrivalTimes, RequestFactory } from './traffic.js';
 

@@ -13,10 +13,10 @@ import { buildTimeline, faultsOf } from '../providers/fault-timeline.js';
 import { createMockProvider } from '../providers/mock-provider.js';
 import { ProviderModel } from '../providers/provider-model.js';
 import type { BillingRecord } from '../providers/response-plan.js';
-import { Recorder, type Aggregate } from '../report/recorder.js';
+import { Recorder, type SimulationResult } from '../report/recorder.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { inProcessTransport } from './in-process-transport.js';
-import { seededRng } from './seeded-rng.js';
+import { seededRng } from '../seeded-rng.js';
 import { arrivalTimes, RequestFactory } from './traffic.js';
 import { VirtualClock } from './virtual-clock.js';
 
@@ -37,11 +37,7 @@ export interface SimulateOptions {
 }
 
 /** The result of one run. */
-export interface SimulationResult {
-  readonly aggregate: Aggregate;
-  /** Drill time from start until the last request ended. */
-  readonly simulatedMs: number;
-}
+export type { SimulationResult };
 
 /** Runs the scenario's traffic and faults against the engine configured by `config`. */
 export async function simulate(

@@ -51,7 +51,7 @@ import type { Rng } from '../engine/rng.js';
 import type { Target } from '../engine/types.js';
 import { targetKey } from '../engine/types.js';
 import type { BillingRecord } from '../providers/response-plan.js';
-import { seededRng } from '../simulator/seeded-rng.js';
+import { seededRng } from '../seeded-rng.js';
 import { DRILL, GEN_AI, GEN_AI_METRICS } from './attributes.js';
 import { ChunkedSpanProcessor } from './chunked-span-processor.js';
 import { JsonlFile } from './otlp-jsonl-file.js';

@@ -21,7 +21,7 @@ import type { AttemptOutcome, RequestOutcome } from '../../src/engine/types.js';
 import type { BillingRecord } from '../../src/providers/response-plan.js';
 import { loadScenario, type Scenario } from '../../src/scenario/load-scenario.js';
 import { runDrill } from '../../src/simulator/run-drill.js';
-import { seededRng } from '../../src/simulator/seeded-rng.js';
+import { seededRng } from '../../src/seeded-rng.js';
 import { simulate } from '../../src/simulator/simulate.js';
 import { VirtualClock } from '../../src/simulator/virtual-clock.js';
 import { writeTemp } from '../helpers.js';

@@ -3,7 +3,7 @@ import type { EngineEvent } from '../../src/engine/events.js';
 import { FailoverEngine } from '../../src/engine/failover-engine.js';
 import type { Transport } from '../../src/engine/transport.js';
 import type { ChatRequest, RequestOutcome } from '../../src/engine/types.js';
-import { seededRng } from '../../src/simulator/seeded-rng.js';
+import { seededRng } from '../../src/seeded-rng.js';
 import { VirtualClock } from '../../src/simulator/virtual-clock.js';
 
 /** One scripted answer: a status with optional headers, a connection reset, or silence. */

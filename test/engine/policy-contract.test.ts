@@ -7,7 +7,7 @@ import { rateLimit } from '../../src/engine/policies/rate-limit.js';
 import { retry } from '../../src/engine/policies/retry.js';
 import { timeout } from '../../src/engine/policies/timeout.js';
 import type { AttemptOutcome } from '../../src/engine/types.js';
-import { seededRng } from '../../src/simulator/seeded-rng.js';
+import { seededRng } from '../../src/seeded-rng.js';
 import { VirtualClock } from '../../src/simulator/virtual-clock.js';
 
 /** Every policy, with options loose enough not to get in the way. */

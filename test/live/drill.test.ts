@@ -11,7 +11,7 @@ import { liveDrill, markedRequestId, planCut, publicTarget } from '../../src/liv
 import { reportSchema, type Report } from '../../src/report/report-schema.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { runDrill } from '../../src/simulator/run-drill.js';
-import { seededRng } from '../../src/simulator/seeded-rng.js';
+import { seededRng } from '../../src/seeded-rng.js';
 import { arrivalTimes, RequestFactory } from '../../src/simulator/traffic.js';
 import { freePort, tempDir } from '../helpers.js';
 

@@ -7,7 +7,7 @@ import { ProviderModel } from '../../src/providers/provider-model.js';
 import type { BillingRecord } from '../../src/providers/response-plan.js';
 import { answerSlice } from '../../src/providers/wire-renderer.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
-import { seededRng } from '../../src/simulator/seeded-rng.js';
+import { seededRng } from '../../src/seeded-rng.js';
 import { VirtualClock } from '../../src/simulator/virtual-clock.js';
 import { scenarioYaml, writeTemp } from '../helpers.js';
 

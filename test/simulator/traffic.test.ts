@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
-import { seededRng } from '../../src/simulator/seeded-rng.js';
+import { seededRng } from '../../src/seeded-rng.js';
 import { arrivalTimes, RequestFactory } from '../../src/simulator/traffic.js';
 import { scenarioYaml, writeTemp } from '../helpers.js';
 

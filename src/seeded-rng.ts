@@ -1,12 +1,12 @@
 /**
- * @module simulator/seeded-rng
+ * @module seeded-rng
  * Seeded random streams. Each consumer (traffic, each provider, the engine) draws from its own
  * stream derived from the seed and the stream's name, so adding a provider does not reshuffle
  * the traffic.
  */
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import type { Rng } from '../engine/rng.js';
+import type { Rng } from './engine/rng.js';
 
 /** FNV-1a over the name, mixed with the seed: a stable 32-bit seed per stream. */
 function streamSeed(seed: number, name: string): number {
