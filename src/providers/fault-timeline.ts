@@ -3,6 +3,7 @@
  * The scenario's faults, indexed per provider for the provider model to consult per request.
  */
 import type { FaultSpec } from '../scenario/schema.js';
+import { splitTarget } from '../engine/config.js';
 
 /** A fault placed on the timeline: `[startMs, endMs)` from the start of the drill. */
 export interface TimedFault {
@@ -17,13 +18,13 @@ export interface TimedFault {
 /** Places every fault on the timeline; open-ended ones last forever. */
 export function buildTimeline(faults: readonly FaultSpec[]): TimedFault[] {
   return faults.map((spec) => {
-    const slash = spec.target.indexOf('/');
+    const { provider, model } = splitTarget(spec.target);
     const endMs =
       spec.until ?? (spec.for === undefined ? Number.POSITIVE_INFINITY : spec.at + spec.for);
     return {
       spec,
-      provider: slash === -1 ? spec.target : spec.target.slice(0, slash),
-      model: slash === -1 ? undefined : spec.target.slice(slash + 1),
+      provider,
+      model,
       startMs: spec.at,
       endMs,
     };

@@ -4,7 +4,7 @@
  * override from `--config`) and checks that every name it uses is defined.
  */
 import { dirname, resolve } from 'node:path';
-import { failoverConfigSchema, type FailoverConfig } from '../engine/config.js';
+import { failoverConfigSchema, splitTarget, type FailoverConfig } from '../engine/config.js';
 import { applyPreset } from '../engine/presets/presets.js';
 import { InputError, type InputIssue } from '../errors.js';
 import { formatDuration } from '../units.js';
@@ -204,13 +204,8 @@ function crossCheck(
     }
   });
   scenario.faults.forEach((f, i) => {
-    const slash = f.target.indexOf('/');
-    const provider = slash === -1 ? f.target : f.target.slice(0, slash);
-    checkTarget(provider, slash === -1 ? undefined : f.target.slice(slash + 1), source, [
-      'faults',
-      i,
-      'target',
-    ]);
+    const { provider, model } = splitTarget(f.target);
+    checkTarget(provider, model, source, ['faults', i, 'target']);
     if (f.for !== undefined && f.until !== undefined)
       at(source, ['faults', i, 'until'], 'give either "for" or "until", not both');
     if (f.until !== undefined && f.until <= f.at)
