@@ -24,7 +24,7 @@ import {
 } from './options.js';
 import { createProgress } from './progress.js';
 import { replayCommand } from './replay.js';
-import { displayPath, ensureWritableDir } from './run-command.js';
+import { displayPath, ensureWritableDir } from './report-files.js';
 import { EXIT } from './exit-codes.js';
 
 interface CheckOptions extends DrillLimitFlags {

@@ -26,7 +26,7 @@ import {
   type DrillLimitFlags,
 } from './options.js';
 import { createProgress } from './progress.js';
-import { ensureWritableDir, displayPath } from './run-command.js';
+import { ensureWritableDir, displayPath } from './report-files.js';
 import { EXIT } from './exit-codes.js';
 
 const COMPARE_FORMATS = ['json', 'md', 'html'] as const;

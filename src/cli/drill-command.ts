@@ -18,21 +18,18 @@ import {
   parsePositiveDuration,
   parseSeed,
   parseSpeed,
-  type Format,
-} from './options.js';
-import { createProgress } from './progress.js';
-import { shellWord } from './replay.js';
-import {
-  ensureWritableDir,
   formatOption,
   otlpOption,
   recordContentOption,
   telemetryOptions,
   traceSampleOption,
   tracesOption,
-  writeDrillReports,
+  type Format,
   type TelemetryFlags,
-} from './run-command.js';
+} from './options.js';
+import { createProgress } from './progress.js';
+import { shellWord } from './replay.js';
+import { ensureWritableDir, writeDrillReports } from './report-files.js';
 import { EXIT } from './exit-codes.js';
 
 interface DrillCommandOptions extends TelemetryFlags {

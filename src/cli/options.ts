@@ -1,12 +1,13 @@
 /**
  * @module cli/options
- * Flag parsers shared by the commands. A bad flag is bad input: exit 2 with a plain message.
+ * Flags and their parsers shared by the commands (seeds, formats, telemetry, drill limits,
+ * ports). A bad flag is bad input: exit 2 with a plain message.
  */
 import { InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../errors.js';
 import { DRILL_LIMITS, type DrillLimits } from '../scenario/load-scenario.js';
-import { formatDuration } from '../units.js';
-import { parseDuration } from '../units.js';
+import type { DrillOptions } from '../simulator/run-drill.js';
+import { formatDuration, parseDuration } from '../units.js';
 
 /** Formats `run` writes. */
 export const FORMATS = ['json', 'md', 'junit', 'html'] as const;
@@ -178,4 +179,67 @@ export function drillLimits(flags: DrillLimitFlags): DrillLimits {
     maxRequests: flags.maxRequests ?? DRILL_LIMITS.maxRequests,
     maxDurationMs: flags.maxDuration ?? DRILL_LIMITS.maxDurationMs,
   };
+}
+
+/** The telemetry flags `run` and `drill` share. */
+export interface TelemetryFlags {
+  readonly traces: boolean;
+  readonly traceSample: number;
+  readonly otlp?: string;
+  readonly recordContent?: boolean;
+}
+
+/** Where telemetry goes: the flags first, then the standard OpenTelemetry variables. */
+export function telemetryOptions(options: TelemetryFlags, dir: string): DrillOptions['telemetry'] {
+  const env = process.env;
+  if (!options.traces || env.OTEL_SDK_DISABLED?.toLowerCase() === 'true') return undefined;
+  const fromEnv =
+    (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) !== undefined;
+  const otlp = options.otlp ?? (fromEnv ? 'env' : undefined);
+  return {
+    dir,
+    sample: options.traceSample,
+    recordContent: options.recordContent === true,
+    ...(otlp === undefined ? {} : { otlp }),
+  };
+}
+
+/** `--format`, as `run` and `drill` take it. */
+export function formatOption(): Option {
+  return new Option(
+    '--format <list>',
+    'report formats, comma-separated: json (report.json), md (report.md), junit (junit.xml), html (report.html)',
+  )
+    .default(['json'], 'json')
+    .argParser(parseFormats);
+}
+
+/** `--traces`. */
+export function tracesOption(): Option {
+  return new Option('--traces <on|off>', 'write traces.jsonl and metrics.jsonl (OTLP JSON lines)')
+    .default(true, 'on')
+    .argParser(parseOnOff);
+}
+
+/** `--trace-sample`. */
+export function traceSampleOption(): Option {
+  return new Option('--trace-sample <share>', 'share of requests traced, e.g. 0.1 or 10%')
+    .default(1, '1')
+    .argParser(parseShare);
+}
+
+/** `--otlp`. */
+export function otlpOption(): Option {
+  return new Option(
+    '--otlp <url>',
+    'also send traces and metrics to this OTLP/HTTP collector, e.g. http://127.0.0.1:4318 (default: OTEL_EXPORTER_OTLP_ENDPOINT when set)',
+  ).argParser(parseOtlpUrl);
+}
+
+/** `--record-content`. */
+export function recordContentOption(): Option {
+  return new Option(
+    '--record-content',
+    'record prompts and answers in the traces (off: no message text)',
+  );
 }

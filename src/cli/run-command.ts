@@ -3,24 +3,24 @@
  * `failover-drill run <scenario...>`: runs each drill, writes its reports, prints a summary, and
  * exits 0 when every SLO held, 1 when one broke.
  */
-import { Command, Option } from 'commander';
-import { appendFileSync, accessSync, constants } from 'node:fs';
-import { isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
+import { Command } from 'commander';
+import { join, resolve as resolvePath } from 'node:path';
 import { HarnessError, InputError, type InputIssue } from '../errors.js';
-import { makeDir, reportJson, writeReportFiles } from '../report/write-report.js';
-import { renderSummary, renderSuiteSummary } from '../report/render-summary.js';
-import { renderMarkdown, renderSuiteMarkdown } from '../report/render-markdown.js';
+import { writeReportFiles } from '../report/write-report.js';
+import { renderSuiteSummary } from '../report/render-summary.js';
+import { renderSuiteMarkdown } from '../report/render-markdown.js';
 import { renderJunit } from '../report/render-junit.js';
-import { renderHtml } from '../report/render-html.js';
 import type { Report } from '../report/report-schema.js';
 import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
-import { runDrill, type DrillOptions } from '../simulator/run-drill.js';
+import { runDrill } from '../simulator/run-drill.js';
 import {
-  parseFormats,
-  parseOnOff,
-  parseOtlpUrl,
+  formatOption,
+  otlpOption,
   parseSeed,
-  parseShare,
+  recordContentOption,
+  telemetryOptions,
+  traceSampleOption,
+  tracesOption,
   maxDurationOption,
   maxRequestsOption,
   drillLimits,
@@ -28,6 +28,12 @@ import {
   type Format,
 } from './options.js';
 import { createProgress } from './progress.js';
+import {
+  appendStepSummary,
+  displayPath,
+  ensureWritableDir,
+  writeDrillReports,
+} from './report-files.js';
 import { replayCommand } from './replay.js';
 import { EXIT } from './exit-codes.js';
 
@@ -40,69 +46,6 @@ interface RunOptions extends DrillLimitFlags {
   readonly traceSample: number;
   readonly otlp?: string;
   readonly recordContent?: boolean;
-}
-
-/** The telemetry flags `run` and `drill` share. */
-export interface TelemetryFlags {
-  readonly traces: boolean;
-  readonly traceSample: number;
-  readonly otlp?: string;
-  readonly recordContent?: boolean;
-}
-
-/** Where telemetry goes: the flags first, then the standard OpenTelemetry variables. */
-export function telemetryOptions(options: TelemetryFlags, dir: string): DrillOptions['telemetry'] {
-  const env = process.env;
-  if (!options.traces || env.OTEL_SDK_DISABLED?.toLowerCase() === 'true') return undefined;
-  const fromEnv =
-    (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) !== undefined;
-  const otlp = options.otlp ?? (fromEnv ? 'env' : undefined);
-  return {
-    dir,
-    sample: options.traceSample,
-    recordContent: options.recordContent === true,
-    ...(otlp === undefined ? {} : { otlp }),
-  };
-}
-
-/** `--format`, as `run` and `drill` take it. */
-export function formatOption(): Option {
-  return new Option(
-    '--format <list>',
-    'report formats, comma-separated: json (report.json), md (report.md), junit (junit.xml), html (report.html)',
-  )
-    .default(['json'], 'json')
-    .argParser(parseFormats);
-}
-
-/** `--traces`. */
-export function tracesOption(): Option {
-  return new Option('--traces <on|off>', 'write traces.jsonl and metrics.jsonl (OTLP JSON lines)')
-    .default(true, 'on')
-    .argParser(parseOnOff);
-}
-
-/** `--trace-sample`. */
-export function traceSampleOption(): Option {
-  return new Option('--trace-sample <share>', 'share of requests traced, e.g. 0.1 or 10%')
-    .default(1, '1')
-    .argParser(parseShare);
-}
-
-/** `--otlp`. */
-export function otlpOption(): Option {
-  return new Option(
-    '--otlp <url>',
-    'also send traces and metrics to this OTLP/HTTP collector, e.g. http://127.0.0.1:4318 (default: OTEL_EXPORTER_OTLP_ENDPOINT when set)',
-  ).argParser(parseOtlpUrl);
-}
-
-/** `--record-content`. */
-export function recordContentOption(): Option {
-  return new Option(
-    '--record-content',
-    'record prompts and answers in the traces (off: no message text)',
-  );
 }
 
 /** The `run` command. Sets `process.exitCode`; throws InputError on bad input. */
@@ -218,52 +161,6 @@ Examples:
     });
 }
 
-/**
- * Writes one drill's report files in the formats asked for (JUnit only when the drill is not
- * part of a suite), prints its summary and appends it to the job summary.
- */
-export function writeDrillReports(
-  report: Report,
-  dir: string,
-  formats: readonly Format[],
-  junit: boolean,
-): void {
-  const files: Record<string, string> = {};
-  if (formats.includes('json')) files['report.json'] = reportJson(report);
-  if (formats.includes('md')) files['report.md'] = renderMarkdown(report);
-  if (formats.includes('html')) files['report.html'] = renderHtml(report);
-  if (formats.includes('junit') && junit) files['junit.xml'] = renderJunit([report]);
-  const written = writeReportFiles(dir, files);
-  process.stdout.write(
-    `${renderSummary(report, written.length === 0 ? undefined : written.map(displayPath).join(', '))}\n`,
-  );
-  appendStepSummary(renderMarkdown(report));
-}
-
-/** GitHub Actions takes at most 1 MiB of job summary per step; this run stays under it. */
-const STEP_SUMMARY_BUDGET = 900 * 1024;
-let stepSummaryBytes = 0;
-
-/** GitHub Actions' job summary: each drill's Markdown is appended when the variable is set. */
-function appendStepSummary(markdown: string): void {
-  const file = process.env.GITHUB_STEP_SUMMARY;
-  if (file === undefined || file === '') return;
-  let text = `${markdown}\n`;
-  const size = Buffer.byteLength(text);
-  if (stepSummaryBytes + size > STEP_SUMMARY_BUDGET) {
-    if (stepSummaryBytes >= STEP_SUMMARY_BUDGET) return;
-    text = `${markdown.split('\n', 1)[0] ?? ''}\n\n(The rest of this report is in report.md: the job summary is full.)\n\n`;
-  }
-  stepSummaryBytes += Buffer.byteLength(text);
-  try {
-    appendFileSync(file, text);
-  } catch (error) {
-    process.stderr.write(
-      `failover-drill: could not append to GITHUB_STEP_SUMMARY (${file}): ${(error as Error).message}\n`,
-    );
-  }
-}
-
 /** Two drills whose reports would go to one folder, the second overwriting the first (exit 2). */
 function refuseSharedFolders(
   scenarios: readonly Scenario[],
@@ -286,43 +183,4 @@ function refuseSharedFolders(
       });
   }
   if (issues.length > 0) throw new InputError(issues);
-}
-
-/**
- * Creates the report folder, or explains why it cannot be used (exit 2). The problem is put on
- * `--out`, or on `blame` (the scenario's name) when the folder came from it.
- */
-export function ensureWritableDir(
-  dir: string,
-  blame?: { file: string; path: (string | number)[] },
-): void {
-  try {
-    makeDir(dir);
-    accessSync(dir, constants.W_OK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'EEXIST' || code === 'ENOTDIR'
-        ? 'a file is in the way'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : code === 'ENAMETOOLONG'
-            ? 'the name is too long for the file system'
-            : code === 'EROFS'
-              ? 'the file system is read-only'
-              : code === 'ENOENT'
-                ? 'the file system refuses to create it'
-                : String(code);
-    throw InputError.of(
-      blame?.file ?? '--out',
-      `cannot write reports to ${dir}: ${why}`,
-      blame?.path,
-    );
-  }
-}
-
-/** A path relative to the working folder when it lies inside it, else as given. */
-export function displayPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
