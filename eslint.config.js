@@ -85,7 +85,7 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/engine/system-clock.ts', 'src/live/**'],
+    ignores: ['src/engine/runtime/system-clock.ts', 'src/live/**'],
     rules: nondeterminism,
   },
   ...layerRules,

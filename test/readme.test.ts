@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { failoverConfigSchema } from '../src/engine/config.js';
-import { applyPreset } from '../src/engine/presets/presets.js';
+import { applyPreset } from '../src/engine/presets.js';
 
 const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
 

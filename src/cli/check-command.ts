@@ -10,7 +10,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { describeFault, searchBreach } from '../check/search.js';
 import type { FaultInput } from '../check/arbitraries.js';
-import { systemClock } from '../engine/system-clock.js';
+import { systemClock } from '../engine/runtime/system-clock.js';
 import { HarnessError } from '../errors.js';
 import { writeReportFiles } from '../report/write-report.js';
 import { loadScenario, type Scenario } from '../scenario/load-scenario.js';

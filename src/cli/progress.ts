@@ -4,7 +4,7 @@
  * moment, so quick runs and CI logs stay clean.
  */
 import cliProgress from 'cli-progress';
-import { systemClock } from '../engine/system-clock.js';
+import { systemClock } from '../engine/runtime/system-clock.js';
 
 /** Wall time before the bar appears. */
 const SHOW_AFTER_MS = 400;

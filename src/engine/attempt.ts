@@ -8,7 +8,7 @@ import { classifyRefusal, classifyStatus } from './classify.js';
 import type { PrefillSupport } from './prefill.js';
 import type { EventHub } from './events.js';
 import type { AttemptContext, AttemptFn } from './policy.js';
-import { parseRetryAfter } from './retry-after.js';
+import { parseRetryAfter } from './policies/retry-after.js';
 import type { Transport } from './transport.js';
 import type {
   AttemptFailure,

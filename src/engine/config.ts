@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { duration, share } from '../units.js';
-import { PRESETS, type PresetName } from './presets/presets.js';
+import { PRESETS, type PresetName } from './presets.js';
 import type { Target } from './types.js';
 
 /**

@@ -19,7 +19,7 @@ import { circuitBreaker, type CircuitBreakerPolicy } from './policies/circuit-br
 import { bulkhead } from './policies/bulkhead.js';
 import { rateLimit } from './policies/rate-limit.js';
 import { retry } from './policies/retry.js';
-import { RetryBudget } from './retry-budget.js';
+import { RetryBudget } from './policies/retry-budget.js';
 import { BudgetGuard } from './budget-guard.js';
 import { HealthChecker } from './health-checker.js';
 import { CanaryJudge, type CanaryStatus } from './canary.js';

@@ -12,7 +12,7 @@ import { EventHub } from '../engine/events.js';
 import { createAttempt } from '../engine/attempt.js';
 import { AttemptTimeoutError } from '../engine/policies/timeout.js';
 import type { ChatRequest, FailureReason, RequestOutcome, Target, Usage } from '../engine/types.js';
-import { undiciTransport } from '../engine/undici-transport.js';
+import { undiciTransport } from '../engine/runtime/undici-transport.js';
 import type { Transport } from '../engine/transport.js';
 import { HarnessError } from '../errors.js';
 import type { BillingRecord } from '../providers/response-plan.js';

@@ -8,8 +8,8 @@
 import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FailoverConfig } from '../engine/config.js';
-import { createFailoverClient, type FailoverClient } from '../engine/failover-client.js';
-import { systemRng } from '../engine/system-clock.js';
+import { createFailoverClient, type FailoverClient } from '../engine/runtime/failover-client.js';
+import { systemRng } from '../engine/runtime/system-clock.js';
 import type { ChatMessage, RequestOutcome } from '../engine/types.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { withScenarioPrices } from '../simulator/simulate.js';

@@ -5,7 +5,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { failoverConfigSchema, splitTarget, type FailoverConfig } from '../engine/config.js';
-import { applyPreset } from '../engine/presets/presets.js';
+import { applyPreset } from '../engine/presets.js';
 import { InputError, type InputIssue } from '../errors.js';
 import { formatDuration } from '../units.js';
 import { expectedArrivals } from './arrival-rate.js';

@@ -5,7 +5,7 @@
  * then the report.
  */
 import type { FailoverConfig } from '../engine/config.js';
-import { systemClock } from '../engine/system-clock.js';
+import { systemClock } from '../engine/runtime/system-clock.js';
 import { HarnessError, InputError } from '../errors.js';
 import { buildReport } from '../report/build-report.js';
 import type { Report } from '../report/report-schema.js';

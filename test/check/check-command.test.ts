@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { describeFault, searchBreach } from '../../src/check/search.js';
-import { systemClock } from '../../src/engine/system-clock.js';
+import { systemClock } from '../../src/engine/runtime/system-clock.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { runCli, scenarioYaml, tempDir, writeTemp, type CliRun } from '../helpers.js';
 

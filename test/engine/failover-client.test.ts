@@ -1,7 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFailoverClient, FailoverConfigError } from '../../src/engine/failover-client.js';
+import {
+  createFailoverClient,
+  FailoverConfigError,
+} from '../../src/engine/runtime/failover-client.js';
 
 let server: Server;
 let base = '';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { failoverConfigSchema } from '../../src/engine/config.js';
-import { applyPreset, PRESETS } from '../../src/engine/presets/presets.js';
+import { applyPreset, PRESETS } from '../../src/engine/presets.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { scenarioYaml, writeTemp } from '../helpers.js';
 

@@ -5,10 +5,10 @@
  * would miss the deadline, gives up on the target so the router can fail over; so does a retry
  * the retry budget refuses.
  */
-import { backoffDelay, type BackoffOptions } from '../backoff.js';
+import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { sleep } from '../clock.js';
 import type { AttemptContext, AttemptFn, Policy, PolicyEnv } from '../policy.js';
-import type { RetryBudget } from '../retry-budget.js';
+import type { RetryBudget } from './retry-budget.js';
 import type { AttemptFailure, AttemptOutcome } from '../types.js';
 
 /** Retry options, in milliseconds. */

@@ -1,9 +1,9 @@
 /**
- * @module engine/backoff
+ * @module engine/policies/backoff
  * Exponential backoff with jitter. Pure: the caller supplies the retry number, the previous
  * delay (for decorrelated jitter) and the rng.
  */
-import type { Rng } from './rng.js';
+import type { Rng } from '../rng.js';
 
 /** Backoff options, already in milliseconds. */
 export interface BackoffOptions {

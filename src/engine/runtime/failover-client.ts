@@ -1,18 +1,18 @@
 /**
- * @module engine/failover-client
+ * @module engine/runtime/failover-client
  * The production entry point: a failover engine over real providers, with undici as transport,
  * the system clock, and API keys read from the environment variables the config names.
  */
-import type { Clock } from './clock.js';
-import { failoverConfigSchema, type FailoverConfig, type FailoverConfigInput } from './config.js';
-import { FailoverEngine } from './failover-engine.js';
-import { applyPreset } from './presets/presets.js';
-import type { Rng } from './rng.js';
+import type { Clock } from '../clock.js';
+import { failoverConfigSchema, type FailoverConfig, type FailoverConfigInput } from '../config.js';
+import { FailoverEngine } from '../failover-engine.js';
+import { applyPreset } from '../presets.js';
+import type { Rng } from '../rng.js';
 import { systemClock, systemRng } from './system-clock.js';
-import type { Transport } from './transport.js';
-import type { ChatRequest, RequestOutcome } from './types.js';
+import type { Transport } from '../transport.js';
+import type { ChatRequest, RequestOutcome } from '../types.js';
 import { undiciTransport, type UndiciTransportOptions } from './undici-transport.js';
-import type { ResolvedEndpoint } from './wire/wire-adapter.js';
+import type { ResolvedEndpoint } from '../wire/wire-adapter.js';
 
 /** A config the client cannot run with (no endpoint for a target, a key variable unset). */
 export class FailoverConfigError extends Error {

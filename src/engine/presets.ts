@@ -1,5 +1,5 @@
 /**
- * @module engine/presets/presets
+ * @module engine/presets
  * Named starting points for a failover config, so a small config is enough: the config's own
  * keys override the preset's, option by option.
  * - `default`: the schema's defaults, for interactive chat with some patience.

@@ -1,11 +1,11 @@
 /**
- * @module engine/retry-budget
+ * @module engine/policies/retry-budget
  * Caps retries at a share of recent traffic, so that when a provider fails for everyone the
  * retries do not multiply the load into a storm. A floor of retries per second keeps a quiet
  * service able to retry at all.
  */
-import type { Clock } from './clock.js';
-import { SlidingWindow } from './sliding-window.js';
+import type { Clock } from '../clock.js';
+import { SlidingWindow } from '../sliding-window.js';
 
 /** Budget options, in base units. */
 export interface RetryBudgetOptions {

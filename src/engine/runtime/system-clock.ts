@@ -1,10 +1,10 @@
 /**
- * @module engine/system-clock
+ * @module engine/runtime/system-clock
  * The real clock and the unseeded rng: the only place in the engine that reads wall time, arms
  * real timers or draws unseeded randomness. Production uses them; drills inject seeded twins.
  */
-import type { Clock, Disposable } from './clock.js';
-import type { Rng } from './rng.js';
+import type { Clock, Disposable } from '../clock.js';
+import type { Rng } from '../rng.js';
 
 const NEVER: Disposable = { dispose() {} };
 

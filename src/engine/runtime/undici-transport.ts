@@ -1,10 +1,10 @@
 /**
- * @module engine/undici-transport
+ * @module engine/runtime/undici-transport
  * The production transport: undici's `fetch` over one pooled, keep-alive `Agent`, so a failover
  * to a backup reuses warm connections instead of opening one per request.
  */
 import { Agent, fetch } from 'undici';
-import type { Transport } from './transport.js';
+import type { Transport } from '../transport.js';
 
 /** Options of {@link undiciTransport}. */
 export interface UndiciTransportOptions {

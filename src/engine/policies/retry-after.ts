@@ -1,5 +1,5 @@
 /**
- * @module engine/retry-after
+ * @module engine/policies/retry-after
  * Reads how long a provider asked us to wait.
  */
 
