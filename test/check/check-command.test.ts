@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { describeFault, searchBreach } from '../../src/check/search.js';
 import { systemClock } from '../../src/engine/runtime/system-clock.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
-import { runCli, scenarioYaml, tempDir, writeTemp, type CliRun } from '../helpers.js';
+import { runCli, scenarioYaml, tempDir, writeTemp, type CliRun } from '../support/helpers.js';
 
 const cli = (...args: string[]): CliRun => runCli(args);
 

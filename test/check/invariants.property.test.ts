@@ -24,7 +24,7 @@ import { runDrill } from '../../src/simulator/run-drill.js';
 import { seededRng } from '../../src/seeded-rng.js';
 import { simulate } from '../../src/simulator/simulate.js';
 import { VirtualClock } from '../../src/simulator/virtual-clock.js';
-import { writeTemp } from '../helpers.js';
+import { writeTemp } from '../support/helpers.js';
 
 /** Runs per property: each run is a whole (small) drill. */
 /** One target, and a successful attempt on it, for the policy-level properties. */

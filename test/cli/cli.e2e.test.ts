@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report-schema.js';
 import { reportSchema } from '../../src/report/report-schema.js';
-import { BIN, runCli, scenarioYaml, tempDir, writeTemp, type CliRun } from '../helpers.js';
+import { BIN, runCli, scenarioYaml, tempDir, writeTemp, type CliRun } from '../support/helpers.js';
 
 const cli = (...args: string[]): CliRun => runCli(args);
 

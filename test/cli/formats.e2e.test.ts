@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { runCli, scenarioYaml, tempDir, writeTemp, type CliRun } from '../helpers.js';
+import { runCli, scenarioYaml, tempDir, writeTemp, type CliRun } from '../support/helpers.js';
 
 const cli = (args: string[], env: Record<string, string> = {}): CliRun =>
   runCli(args, { GITHUB_STEP_SUMMARY: '', ...env });

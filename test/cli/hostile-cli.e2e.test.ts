@@ -8,7 +8,15 @@ import { once } from 'node:events';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, ROOT, runCli, scenarioYaml, tempDir, writeTemp, type CliRun } from '../helpers.js';
+import {
+  BIN,
+  ROOT,
+  runCli,
+  scenarioYaml,
+  tempDir,
+  writeTemp,
+  type CliRun,
+} from '../support/helpers.js';
 
 const cli = (...args: string[]): CliRun => runCli(args);
 

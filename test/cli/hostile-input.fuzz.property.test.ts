@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Document, parse, stringify } from 'yaml';
 import { main } from '../../src/cli/main.js';
 import type { Report } from '../../src/report/report-schema.js';
-import { tempDir, writeTemp } from '../helpers.js';
+import { tempDir, writeTemp } from '../support/helpers.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const BASES = [

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { failoverConfigSchema } from '../../src/engine/config.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { runDrill } from '../../src/simulator/run-drill.js';
-import { scenarioYaml, writeTemp } from '../helpers.js';
-import { engineHarness } from './engine-harness.js';
+import { scenarioYaml, writeTemp } from '../support/helpers.js';
+import { engineHarness } from '../support/engine-harness.js';
 
 // Every answer of the harness uses 3 input tokens: at $1M per million input tokens, $3 an answer.
 const prices = {

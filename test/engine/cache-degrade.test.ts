@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatRequest, RequestOutcome } from '../../src/engine/types.js';
-import { engineHarness } from './engine-harness.js';
+import { engineHarness } from '../support/engine-harness.js';
 
 const ask = (id: string, content: string): ChatRequest => ({
   id,

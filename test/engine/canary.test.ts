@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engineHarness } from './engine-harness.js';
+import { engineHarness } from '../support/engine-harness.js';
 
 function canaryWorld(canary: (call: number) => { status: number; latencyMs?: number }) {
   const h = engineHarness(

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers.js';
+import { ROOT } from '../support/helpers.js';
 
 // Two OpenAI-wire providers on one loopback server: /down answers 503, /up answers.
 const PROGRAM = `

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { runDrill } from '../../src/simulator/run-drill.js';
-import { engineHarness } from './engine-harness.js';
+import { engineHarness } from '../support/engine-harness.js';
 
 describe('health checks', () => {
   it('eject a target after failed probes, route around it, and bring it back', async () => {

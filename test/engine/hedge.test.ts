@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engineHarness, one } from './engine-harness.js';
+import { engineHarness, one } from '../support/engine-harness.js';
 
 const chain = {
   groups: { chat: { targets: ['primary/m', 'backup/m'] } },

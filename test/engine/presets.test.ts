@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { failoverConfigSchema } from '../../src/engine/config.js';
 import { applyPreset, PRESETS } from '../../src/engine/presets.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
-import { scenarioYaml, writeTemp } from '../helpers.js';
+import { scenarioYaml, writeTemp } from '../support/helpers.js';
 
 const groups = { chat: { targets: ['a/m', 'b/m'] } };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { failoverConfigSchema } from '../../src/engine/config.js';
-import { engineHarness } from './engine-harness.js';
+import { engineHarness } from '../support/engine-harness.js';
 
 async function spread(
   h: ReturnType<typeof engineHarness>,

@@ -6,7 +6,7 @@ import type { RequestOutcome } from '../../src/engine/types.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { parseSlo } from '../../src/scenario/slo.js';
 import { simulate } from '../../src/simulator/simulate.js';
-import { scenarioYaml, writeTemp } from '../helpers.js';
+import { scenarioYaml, writeTemp } from '../support/helpers.js';
 
 /**
  * The tiny scenario, all streamed, the primary cutting every stream after 20 tokens; `stream`

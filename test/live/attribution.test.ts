@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveDrill } from '../../src/live/drill.js';
 import type { Report } from '../../src/report/report-schema.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
-import { freePort, scenarioYaml, writeTemp } from '../helpers.js';
+import { freePort, scenarioYaml, writeTemp } from '../support/helpers.js';
 
 // Two OpenAI-wire providers, the primary down (503) from 30 s to 60 s of an 80 s drill.
 const SCENARIO = scenarioYaml({

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { reportSchema, type Report } from '../../src/report/report-schema.js';
-import { freePort, tempDir } from '../helpers.js';
+import { freePort, tempDir } from '../support/helpers.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'dist', 'cli', 'bin.js');

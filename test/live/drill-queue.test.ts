@@ -10,7 +10,7 @@ import { renderHtml } from '../../src/report/render-html.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
 import { renderSummary } from '../../src/report/render-summary.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
-import { freePort, scenarioYaml, writeTemp } from '../helpers.js';
+import { freePort, scenarioYaml, writeTemp } from '../support/helpers.js';
 
 /** A gateway that answers every request itself, after `delayMs` of wall time. */
 function slowGateway(delayMs: number): Server {

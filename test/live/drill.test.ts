@@ -13,7 +13,7 @@ import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { runDrill } from '../../src/simulator/run-drill.js';
 import { seededRng } from '../../src/seeded-rng.js';
 import { arrivalTimes, RequestFactory } from '../../src/simulator/traffic.js';
-import { freePort, tempDir } from '../helpers.js';
+import { freePort, tempDir } from '../support/helpers.js';
 
 /** The arrivals a drill of `s` sends: traffic draws interleaved as the drill makes them. */
 function sentArrivals(s: typeof scenario, seed: number): number[] {

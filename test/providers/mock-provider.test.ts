@@ -9,7 +9,7 @@ import { answerSlice } from '../../src/providers/wire-renderer.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { seededRng } from '../../src/seeded-rng.js';
 import { VirtualClock } from '../../src/simulator/virtual-clock.js';
-import { scenarioYaml, writeTemp } from '../helpers.js';
+import { scenarioYaml, writeTemp } from '../support/helpers.js';
 
 function provider(name: 'primary' | 'backup', faults = '') {
   const text = scenarioYaml({

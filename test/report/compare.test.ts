@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { comparisonRows, configLabels } from '../../src/report/compare.js';
 import type { Report } from '../../src/report/report-schema.js';
-import { scenarioYaml, tempDir, writeTemp } from '../helpers.js';
+import { scenarioYaml, tempDir, writeTemp } from '../support/helpers.js';
 
 const report = (availability: number, p95: number, cost: number, pass: boolean): Report =>
   ({

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError, MAX_REPORTED_ISSUES } from '../../src/errors.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { runDrill } from '../../src/simulator/run-drill.js';
-import { scenarioYaml, writeTemp } from '../helpers.js';
+import { scenarioYaml, writeTemp } from '../support/helpers.js';
 
 /** The problems loading `text` reports, as printed, with the temp path replaced by FILE. */
 function problems(text: string, options: Parameters<typeof loadScenario>[1] = {}): string[] {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError, formatIssue } from '../../src/errors.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
-import { scenarioYaml, tempDir, writeTemp } from '../helpers.js';
+import { scenarioYaml, tempDir, writeTemp } from '../support/helpers.js';
 
 function problems(text: string, name = 's.yaml'): string[] {
   const file = writeTemp(name, text);

@@ -4,8 +4,8 @@ import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { simulatePlainClient } from '../../src/simulator/plain-client-baseline.js';
 import { baselineConfig } from '../../src/simulator/run-drill.js';
 import { simulate, type SimulationResult } from '../../src/simulator/simulate.js';
-import { everyFaultYaml } from './every-fault.js';
-import { writeTemp } from '../helpers.js';
+import { everyFaultYaml } from '../support/every-fault.js';
+import { writeTemp } from '../support/helpers.js';
 
 /** Cost sums add up in another order on the two paths: compare them to a millionth of a cent. */
 function comparable(result: SimulationResult): unknown {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { runDrill } from '../../src/simulator/run-drill.js';
 import { simulate } from '../../src/simulator/simulate.js';
-import { writeTemp } from '../helpers.js';
-import { everyFaultYaml, KINDS } from './every-fault.js';
+import { writeTemp } from '../support/helpers.js';
+import { everyFaultYaml, KINDS } from '../support/every-fault.js';
 
 function everyFault() {
   return loadScenario(writeTemp('every-fault.yaml', everyFaultYaml()));

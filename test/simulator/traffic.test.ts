@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { seededRng } from '../../src/seeded-rng.js';
 import { arrivalTimes, RequestFactory } from '../../src/simulator/traffic.js';
-import { scenarioYaml, writeTemp } from '../helpers.js';
+import { scenarioYaml, writeTemp } from '../support/helpers.js';
 
 function traffic(arrivals: string, extra = '') {
   return loadScenario(

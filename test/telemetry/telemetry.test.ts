@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report-schema.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { runDrill } from '../../src/simulator/run-drill.js';
-import { scenarioYaml, tempDir, writeTemp } from '../helpers.js';
+import { scenarioYaml, tempDir, writeTemp } from '../support/helpers.js';
 
 /** An OTLP JSON attribute list as a plain record. */
 type OtlpValue = {

@@ -70,7 +70,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** The project root, where the CLI runs from in tests. */
-export const ROOT = join(import.meta.dirname, '..');
+export const ROOT = join(import.meta.dirname, '..', '..');
 /** The built CLI: `npm test` builds it before the tests run. */
 export const BIN = join(ROOT, 'dist', 'cli', 'bin.js');
 

@@ -3,11 +3,11 @@
  * any answer needs, whole, as an error body or streamed, instead of filling the caller's memory.
  */
 import { describe, expect, it } from 'vitest';
-import { createAttempt } from '../../src/engine/attempt.js';
-import { EventHub } from '../../src/engine/events.js';
-import type { Transport } from '../../src/engine/transport.js';
-import { MAX_RESPONSE_BYTES } from '../../src/engine/wire/read-limited.js';
-import { systemClock } from '../../src/engine/runtime/system-clock.js';
+import { createAttempt } from '../../../src/engine/attempt.js';
+import { EventHub } from '../../../src/engine/events.js';
+import type { Transport } from '../../../src/engine/transport.js';
+import { MAX_RESPONSE_BYTES } from '../../../src/engine/wire/read-limited.js';
+import { systemClock } from '../../../src/engine/runtime/system-clock.js';
 
 /** A body of `chunk` repeated without end; counts what was pulled from it. */
 function endless(chunk: string): { body: ReadableStream<Uint8Array>; pulled: () => number } {

@@ -3,7 +3,7 @@
  * it is due, not after 1 ms as Node's own timer would.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { wallTimer } from '../../src/engine/runtime/system-clock.js';
+import { wallTimer } from '../../../src/engine/runtime/system-clock.js';
 
 const DAY = 86_400_000;
 

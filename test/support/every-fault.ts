@@ -1,4 +1,4 @@
-import { scenarioYaml } from '../helpers.js';
+import { scenarioYaml } from './helpers.js';
 
 /** Every fault kind, one minute each, on alternating providers. */
 export const KINDS = [

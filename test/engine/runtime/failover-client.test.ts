@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createFailoverClient,
   FailoverConfigError,
-} from '../../src/engine/runtime/failover-client.js';
+} from '../../../src/engine/runtime/failover-client.js';
 
 let server: Server;
 let base = '';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engineHarness } from './engine-harness.js';
+import { engineHarness } from '../../support/engine-harness.js';
 
 const three = {
   groups: { chat: { targets: ['primary/m', 'backup/m', 'budget/m'] } },

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../src/engine/policies/backoff.js';
-import { RetryBudget } from '../../src/engine/policies/retry-budget.js';
-import { seededRng } from '../../src/seeded-rng.js';
-import { VirtualClock } from '../../src/simulator/virtual-clock.js';
+import { backoffDelay } from '../../../src/engine/policies/backoff.js';
+import { RetryBudget } from '../../../src/engine/policies/retry-budget.js';
+import { seededRng } from '../../../src/seeded-rng.js';
+import { VirtualClock } from '../../../src/simulator/virtual-clock.js';
 
 const rngOf = (u: number) => ({ next: () => u });
 
