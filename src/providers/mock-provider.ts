@@ -11,7 +11,8 @@ import { anthropicRenderer } from './anthropic-renderer.js';
 import { networkError } from './network-error.js';
 import { openAiRenderer } from './openai-renderer.js';
 import type { ProviderModel } from './provider-model.js';
-import type { BillingRecord, ResponsePlan } from './response-plan.js';
+import type { BillingRecord } from './response-plan.js';
+import { streamAnswer, type StreamWriter } from './stream-writer.js';
 import {
   answerSlice,
   countTokens,
@@ -36,21 +37,6 @@ const RENDERERS: Readonly<Record<'openai' | 'anthropic', WireRenderer>> = {
 };
 
 /**
- * Content tokens per SSE chunk: at least 16, at most 4 content chunks an answer. Real
- * providers send a chunk every token or few; grouping them keeps an hour of streams cheap to
- * simulate while stream faults still land on the exact token (the chunk is split there).
- */
-export function chunkTokens(total: number): number {
-  return Math.max(16, Math.ceil(total / 4));
-}
-
-/** Marks the point where a stream-cut fault drops the connection. */
-const CUT = Symbol('cut');
-
-/** The reason a cancelled stream's waits end with; preallocated, as cancels are frequent. */
-const STREAM_CANCELLED = new Error('the client cancelled the stream');
-
-/**
  * A JSON response with the headers a provider sends. Built by hand: msw's HttpResponse.json
  * measures the body through a Blob, which costs more than the rest of the response.
  */
@@ -70,7 +56,6 @@ function jsonResponse(status: number, body: unknown, headers: Record<string, str
 export function createMockProvider(options: MockProviderOptions): RequestHandler[] {
   const { model, clock, baseUrl, onBill } = options;
   const renderer = RENDERERS[model.spec.wire];
-  const encoder = new TextEncoder();
   let answers = 0;
 
   const bill = (
@@ -90,119 +75,7 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
     });
   };
 
-  const streamAnswer = (
-    plan: Extract<ResponsePlan, { kind: 'answer' }>,
-    ids: AnswerIds,
-    attemptId: string | undefined,
-    headers: Record<string, string>,
-  ): Response => {
-    const startedAt = clock.now();
-    const cancelled = new AbortController();
-    const per = chunkTokens(plan.outputTokens);
-    let sent = 0;
-    let finalFrame: string | undefined;
-    let billed = false;
-    const settle = (): void => {
-      if (billed) return;
-      billed = true;
-      bill(attemptId, plan.model, plan.inputTokens, sent);
-    };
-
-    // The answer as a timed sequence of frames; CUT drops the connection.
-    async function* frames(): AsyncGenerator<string | typeof CUT> {
-      let shift = 0;
-      let fault = plan.streamFault;
-      yield renderer.streamHead(ids, plan.inputTokens);
-      for (;;) {
-        const faultAt =
-          fault === undefined || fault.kind === 'no-done'
-            ? Number.POSITIVE_INFINITY
-            : fault.afterTokens;
-        const limit = Math.min(plan.outputTokens, faultAt);
-        if (sent < limit) {
-          const next = Math.min(limit, sent + per);
-          await sleep(
-            clock,
-            startedAt + shift + plan.firstTokenDelayMs + next * plan.msPerToken - clock.now(),
-            cancelled.signal,
-          );
-          const text = answerSlice(plan.skipChars + sent * 4, plan.skipChars + next * 4);
-          sent = next;
-          yield renderer.streamDelta(ids, text);
-          continue;
-        }
-        if (fault !== undefined && fault.kind !== 'no-done') {
-          if (fault.kind === 'cut') {
-            yield CUT;
-            return;
-          }
-          if (fault.kind === 'stall') {
-            await sleep(clock, fault.stallMs, cancelled.signal);
-            shift += fault.stallMs;
-          } else {
-            yield renderer.streamMalformed(ids);
-          }
-          fault = undefined;
-          continue;
-        }
-        break;
-      }
-      const tail = renderer.streamTail(ids, plan.inputTokens, plan.outputTokens, plan.finishReason);
-      if (plan.streamFault?.kind === 'no-done') {
-        // The answer is complete but the end marker never comes: the connection stays open.
-        yield tail;
-        await sleep(clock, Number.POSITIVE_INFINITY, cancelled.signal);
-        return;
-      }
-      finalFrame = tail + renderer.streamDone();
-      yield finalFrame;
-    }
-
-    const source = frames();
-    let open = true;
-    const finish = (
-      controller: ReadableStreamDefaultController<Uint8Array>,
-      error?: Error,
-    ): void => {
-      if (!open) return;
-      open = false;
-      settle();
-      if (error === undefined) controller.close();
-      else controller.error(error);
-    };
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        let step: IteratorResult<string | typeof CUT>;
-        try {
-          step = await source.next();
-        } catch {
-          return; // cancelled while waiting: the consumer is gone
-        }
-        if (!open) return;
-        if (step.done === true) finish(controller);
-        else if (step.value === CUT)
-          finish(controller, new TypeError('terminated', { cause: { code: 'ECONNRESET' } }));
-        else {
-          controller.enqueue(encoder.encode(step.value));
-          // The last frame closes the stream at once instead of on the next pull.
-          if (step.value === finalFrame) finish(controller);
-        }
-      },
-      cancel() {
-        open = false;
-        cancelled.abort(STREAM_CANCELLED);
-        settle();
-      },
-    });
-    return new Response(body, {
-      status: 200,
-      headers: {
-        ...headers,
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-      },
-    });
-  };
+  const writer: StreamWriter = { renderer, clock, bill };
 
   const chat = http.post(`${baseUrl}${renderer.chatPath}`, async ({ request }) => {
     const now = clock.now();
@@ -250,7 +123,7 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
           [renderer.requestIdHeader]: requestId,
         };
         await sleep(clock, plan.headersMs, request.signal);
-        if (parsed.stream) return streamAnswer(plan, ids, attemptId, headers);
+        if (parsed.stream) return streamAnswer(writer, plan, ids, attemptId, headers);
         const fault = plan.streamFault;
         const cutAt =
           fault === undefined || fault.kind === 'no-done'

@@ -15,7 +15,7 @@ import { buildTimeline, faultsOf } from '../providers/fault-timeline.js';
 import { ProviderModel } from '../providers/provider-model.js';
 import type { ErrorKind, ResponsePlan } from '../providers/response-plan.js';
 import { countTokens, wantedTokens } from '../providers/wire-renderer.js';
-import { chunkTokens } from '../providers/mock-provider.js';
+import { chunkTokens } from '../providers/stream-writer.js';
 import { Recorder } from '../report/recorder.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { seededRng } from '../seeded-rng.js';

@@ -1,0 +1,153 @@
+/**
+ * @module providers/stream-writer
+ * A planned answer written as a server-sent event stream, paced by the clock: the head, content
+ * frames token group by token group, a stall, a malformed frame or a cut where the plan's
+ * stream fault says, and the tail. The tokens actually sent are billed when the stream ends,
+ * however it ends.
+ */
+import { sleep, type Clock } from '../engine/clock.js';
+import type { ResponsePlan } from './response-plan.js';
+import { answerSlice, type AnswerIds, type WireRenderer } from './wire-renderer.js';
+
+/** What the stream writer needs of its mock provider. */
+export interface StreamWriter {
+  readonly renderer: WireRenderer;
+  readonly clock: Clock;
+  /** Bills an attempt: its id, the model, input and output tokens. */
+  readonly bill: (
+    attemptId: string | undefined,
+    model: string,
+    input: number,
+    output: number,
+  ) => void;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Content tokens per SSE chunk: at least 16, at most 4 content chunks an answer. Real
+ * providers send a chunk every token or few; grouping them keeps an hour of streams cheap to
+ * simulate while stream faults still land on the exact token (the chunk is split there).
+ */
+export function chunkTokens(total: number): number {
+  return Math.max(16, Math.ceil(total / 4));
+}
+
+/** Marks the point where a stream-cut fault drops the connection. */
+const CUT = Symbol('cut');
+
+/** The reason a cancelled stream's waits end with; preallocated, as cancels are frequent. */
+const STREAM_CANCELLED = new Error('the client cancelled the stream');
+
+export function streamAnswer(
+  writer: StreamWriter,
+  plan: Extract<ResponsePlan, { kind: 'answer' }>,
+  ids: AnswerIds,
+  attemptId: string | undefined,
+  headers: Record<string, string>,
+): Response {
+  const { renderer, clock, bill } = writer;
+  const startedAt = clock.now();
+  const cancelled = new AbortController();
+  const per = chunkTokens(plan.outputTokens);
+  let sent = 0;
+  let finalFrame: string | undefined;
+  let billed = false;
+  const settle = (): void => {
+    if (billed) return;
+    billed = true;
+    bill(attemptId, plan.model, plan.inputTokens, sent);
+  };
+
+  // The answer as a timed sequence of frames; CUT drops the connection.
+  async function* frames(): AsyncGenerator<string | typeof CUT> {
+    let shift = 0;
+    let fault = plan.streamFault;
+    yield renderer.streamHead(ids, plan.inputTokens);
+    for (;;) {
+      const faultAt =
+        fault === undefined || fault.kind === 'no-done'
+          ? Number.POSITIVE_INFINITY
+          : fault.afterTokens;
+      const limit = Math.min(plan.outputTokens, faultAt);
+      if (sent < limit) {
+        const next = Math.min(limit, sent + per);
+        await sleep(
+          clock,
+          startedAt + shift + plan.firstTokenDelayMs + next * plan.msPerToken - clock.now(),
+          cancelled.signal,
+        );
+        const text = answerSlice(plan.skipChars + sent * 4, plan.skipChars + next * 4);
+        sent = next;
+        yield renderer.streamDelta(ids, text);
+        continue;
+      }
+      if (fault !== undefined && fault.kind !== 'no-done') {
+        if (fault.kind === 'cut') {
+          yield CUT;
+          return;
+        }
+        if (fault.kind === 'stall') {
+          await sleep(clock, fault.stallMs, cancelled.signal);
+          shift += fault.stallMs;
+        } else {
+          yield renderer.streamMalformed(ids);
+        }
+        fault = undefined;
+        continue;
+      }
+      break;
+    }
+    const tail = renderer.streamTail(ids, plan.inputTokens, plan.outputTokens, plan.finishReason);
+    if (plan.streamFault?.kind === 'no-done') {
+      // The answer is complete but the end marker never comes: the connection stays open.
+      yield tail;
+      await sleep(clock, Number.POSITIVE_INFINITY, cancelled.signal);
+      return;
+    }
+    finalFrame = tail + renderer.streamDone();
+    yield finalFrame;
+  }
+
+  const source = frames();
+  let open = true;
+  const finish = (controller: ReadableStreamDefaultController<Uint8Array>, error?: Error): void => {
+    if (!open) return;
+    open = false;
+    settle();
+    if (error === undefined) controller.close();
+    else controller.error(error);
+  };
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let step: IteratorResult<string | typeof CUT>;
+      try {
+        step = await source.next();
+      } catch {
+        return; // cancelled while waiting: the consumer is gone
+      }
+      if (!open) return;
+      if (step.done === true) finish(controller);
+      else if (step.value === CUT)
+        finish(controller, new TypeError('terminated', { cause: { code: 'ECONNRESET' } }));
+      else {
+        controller.enqueue(encoder.encode(step.value));
+        // The last frame closes the stream at once instead of on the next pull.
+        if (step.value === finalFrame) finish(controller);
+      }
+    },
+    cancel() {
+      open = false;
+      cancelled.abort(STREAM_CANCELLED);
+      settle();
+    },
+  });
+  return new Response(body, {
+    status: 200,
+    headers: {
+      ...headers,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+    },
+  });
+}
