@@ -3,7 +3,7 @@
  * The scenario's faults, indexed per provider for the provider model to consult per request.
  */
 import type { FaultSpec } from '../scenario/schema.js';
-import { splitTarget } from '../engine/config.js';
+import { splitTarget } from '../engine/target.js';
 
 /** A fault placed on the timeline: `[startMs, endMs)` from the start of the drill. */
 export interface TimedFault {

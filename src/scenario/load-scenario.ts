@@ -4,7 +4,8 @@
  * override from `--config`) and checks that every name it uses is defined.
  */
 import { dirname, resolve } from 'node:path';
-import { failoverConfigSchema, splitTarget, type FailoverConfig } from '../engine/config.js';
+import { failoverConfigSchema, type FailoverConfig } from '../engine/config.js';
+import { splitTarget } from '../engine/target.js';
 import { applyPreset } from '../engine/presets.js';
 import { InputError, type InputIssue } from '../errors.js';
 import { formatDuration } from '../units.js';
