@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { EventHub } from '../../src/engine/events.js';
-import type { AttemptContext, AttemptFn, Policy, PolicyEnv } from '../../src/engine/policy.js';
+import type { AttemptFn, Policy, PolicyEnv } from '../../src/engine/policy.js';
 import { bulkhead } from '../../src/engine/policies/bulkhead.js';
 import { circuitBreaker } from '../../src/engine/policies/circuit-breaker.js';
 import { rateLimit } from '../../src/engine/policies/rate-limit.js';
 import { retry } from '../../src/engine/policies/retry.js';
 import { timeout } from '../../src/engine/policies/timeout.js';
 import type { AttemptOutcome } from '../../src/engine/types.js';
-import { seededRng } from '../../src/seeded-rng.js';
-import { VirtualClock } from '../../src/simulator/virtual-clock.js';
+import { world } from '../support/policy-world.js';
 
 /** Every policy, with options loose enough not to get in the way. */
 const POLICIES: Record<string, (env: PolicyEnv) => Policy> = {
@@ -37,26 +35,10 @@ const POLICIES: Record<string, (env: PolicyEnv) => Policy> = {
 };
 
 function setup(make: (env: PolicyEnv) => Policy) {
-  const clock = new VirtualClock(0);
-  const env: PolicyEnv = { clock, rng: seededRng(1, 'contract'), events: new EventHub() };
-  const policy = make(env);
-  const ctx = (signal = new AbortController().signal): AttemptContext => ({
-    request: {
-      id: 'r1',
-      group: 'g',
-      messages: [{ role: 'user', content: 'hi' }],
-      maxTokens: 8,
-      stream: false,
-    },
-    target: { provider: 'p', model: 'm' },
-    signal,
-    state: { attempts: 0, deadline: 60_000, startedAt: 0 },
-  });
-  const run = async (next: AttemptFn, signal?: AbortSignal): Promise<AttemptOutcome> => {
-    const pending = policy.execute(ctx(signal), next);
-    await clock.run();
-    return pending;
-  };
+  const w = world();
+  const policy = make(w.env);
+  const run = (next: AttemptFn, signal?: AbortSignal): Promise<AttemptOutcome> =>
+    w.run((n) => policy.execute(signal === undefined ? w.ctx : { ...w.ctx, signal }, n), next);
   return { run };
 }
 
