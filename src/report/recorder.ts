@@ -211,8 +211,11 @@ export class Recorder {
           // answer that was already under way when the outage began says nothing.
           const streak = this.#streakStart.get(key);
           if (streak !== undefined && event.startedAt <= streak) return;
-          this.#streakStart.delete(key);
-          this.#recoveredBy.set(key, event.startedAt);
+          if (streak !== undefined) {
+            // Noted only where trouble ended, not on every good answer: this runs per attempt.
+            this.#streakStart.delete(key);
+            this.#recoveredBy.set(key, event.startedAt);
+          }
           const open = this.#openEpisodes.get(key);
           if (open !== undefined && event.startedAt - this.#startMs > open.atMs) {
             open.recoveredAtMs = event.at - this.#startMs;
