@@ -6,7 +6,11 @@
  * latency under a multiple of the primary's, else `hold`. Failed canary attempts still fall
  * back to the group's chain, so callers do not pay for the experiment.
  */
-import type { Target } from './types.js';
+import type { Rng } from './rng.js';
+import type { AttemptOutcome, Target } from './types.js';
+
+/** The arm a request was drawn into. */
+export type CanaryArm = 'canary' | 'primary';
 
 /** Canary options, in base units. */
 export interface CanaryOptions {
@@ -59,8 +63,29 @@ export class CanaryJudge {
     this.options = options;
   }
 
+  /** Draws the arm of one request: the canary for `share` of them. */
+  draw(rng: Rng): CanaryArm {
+    return rng.next() < this.options.share ? 'canary' : 'primary';
+  }
+
+  /**
+   * Records how a request's first step went on its arm; returns the new verdict when it changed.
+   * A cancelled first attempt (the caller left) says nothing about either arm.
+   */
+  observe(
+    arm: CanaryArm,
+    outcome: AttemptOutcome,
+    latencyMs: number,
+  ): CanaryStatus['verdict'] | undefined {
+    if (!outcome.ok && outcome.failureClass === 'final') return undefined;
+    const before = this.status().verdict;
+    this.record(arm, outcome.ok, latencyMs);
+    const after = this.status().verdict;
+    return after === before ? undefined : after;
+  }
+
   /** Records the first attempt of a request on one arm. */
-  record(arm: 'canary' | 'primary', ok: boolean, latencyMs: number): void {
+  record(arm: CanaryArm, ok: boolean, latencyMs: number): void {
     const a = arm === 'canary' ? this.#canary : this.#primary;
     a.requests++;
     if (ok) a.latencySum += latencyMs;

@@ -372,3 +372,5 @@ export type FailoverConfigInput = z.input<typeof failoverConfigSchema>;
 export type FailoverConfig = z.output<typeof failoverConfigSchema>;
 /** An endpoint as resolved. */
 export type Endpoint = z.output<typeof endpointSchema>;
+/** One model group of a config, as the engine reads it. */
+export type GroupConfig = FailoverConfig['groups'][string];

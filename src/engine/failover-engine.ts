@@ -5,29 +5,29 @@
  * deadline. Every decision is an event.
  */
 import { createAttempt } from './attempt.js';
+import type { BudgetGuard } from './budget-guard.js';
+import type { CanaryJudge, CanaryStatus } from './canary.js';
 import type { Clock } from './clock.js';
-import type { FailoverConfig } from './config.js';
+import type { FailoverConfig, GroupConfig } from './config.js';
 import { EventHub } from './events.js';
 import {
-  wrap,
-  type AttemptContext,
-  type AttemptFn,
-  type PolicyEnv,
-  type RequestState,
-} from './policy.js';
-import { circuitBreaker, type CircuitBreakerPolicy } from './policies/circuit-breaker.js';
-import { bulkhead } from './policies/bulkhead.js';
-import { rateLimit } from './policies/rate-limit.js';
-import { retry } from './policies/retry.js';
-import { RetryBudget } from './policies/retry-budget.js';
-import { BudgetGuard } from './budget-guard.js';
-import { HealthChecker } from './health-checker.js';
-import { CanaryJudge, type CanaryStatus } from './canary.js';
-import { ResponseCache } from './response-cache.js';
-import { PrefillSupport } from './prefill.js';
-import { Router } from './routing.js';
-import { timeout } from './policies/timeout.js';
+  attemptDepsFor,
+  canaryJudgesFor,
+  healthCheckerFor,
+  pipelineFor,
+  prefillFor,
+  responseCacheFor,
+  spendGuardFor,
+  type Pipeline,
+} from './from-config.js';
+import type { HealthChecker } from './health-checker.js';
+import { hedgeDelay, hedged, type RouteStep } from './hedge.js';
+import type { AttemptContext, AttemptFn, PolicyEnv, RequestState } from './policy.js';
+import type { CircuitBreakerPolicy } from './policies/circuit-breaker.js';
+import type { PrefillSupport } from './prefill.js';
+import type { ResponseCache } from './response-cache.js';
 import type { Rng } from './rng.js';
+import { Router, inAttemptOrder } from './routing.js';
 import type { Transport } from './transport.js';
 import type {
   AttemptFailure,
@@ -37,16 +37,18 @@ import type {
   RequestOutcome,
   Target,
 } from './types.js';
-import { targetKey } from './types.js';
+import {
+  DeadlineExceededError,
+  cachedAnswer,
+  failure,
+  howItEnded,
+  modelAnswer,
+  refused,
+  standInAnswer,
+} from './outcomes.js';
 import type { ResolvedEndpoint } from './wire/wire-adapter.js';
 
-/** The reason the losing attempt of a hedge is cancelled with. */
-const HEDGE_LOST = Object.assign(new Error('another attempt of the hedge answered first'), {
-  code: 'HEDGE_LOST',
-});
-
-/** The target a static stand-in answer is attributed to. */
-export const STATIC_TARGET: Target = { provider: 'static', model: 'static' };
+export { DeadlineExceededError, STATIC_TARGET } from './outcomes.js';
 
 /** What the engine is given to run. */
 export interface FailoverEngineOptions {
@@ -57,15 +59,14 @@ export interface FailoverEngineOptions {
   readonly endpoints: Readonly<Record<string, ResolvedEndpoint>>;
 }
 
-/** The reason a request's signal carries when its total deadline passes. */
-export class DeadlineExceededError extends Error {
-  readonly code = 'DEADLINE_EXCEEDED' as const;
-  readonly afterMs: number;
-  constructor(afterMs: number) {
-    super(`request deadline of ${Math.round(afterMs)}ms exceeded`);
-    this.name = 'DeadlineExceededError';
-    this.afterMs = afterMs;
-  }
+/** One caller request on its way through the failover loop. */
+interface Run {
+  readonly request: ChatRequest;
+  readonly state: RequestState;
+  readonly signal: AbortSignal;
+  readonly startedAt: number;
+  readonly group: GroupConfig;
+  readonly cacheKey: string | undefined;
 }
 
 /** The failover engine: one per application, shared by all its requests. */
@@ -74,192 +75,42 @@ export class FailoverEngine {
   readonly events = new EventHub();
   readonly #config: FailoverConfig;
   readonly #clock: Clock;
-  readonly #breaker: CircuitBreakerPolicy;
-  readonly #pipeline: (ctx: AttemptContext, terminal: AttemptFn) => Promise<AttemptOutcome>;
+  readonly #rng: Rng;
+  readonly #pipeline: Pipeline;
   readonly #attempt: AttemptFn;
-  readonly #budget: RetryBudget;
   readonly #router: Router;
   readonly #cache: ResponseCache | undefined;
   readonly #spend: BudgetGuard | undefined;
-  readonly #canaries = new Map<string, CanaryJudge>();
+  readonly #canaries: Map<string, CanaryJudge>;
   readonly #health: HealthChecker | undefined;
-  readonly #rng: Rng;
   readonly #prefill: PrefillSupport;
 
   constructor(config: FailoverConfig, options: FailoverEngineOptions) {
+    const { clock, rng } = options;
     this.#config = config;
-    this.#clock = options.clock;
-    const env: PolicyEnv = { clock: options.clock, rng: options.rng, events: this.events };
-    this.#router = new Router(options.rng, config.prices);
-    this.#rng = options.rng;
-    for (const [name, group] of Object.entries(config.groups)) {
-      if (group.canary !== undefined) this.#canaries.set(name, new CanaryJudge(group.canary));
-    }
-    const check = config.healthCheck;
-    if (check === undefined) this.#health = undefined;
-    else {
-      const seen = new Map<string, Target>();
-      for (const group of Object.values(config.groups))
-        for (const t of group.targets) seen.set(targetKey(t), t);
-      let probes = 0;
-      // A probe is the smallest real request, sent by the attempt step alone: no retries, no
-      // breaker, its own timeout.
-      const probe = async (target: Target): Promise<boolean> => {
-        const controller = new AbortController();
-        const timer = options.clock.setTimer(check.timeout, () =>
-          controller.abort(new Error('health probe timed out')),
-        );
-        const request: ChatRequest = {
-          id: `health-${++probes}`,
-          group: '',
-          messages: [{ role: 'user', content: 'ping' }],
-          maxTokens: 1,
-          stream: false,
-        };
-        try {
-          const outcome = await this.#attempt({
-            request,
-            target,
-            signal: controller.signal,
-            state: {
-              attempts: 0,
-              deadline: Number.POSITIVE_INFINITY,
-              startedAt: options.clock.now(),
-            },
-          });
-          return outcome.ok;
-        } finally {
-          timer.dispose();
-        }
-      };
-      this.#health = new HealthChecker(
-        {
-          intervalMs: check.interval,
-          unhealthyAfter: check.unhealthyAfter,
-          healthyAfter: check.healthyAfter,
-        },
-        [...seen.values()],
-        probe,
-        options.clock,
-        this.events,
-      );
-    }
-    const budget = config.budget;
-    this.#spend =
-      budget === undefined
-        ? undefined
-        : new BudgetGuard(
-            {
-              windowMs: budget.window,
-              maxUsd: budget.maxUsd,
-              action: budget.action,
-              downgradeTo: budget.downgradeTo,
-              prices: config.prices,
-            },
-            options.clock,
-          );
-    this.#cache =
-      config.cache === undefined
-        ? undefined
-        : new ResponseCache(
-            {
-              ttlMs: config.cache.ttl,
-              maxStaleMs: config.cache.maxStale,
-              maxEntries: config.cache.maxEntries,
-            },
-            options.clock,
-          );
-    this.#budget = new RetryBudget(
-      {
-        ratio: config.retry.budget.ratio,
-        minPerSecond: config.retry.budget.minPerSecond,
-        windowMs: config.retry.budget.window,
-      },
-      options.clock,
+    this.#clock = clock;
+    this.#rng = rng;
+    const env: PolicyEnv = { clock, rng, events: this.events };
+    this.#router = new Router(rng, config.prices);
+    this.#canaries = canaryJudgesFor(config);
+    this.#health = healthCheckerFor(config, clock, this.events, () => this.#attempt);
+    this.#spend = spendGuardFor(config, clock);
+    this.#cache = responseCacheFor(config, clock);
+    this.#pipeline = pipelineFor(config, env);
+    this.#prefill = prefillFor(config, options.endpoints);
+    this.#attempt = createAttempt(
+      attemptDepsFor(config, { ...options, events: this.events, prefill: this.#prefill }),
     );
-    const breaker = config.breaker;
-    this.#breaker = circuitBreaker(
-      {
-        kind: breaker.kind,
-        consecutiveFailures: breaker.consecutiveFailures,
-        failureRatio: breaker.failureRatio,
-        windowMs: breaker.window,
-        minimumThroughput: breaker.minimumThroughput,
-        breakDurationMs: breaker.breakDuration,
-        maxBreakDurationMs: Math.max(
-          breaker.breakDuration,
-          breaker.maxBreakDuration ?? breaker.breakDuration,
-        ),
-        halfOpenProbes: breaker.halfOpenProbes,
-      },
-      env,
-    );
-    this.#pipeline = wrap(
-      retry(
-        {
-          maxAttempts: config.retry.maxAttempts,
-          baseDelayMs: config.retry.baseDelay,
-          maxDelayMs: config.retry.maxDelay,
-          jitter: config.retry.jitter,
-          retryAfterCapMs: config.retry.retryAfterCap,
-          budget: this.#budget,
-          retryOn: config.retry.on,
-        },
-        env,
-      ),
-      ...(config.rateLimit === undefined
-        ? []
-        : [
-            rateLimit(
-              { perProvider: config.rateLimit.perProvider, maxWaitMs: config.rateLimit.maxWait },
-              env,
-            ),
-          ]),
-      ...(config.bulkhead === undefined
-        ? []
-        : [
-            bulkhead(
-              {
-                maxConcurrent: config.bulkhead.maxConcurrent,
-                queue: config.bulkhead.queue,
-                maxWaitMs: config.bulkhead.maxWait,
-                ...(config.bulkhead.perProvider === undefined
-                  ? {}
-                  : { perProvider: config.bulkhead.perProvider }),
-              },
-              env,
-            ),
-          ]),
-      this.#breaker,
-      timeout({ attemptMs: config.timeout.attempt }, env),
-    );
-    this.#prefill = new PrefillSupport(
-      config.stream.prefill,
-      (provider) => options.endpoints[provider]?.wire,
-    );
-    const { firstToken, streamIdle } = config.timeout;
-    this.#attempt = createAttempt({
-      clock: options.clock,
-      transport: options.transport,
-      events: this.events,
-      endpoint: (provider) => options.endpoints[provider],
-      streamLimits: {
-        firstTokenMs: firstToken === 'off' ? undefined : firstToken,
-        streamIdleMs: streamIdle === 'off' ? undefined : streamIdle,
-      },
-      onBreak: config.stream.onBreak,
-      prefill: this.#prefill,
-    });
   }
 
   /** The breaker state of a target, for health pages and tests. */
   breakerState(target: Target): ReturnType<CircuitBreakerPolicy['state']> {
-    return this.#breaker.state(target);
+    return this.#pipeline.breaker.state(target);
   }
 
   /** Serialisable breaker states keyed `provider/model`. */
   breakerSnapshot(): ReturnType<CircuitBreakerPolicy['snapshot']> {
-    return this.#breaker.snapshot();
+    return this.#pipeline.breaker.snapshot();
   }
 
   /** Serves one caller request. Never rejects for a provider's failure: read the outcome. */
@@ -268,7 +119,7 @@ export class FailoverEngine {
     const startedAt = clock.now();
     const totalMs = this.#config.timeout.total;
     const state: RequestState = { attempts: 0, deadline: startedAt + totalMs, startedAt };
-    this.#budget.recordRequest();
+    this.#pipeline.retryBudget.recordRequest();
     const controller = new AbortController();
     const deadline = clock.setTimer(totalMs, () =>
       controller.abort(new DeadlineExceededError(totalMs)),
@@ -295,12 +146,45 @@ export class FailoverEngine {
     return outcome;
   }
 
+  /** The route's steps: the spend limit, the cache, the order of targets, the failover loop. */
   async #route(
     request: ChatRequest,
     state: RequestState,
     signal: AbortSignal,
     startedAt: number,
   ): Promise<RequestOutcome> {
+    const admitted = this.#admit(request);
+    if ('ok' in admitted) return admitted;
+    const cacheKey = this.#cache?.key(request);
+    const cached =
+      cacheKey === undefined ? undefined : this.#fromCache(request, cacheKey, startedAt);
+    if (cached !== undefined) return cached;
+    const { groupName, group } = admitted;
+    const judge = this.#canaries.get(groupName);
+    const arm = judge?.draw(this.#rng);
+    const health = this.#health;
+    const ordered = inAttemptOrder(
+      this.#router.order(group),
+      health === undefined ? undefined : (t) => health.isHealthy(t),
+      arm === 'canary' ? judge?.options.target : undefined,
+    );
+    const run: Run = { request, state, signal, startedAt, group, cacheKey };
+    return this.#failover(run, ordered, (outcome, latencyMs) => {
+      const verdict = arm === undefined ? undefined : judge?.observe(arm, outcome, latencyMs);
+      if (verdict !== undefined && this.events.active)
+        this.events.emit({
+          type: 'canary:verdict',
+          at: this.#clock.now(),
+          group: groupName,
+          verdict,
+        });
+    });
+  }
+
+  /** The group to serve the request from, or the refusal when there is none within budget. */
+  #admit(
+    request: ChatRequest,
+  ): { readonly groupName: string; readonly group: GroupConfig } | RequestOutcome {
     let groupName = request.group;
     const decision = this.#spend?.decide(groupName);
     if (decision !== undefined && decision.action !== 'allow') {
@@ -316,118 +200,64 @@ export class FailoverEngine {
         });
       }
       if (decision.action === 'reject' || to === undefined) {
-        return {
-          ok: false,
-          requestId: request.id,
-          reason: 'over-budget',
-          message: `spend limit reached ($${decision.spentUsd.toFixed(2)} in the window)`,
-          attempts: 0,
-          latencyMs: 0,
-        };
+        const spent = decision.spentUsd.toFixed(2);
+        return refused(request.id, 'over-budget', `spend limit reached ($${spent} in the window)`);
       }
       groupName = to;
     }
     const group = this.#config.groups[groupName];
-    if (group === undefined) {
-      return {
-        ok: false,
+    if (group === undefined)
+      return refused(request.id, 'no-target', `no model group named "${request.group}"`);
+    return { groupName, group };
+  }
+
+  /** A fresh cached answer, if there is one. */
+  #fromCache(
+    request: ChatRequest,
+    cacheKey: string,
+    startedAt: number,
+  ): RequestOutcome | undefined {
+    const hit = this.#cache?.fresh(cacheKey, request.group);
+    if (hit === undefined) return undefined;
+    if (this.events.active)
+      this.events.emit({
+        type: 'cache:hit',
+        at: this.#clock.now(),
         requestId: request.id,
-        reason: 'no-target',
-        message: `no model group named "${request.group}"`,
-        attempts: 0,
-        latencyMs: 0,
-      };
-    }
-    const cache = this.#cache;
-    const cacheKey = cache?.key(request);
-    if (cache !== undefined && cacheKey !== undefined) {
-      const hit = cache.fresh(cacheKey, request.group);
-      if (hit !== undefined) {
-        if (this.events.active)
-          this.events.emit({
-            type: 'cache:hit',
-            at: this.#clock.now(),
-            requestId: request.id,
-            group: request.group,
-          });
-        return {
-          ok: true,
-          requestId: request.id,
-          target: hit.target,
-          text: hit.text,
-          usage: hit.usage,
-          responseModel: hit.responseModel,
-          attempt: 0,
-          attempts: 0,
-          latencyMs: this.#clock.now() - startedAt,
-          degraded: false,
-        };
-      }
-    }
-    const judge = this.#canaries.get(groupName);
-    const arm =
-      judge === undefined
-        ? undefined
-        : this.#rng.next() < judge.options.share
-          ? 'canary'
-          : 'primary';
-    const health = this.#health;
-    const routed = this.#router.order(group);
-    // Ejected targets are passed over while any other target is healthy.
-    const healthy = health === undefined ? routed : routed.filter((t) => health.isHealthy(t));
-    const ordered = healthy.length > 0 ? healthy : routed;
-    let targets =
-      judge !== undefined && arm === 'canary'
-        ? [
-            judge.options.target,
-            ...ordered.filter((t) => targetKey(t) !== targetKey(judge.options.target)),
-          ]
-        : ordered;
+        group: request.group,
+      });
+    return cachedAnswer(request.id, hit, this.#clock.now() - startedAt);
+  }
+
+  /**
+   * Tries the targets in order until one answers, the request is refused or cancelled, or the
+   * targets run out. `firstAnswered` sees the outcome of the first step (the canary's verdict).
+   */
+  async #failover(
+    run: Run,
+    ordered: readonly Target[],
+    firstAnswered: (outcome: AttemptOutcome, latencyMs: number) => void,
+  ): Promise<RequestOutcome> {
+    const { request, state, signal, group } = run;
+    let targets = ordered;
     let last: AttemptFailure | undefined;
     let widened = false;
     for (let i = 0; i < targets.length; i++) {
       const targetStart = this.#clock.now();
-      const second = targets[i + 1];
-      const step =
-        i === 0 && second !== undefined && this.#config.hedge !== undefined
-          ? await this.#hedged(request, targets[0] as Target, second, signal, state)
+      const hedge = i === 0 ? this.#hedge(run, targets) : undefined;
+      const next = targets[i] as Target;
+      const step: RouteStep =
+        hedge !== undefined
+          ? await hedge
           : {
-              target: targets[i] as Target,
-              outcome: await this.#pipeline(
-                { request, target: targets[i] as Target, signal, state },
-                this.#attempt,
-              ),
+              target: next,
+              outcome: await this.#runTarget({ request, target: next, signal, state }),
               used: 1,
             };
       const { target, outcome } = step;
-      if (i === 0 && judge !== undefined && arm !== undefined)
-        this.#judge(groupName, judge, arm, outcome, this.#clock.now() - targetStart);
+      if (i === 0) firstAnswered(outcome, this.#clock.now() - targetStart);
       i += step.used - 1;
-      if (outcome.ok) {
-        this.#router.observe(target, this.#clock.now() - targetStart);
-        this.#spend?.record(target, outcome.usage);
-        if (cache !== undefined && cacheKey !== undefined) {
-          cache.store(cacheKey, request.group, {
-            text: outcome.text,
-            usage: outcome.usage,
-            target,
-            responseModel: outcome.responseModel,
-          });
-        }
-        return {
-          ok: true,
-          requestId: request.id,
-          target,
-          text: outcome.text,
-          usage: outcome.usage,
-          responseModel: outcome.responseModel,
-          attempt: outcome.attempt ?? state.attempts,
-          attempts: state.attempts,
-          latencyMs: this.#clock.now() - startedAt,
-          degraded: false,
-          ...(outcome.continues === undefined ? {} : { continues: outcome.continues }),
-        };
-      }
+      if (outcome.ok) return this.#answered(run, target, outcome, targetStart);
       last = outcome;
       // A target that refuses the prefill gets the request again, from the start.
       if (outcome.prefilled === true && outcome.failureClass === 'invalid-request') {
@@ -462,109 +292,71 @@ export class FailoverEngine {
         signal.aborted
       )
         break;
-      const next = targets[i + 1];
-      if (next !== undefined) cache?.invalidate(request.group);
-      if (next !== undefined && this.events.active) {
-        this.events.emit({
-          type: 'failover',
-          at: this.#clock.now(),
-          requestId: request.id,
-          group: request.group,
-          from: target,
-          to: next,
-          reason: outcome.reason,
-        });
-      }
+      const after = targets[i + 1];
+      if (after !== undefined) this.#failedOver(request, target, after, outcome);
     }
-    const final = last as AttemptFailure;
-    const timedOut =
-      signal.aborted &&
-      (signal.reason as { code?: unknown } | undefined)?.code === 'DEADLINE_EXCEEDED';
-    const reason = timedOut && final.reason === 'aborted' ? 'timeout' : final.reason;
-    // Stand-ins only for an outage: a refused request, a caller who left, or a stream the
-    // config says must end in its error gets the truth.
-    const standIn =
-      final.failureClass === 'final' ? timedOut : final.failureClass !== 'invalid-request';
-    if (standIn) {
-      const degraded = this.#degraded(request, cacheKey, reason, state, startedAt);
-      if (degraded !== undefined) return degraded;
-    }
-    return {
-      ok: false,
-      requestId: request.id,
-      reason,
-      message: final.message,
-      attempts: state.attempts,
-      latencyMs: this.#clock.now() - startedAt,
-      ...(final.status === undefined ? {} : { status: final.status }),
-      ...(final.code === undefined ? {} : { code: final.code }),
-      ...(final.refusal === undefined ? {} : { refusal: final.refusal }),
-    };
+    return this.#failed(run, last as AttemptFailure);
   }
 
-  /**
-   * The first target, and after the hedge delay the second one too if the first has not
-   * answered; the first success wins and the other attempt is cancelled (its cost stays spent).
-   * `used` tells how many targets the step consumed.
-   */
-  async #hedged(
-    request: ChatRequest,
-    first: Target,
-    second: Target,
-    signal: AbortSignal,
-    state: RequestState,
-  ): Promise<{ target: Target; outcome: AttemptOutcome; used: number }> {
-    const hedge = this.#config.hedge as NonNullable<FailoverConfig['hedge']>;
-    const delay =
-      hedge.percentile === undefined
-        ? hedge.delay
-        : (this.#router.percentile(first, hedge.percentile) ?? hedge.delay);
-    const legs: AbortController[] = [];
-    const start = (
-      target: Target,
-    ): Promise<{ target: Target; outcome: AttemptOutcome; leg: AbortController }> => {
-      const leg = new AbortController();
-      legs.push(leg);
-      const onAbort = (): void => leg.abort(signal.reason);
-      if (signal.aborted) leg.abort(signal.reason);
-      else signal.addEventListener('abort', onAbort, { once: true });
-      return this.#pipeline({ request, target, signal: leg.signal, state }, this.#attempt)
-        .finally(() => signal.removeEventListener('abort', onAbort))
-        .then((outcome) => ({ target, outcome, leg }));
-    };
-    const primary = start(first);
-    let timer: { dispose(): void } | undefined;
-    const fired = new Promise<'hedge'>((resolve) => {
-      timer = this.#clock.setTimer(delay, () => resolve('hedge'));
-    });
-    const early = await Promise.race([primary, fired]);
-    if (early !== 'hedge') {
-      timer?.dispose();
-      return { target: early.target, outcome: early.outcome, used: 1 };
+  /** The first two targets hedged, when the config hedges and the group has a second. */
+  #hedge(run: Run, targets: readonly Target[]): Promise<RouteStep> | undefined {
+    const [first, second] = targets;
+    const hedge = this.#config.hedge;
+    if (first === undefined || second === undefined || hedge === undefined) return undefined;
+    const delay = hedgeDelay(hedge, (p) => this.#router.percentile(first, p));
+    const env = { clock: this.#clock, events: this.events, run: this.#runTarget };
+    return hedged(env, delay, run.request, [first, second], run.signal, run.state);
+  }
+
+  readonly #runTarget = (ctx: AttemptContext): Promise<AttemptOutcome> =>
+    this.#pipeline.run(ctx, this.#attempt);
+
+  /** A target answered: the router, the spend guard and the cache learn of it. */
+  #answered(
+    run: Run,
+    target: Target,
+    outcome: Extract<AttemptOutcome, { ok: true }>,
+    targetStart: number,
+  ): RequestOutcome {
+    const { request, state, cacheKey } = run;
+    this.#router.observe(target, this.#clock.now() - targetStart);
+    this.#spend?.record(target, outcome.usage);
+    if (cacheKey !== undefined) {
+      this.#cache?.store(cacheKey, request.group, {
+        text: outcome.text,
+        usage: outcome.usage,
+        target,
+        responseModel: outcome.responseModel,
+      });
     }
-    if (this.events.active)
+    const latencyMs = this.#clock.now() - run.startedAt;
+    return modelAnswer(request.id, target, outcome, state.attempts, latencyMs);
+  }
+
+  #failedOver(request: ChatRequest, from: Target, to: Target, outcome: AttemptFailure): void {
+    this.#cache?.invalidate(request.group);
+    if (this.events.active) {
       this.events.emit({
-        type: 'hedge:start',
+        type: 'failover',
         at: this.#clock.now(),
         requestId: request.id,
-        primary: first,
-        hedge: second,
+        group: request.group,
+        from,
+        to,
+        reason: outcome.reason,
       });
-    const winner = await new Promise<{
-      target: Target;
-      outcome: AttemptOutcome;
-      leg: AbortController;
-    }>((resolve) => {
-      let pending = 2;
-      for (const leg of [primary, start(second)]) {
-        void leg.then((result) => {
-          pending--;
-          if (result.outcome.ok || pending === 0) resolve(result);
-        });
-      }
-    });
-    for (const leg of legs) if (leg !== winner.leg) leg.abort(HEDGE_LOST);
-    return { target: winner.target, outcome: winner.outcome, used: 2 };
+    }
+  }
+
+  /** Every target failed: a stand-in answer where the config has one, else the failure. */
+  #failed(run: Run, final: AttemptFailure): RequestOutcome {
+    const { request, state, startedAt } = run;
+    const { reason, standIn } = howItEnded(run.signal, final);
+    if (standIn) {
+      const degraded = this.#degraded(request, run.cacheKey, reason, state, startedAt);
+      if (degraded !== undefined) return degraded;
+    }
+    return failure(request.id, reason, final, state.attempts, this.#clock.now() - startedAt);
   }
 
   /** Starts the active health checks, when the config has them. */
@@ -580,22 +372,6 @@ export class FailoverEngine {
   /** Where a group's canary stands, if it has one. */
   canaryStatus(group: string): CanaryStatus | undefined {
     return this.#canaries.get(group)?.status();
-  }
-
-  #judge(
-    group: string,
-    judge: CanaryJudge,
-    arm: 'canary' | 'primary',
-    outcome: AttemptOutcome,
-    latencyMs: number,
-  ): void {
-    // A cancelled first attempt (the caller left) says nothing about either arm.
-    if (!outcome.ok && outcome.failureClass === 'final') return;
-    const before = judge.status().verdict;
-    judge.record(arm, outcome.ok, latencyMs);
-    const after = judge.status().verdict;
-    if (after !== before && this.events.active)
-      this.events.emit({ type: 'canary:verdict', at: this.#clock.now(), group, verdict: after });
   }
 
   /** A stale cached answer, else the static one, else nothing. */
@@ -618,29 +394,7 @@ export class FailoverEngine {
         reason,
       });
     }
-    const common = {
-      requestId: request.id,
-      attempt: 0,
-      attempts: state.attempts,
-      latencyMs: this.#clock.now() - startedAt,
-      degraded: true,
-    } as const;
-    if (stale !== undefined)
-      return {
-        ok: true,
-        ...common,
-        target: stale.target,
-        text: stale.text,
-        usage: stale.usage,
-        responseModel: stale.responseModel,
-      };
-    return {
-      ok: true,
-      ...common,
-      target: STATIC_TARGET,
-      text: text as string,
-      usage: { inputTokens: 0, outputTokens: 0 },
-      responseModel: 'static',
-    };
+    const stand = stale === undefined ? { text: text as string } : { stale };
+    return standInAnswer(request.id, stand, state.attempts, this.#clock.now() - startedAt);
   }
 }

@@ -19,6 +19,21 @@ export interface GroupRouting {
   readonly weights?: readonly number[] | undefined;
 }
 
+/**
+ * The order a request tries targets in: the routing order, ejected targets passed over while any
+ * other is healthy, and the canary first when the request drew it.
+ */
+export function inAttemptOrder(
+  routed: readonly Target[],
+  isHealthy: ((target: Target) => boolean) | undefined,
+  canary: Target | undefined,
+): readonly Target[] {
+  const healthy = isHealthy === undefined ? routed : routed.filter(isHealthy);
+  const ordered = healthy.length > 0 ? healthy : routed;
+  if (canary === undefined) return ordered;
+  return [canary, ...ordered.filter((t) => targetKey(t) !== targetKey(canary))];
+}
+
 /** Weight of the newest sample in the latency average. */
 const EWMA_ALPHA = 0.3;
 /** Answers kept per target for latency percentiles. */

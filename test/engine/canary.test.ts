@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CanaryJudge } from '../../src/engine/canary.js';
 import { engineHarness } from '../support/engine-harness.js';
 
 function canaryWorld(canary: (call: number) => { status: number; latencyMs?: number }) {
@@ -60,5 +61,51 @@ describe('canary split', () => {
     const h = canaryWorld(() => ({ status: 200, latencyMs: 500 }));
     await run(h, 200);
     expect(h.engine.canaryStatus('chat')?.verdict).toBe('hold');
+  });
+});
+
+describe('the canary judge, on its own', () => {
+  const options = {
+    target: { provider: 'budget', model: 'm' },
+    share: 0.25,
+    minRequests: 2,
+    maxLatencyRatio: 1.5,
+    maxErrorRateDelta: 0,
+  };
+  const ok = (latency: number) =>
+    [
+      {
+        ok: true as const,
+        target: options.target,
+        status: 200,
+        text: '',
+        usage: { inputTokens: 0, outputTokens: 0 },
+        finishReason: 'stop',
+        responseModel: 'm',
+      },
+      latency,
+    ] as const;
+
+  it('draws the canary arm for its share of requests', () => {
+    const judge = new CanaryJudge(options);
+    const draws = [0.1, 0.24, 0.25, 0.9].map((n) => judge.draw({ next: () => n }));
+    expect(draws).toEqual(['canary', 'canary', 'primary', 'primary']);
+  });
+
+  it('reports a verdict only when it changes, and ignores a cancelled first attempt', () => {
+    const judge = new CanaryJudge(options);
+    expect(judge.observe('primary', ...ok(100))).toBeUndefined();
+    const cancelled = {
+      ok: false as const,
+      target: options.target,
+      reason: 'aborted' as const,
+      failureClass: 'final' as const,
+      message: 'caller left',
+    };
+    expect(judge.observe('canary', cancelled, 5)).toBeUndefined();
+    expect(judge.status().canary.requests).toBe(0);
+    expect(judge.observe('canary', ...ok(100))).toBeUndefined();
+    expect(judge.observe('canary', ...ok(100))).toBe('promote');
+    expect(judge.observe('canary', ...ok(100))).toBeUndefined();
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { failoverConfigSchema } from '../../src/engine/config.js';
+import { inAttemptOrder } from '../../src/engine/routing.js';
+import type { Target } from '../../src/engine/types.js';
 import { engineHarness } from '../support/engine-harness.js';
 
 async function spread(
@@ -87,5 +89,25 @@ describe('cost-aware routing', () => {
     const outcome = down.engine.handle(down.request());
     await down.clock.run();
     expect(await outcome).toMatchObject({ ok: true, target: { provider: 'primary' } });
+  });
+});
+
+describe('the order a request tries targets in', () => {
+  const [a, b, c] = ['a', 'b', 'c'].map((provider) => ({ provider, model: 'm' })) as [
+    Target,
+    Target,
+    Target,
+  ];
+
+  it('passes over ejected targets while any other is healthy', () => {
+    expect(inAttemptOrder([a, b, c], (t) => t !== a, undefined)).toEqual([b, c]);
+  });
+
+  it('tries every target when all are ejected, rather than none', () => {
+    expect(inAttemptOrder([a, b], () => false, undefined)).toEqual([a, b]);
+  });
+
+  it('puts the canary first without trying it twice', () => {
+    expect(inAttemptOrder([a, b, c], undefined, { ...c })).toEqual([c, a, b]);
   });
 });

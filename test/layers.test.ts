@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './support/helpers.js';
+
+/** Lints `file`'s own text with `extra` import lines added, and returns the rules that fired. */
+async function violations(file: string, extra: string): Promise<string[]> {
+  const eslint = new ESLint({ cwd: ROOT });
+  const text = `${extra}\n${readFileSync(join(ROOT, file), 'utf8')}`;
+  const [result] = await eslint.lintText(text, { filePath: join(ROOT, file) });
+  return (result?.messages ?? [])
+    .filter((m) => m.ruleId === 'no-restricted-imports')
+    .map((m) => m.message);
+}
+
+// The layer order lives in eslint.config.js (LAYERS); these cases prove the rule fires, so an
+// editor shows a wrong-way import as it is typed.
+describe('the layer rules', () => {
+  it('refuse an engine file importing the simulator, the providers, msw or OpenTelemetry', async () => {
+    const found = await violations(
+      'src/engine/policy.ts',
+      [
+        "import '../simulator/simulate.js';",
+        "import '../providers/mock-provider.js';",
+        "import 'msw';",
+        "import '@opentelemetry/api';",
+      ].join('\n'),
+    );
+    expect(found).toHaveLength(4);
+    expect(found[0]).toContain('imports only from the layers below it');
+    expect(found[2]).toContain('neither msw nor OpenTelemetry');
+  }, 60_000);
+
+  it('refuse a report file importing the simulator above it, and a peer in its own layer', async () => {
+    const found = await violations(
+      'src/report/recorder.ts',
+      "import '../simulator/simulate.js';\nimport '../telemetry/drill-telemetry.js';",
+    );
+    expect(found).toHaveLength(2);
+  }, 60_000);
+
+  it('let a file import the layers below it', async () => {
+    const found = await violations(
+      'src/simulator/simulate.ts',
+      "import '../report/recorder.js';\nimport '../engine/policy.js';",
+    );
+    expect(found).toEqual([]);
+  }, 60_000);
+});
