@@ -20,9 +20,7 @@ describe('the config-to-engine mapping', () => {
     const config = failoverConfigSchema.parse(base);
     expect(spendGuardFor(config, clock)).toBeUndefined();
     expect(responseCacheFor(config, clock)).toBeUndefined();
-    expect(
-      healthCheckerFor(config, clock, new EventHub(), () => async () => never()),
-    ).toBeUndefined();
+    expect(healthCheckerFor(config, clock, new EventHub(), () => () => never())).toBeUndefined();
     expect(canaryJudgesFor(config).size).toBe(0);
   });
 
@@ -59,15 +57,15 @@ describe('the config-to-engine mapping', () => {
       healthCheck: { interval: '10s' },
     });
     const probed: string[] = [];
-    const checker = healthCheckerFor(config, clock, new EventHub(), () => async (ctx) => {
+    const checker = healthCheckerFor(config, clock, new EventHub(), () => (ctx) => {
       probed.push(`${ctx.target.provider}/${ctx.target.model}:${ctx.request.maxTokens}`);
-      return {
+      return Promise.resolve({
         ok: false,
         target: ctx.target,
         reason: 'network',
         failureClass: 'transient',
         message: '',
-      };
+      });
     });
     checker?.start();
     checker?.stop();
