@@ -1,0 +1,258 @@
+/**
+ * @module telemetry/telemetry-sdk
+ * The OpenTelemetry SDK set-up of one drill: a tracer and a meter provider held by the drill
+ * (not registered globally: one process may run several drills), span ids drawn from the seed,
+ * exporters to OTLP JSON lines files and to a collector, and the end of the drill, when the
+ * metrics are collected once, stamped with drill time and written.
+ */
+import type { HrTime, Meter, Tracer } from '@opentelemetry/api';
+import { ExportResultCode } from '@opentelemetry/core';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { JsonMetricsSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AggregationTemporality,
+  MeterProvider,
+  MetricReader,
+  type MetricProducer,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
+import {
+  AlwaysOnSampler,
+  ParentBasedSampler,
+  TracerProvider,
+  type ReadableSpan,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { seededRng } from '../seeded-rng.js';
+import { VERSION } from '../version.js';
+import { DRILL, GEN_AI_METRICS } from './attributes.js';
+import { ChunkedSpanProcessor } from './chunked-span-processor.js';
+import { DrillHistogram, DrillHistogramProducer } from './drill-histograms.js';
+import { JsonlFile } from './otlp-jsonl-file.js';
+import { seededIdGenerator } from './seeded-ids.js';
+
+/** Where a drill's telemetry goes. */
+export interface TelemetryOptions {
+  readonly scenario: string;
+  readonly seed: number;
+  /** Write `traces.jsonl` and `metrics.jsonl` here. */
+  readonly dir?: string;
+  /**
+   * Also export over OTLP/HTTP (JSON) to this collector base URL (`/v1/traces`, `/v1/metrics`
+   * are appended). `'env'`: take the endpoint from the standard `OTEL_EXPORTER_OTLP_*` variables.
+   */
+  readonly otlp?: string;
+  /** Share of caller requests traced, 0 to 1 (head sampling by trace id). @defaultValue 1 */
+  readonly sample?: number;
+  /** Record prompts and answers (`gen_ai.input.messages`, `gen_ai.output.messages`). */
+  readonly recordContent?: boolean;
+}
+
+/** Latency buckets in seconds, as the GenAI conventions advise for operation durations. */
+const DURATION_BUCKETS = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+];
+const COST_BUCKETS = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1];
+
+/** Milliseconds since the epoch to OpenTelemetry's [seconds, nanoseconds]. */
+export function hrTime(ms: number): HrTime {
+  let seconds = Math.floor(ms / 1_000);
+  let nanos = Math.round((ms - seconds * 1_000) * 1e6);
+  if (nanos >= 1e9) {
+    seconds += 1;
+    nanos -= 1e9;
+  }
+  return [seconds, nanos];
+}
+
+/** The drill's first and last event, in drill time. */
+export type DrillSpan = () => { readonly start: number; readonly end: number };
+
+/** The histograms the drill records itself (see drill-histograms.ts for why). */
+export interface DrillHistograms {
+  readonly requestDuration: DrillHistogram;
+  readonly attemptDuration: DrillHistogram;
+  readonly cost: DrillHistogram;
+}
+
+/** Writes each export request as one line of an OTLP JSON lines file. */
+class JsonlSpanExporter implements SpanExporter {
+  readonly #file: JsonlFile;
+  constructor(file: JsonlFile) {
+    this.#file = file;
+  }
+  export(spans: ReadableSpan[], done: (result: { code: ExportResultCode }) => void): void {
+    const bytes = JsonTraceSerializer.serializeRequest(spans);
+    if (bytes !== undefined) this.#file.writeLine(bytes);
+    done({ code: ExportResultCode.SUCCESS });
+  }
+  async shutdown(): Promise<void> {}
+}
+
+/** A metric reader collected once, when the drill ends. */
+class EndOfDrillReader extends MetricReader {
+  constructor(producers: MetricProducer[]) {
+    super({
+      aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE,
+      metricProducers: producers,
+    });
+  }
+  protected async onShutdown(): Promise<void> {}
+  protected async onForceFlush(): Promise<void> {}
+}
+
+function histograms(): DrillHistograms {
+  return {
+    requestDuration: new DrillHistogram({
+      name: 'failover_drill.request.duration',
+      description: 'Caller-visible latency, retries and failovers included.',
+      unit: 's',
+      boundaries: DURATION_BUCKETS,
+    }),
+    attemptDuration: new DrillHistogram({
+      name: GEN_AI_METRICS.operationDuration,
+      description: 'Duration of each attempt on a target.',
+      unit: 's',
+      boundaries: DURATION_BUCKETS,
+    }),
+    cost: new DrillHistogram({
+      name: 'failover_drill.request.cost',
+      description: 'What each caller request cost, every attempt included.',
+      unit: 'USD',
+      boundaries: COST_BUCKETS,
+    }),
+  };
+}
+
+/** The SDK's providers and exporters for one drill. End with `endTraces`, `endMetrics`, `commit`. */
+export class TelemetrySdk {
+  readonly tracer: Tracer;
+  readonly meter: Meter;
+  readonly histograms: DrillHistograms;
+  readonly #tracerProvider: TracerProvider;
+  readonly #processors: ChunkedSpanProcessor[] = [];
+  readonly #files: JsonlFile[] = [];
+  readonly #metricsFile: JsonlFile | undefined;
+  readonly #metricExporter: OTLPMetricExporter | undefined;
+  readonly #meterProvider: MeterProvider;
+  readonly #reader: EndOfDrillReader;
+  readonly #drillSpan: DrillSpan;
+
+  constructor(options: TelemetryOptions, drillSpan: DrillSpan) {
+    this.#drillSpan = drillSpan;
+    const resource = resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: 'failover-drill',
+      [ATTR_SERVICE_VERSION]: VERSION,
+      [DRILL.scenario]: options.scenario,
+      [DRILL.seed]: options.seed,
+    });
+    const exporters: SpanExporter[] = [];
+    if (options.dir !== undefined) {
+      const traces = new JsonlFile(`${options.dir}/traces.jsonl`);
+      this.#files.push(traces);
+      exporters.push(new JsonlSpanExporter(traces));
+      this.#metricsFile = new JsonlFile(`${options.dir}/metrics.jsonl`);
+      this.#files.push(this.#metricsFile);
+    }
+    if (options.otlp !== undefined) {
+      const base = options.otlp === 'env' ? undefined : options.otlp.replace(/\/+$/, '');
+      exporters.push(new OTLPTraceExporter(base === undefined ? {} : { url: `${base}/v1/traces` }));
+      this.#metricExporter = new OTLPMetricExporter(
+        base === undefined ? {} : { url: `${base}/v1/metrics` },
+      );
+    }
+    for (const exporter of exporters) this.#processors.push(new ChunkedSpanProcessor(exporter));
+    this.#tracerProvider = new TracerProvider({
+      resource,
+      idGenerator: seededIdGenerator(seededRng(options.seed, 'telemetry')),
+      // The drill decides which requests to trace before it starts their spans (a dropped
+      // request then costs no span at all); children follow their parent.
+      sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
+      spanProcessors: this.#processors,
+      // Default limits, but no attribute value is cut short: messages are recorded whole.
+      spanLimits: { eventCountLimit: 1_000 },
+    });
+    this.tracer = this.#tracerProvider.getTracer('failover-drill', VERSION);
+    this.histograms = histograms();
+    this.#reader = new EndOfDrillReader([
+      new DrillHistogramProducer(
+        Object.values(this.histograms),
+        { name: 'failover-drill', version: VERSION },
+        () => {
+          const { start, end } = drillSpan();
+          return { start: hrTime(start), end: hrTime(end) };
+        },
+      ),
+    ]);
+    this.#meterProvider = new MeterProvider({ resource, readers: [this.#reader] });
+    this.meter = this.#meterProvider.getMeter('failover-drill', VERSION);
+  }
+
+  /** Exports every ended span and shuts the tracer down. */
+  async endTraces(): Promise<void> {
+    await this.#tracerProvider.forceFlush();
+    await this.#tracerProvider.shutdown();
+  }
+
+  /**
+   * Collects the metrics once, stamped with drill time, writes them and sends them to the
+   * collector. Returns the export failures of traces and metrics the collector reported.
+   */
+  async endMetrics(): Promise<string[]> {
+    const { resourceMetrics } = await this.#reader.collect();
+    const stamped = this.#stamp(resourceMetrics);
+    const failures = this.#processors.flatMap((p) => p.failures);
+    const metricsBytes = JsonMetricsSerializer.serializeRequest(stamped);
+    if (this.#metricsFile !== undefined && metricsBytes !== undefined)
+      this.#metricsFile.writeLine(metricsBytes);
+    if (this.#metricExporter !== undefined) {
+      const exporter = this.#metricExporter;
+      const result = await new Promise<{ code: ExportResultCode; error?: Error }>((resolve) =>
+        exporter.export(stamped, resolve),
+      );
+      if (result.code !== ExportResultCode.SUCCESS)
+        failures.push(result.error?.message ?? 'metrics export failed');
+      await exporter.shutdown();
+    }
+    await this.#meterProvider.shutdown();
+    return failures;
+  }
+
+  /** Moves the finished files into place. */
+  commit(): void {
+    for (const file of this.#files) file.commit();
+  }
+
+  /** Drops the unfinished files (the drill failed). */
+  discard(): void {
+    for (const file of this.#files) file.discard();
+  }
+
+  /**
+   * The collected metrics with drill-time timestamps instead of the wall clock's, the SDK's
+   * instruments and the drill's histograms under one instrumentation scope.
+   */
+  #stamp(metrics: ResourceMetrics): ResourceMetrics {
+    const { start: first, end: last } = this.#drillSpan();
+    const start = hrTime(first);
+    const end = hrTime(last);
+    const scopes = new Map<string, ResourceMetrics['scopeMetrics'][number]>();
+    for (const scope of metrics.scopeMetrics) {
+      const stamped = scope.metrics.map((metric) => ({
+        ...metric,
+        dataPoints: metric.dataPoints.map((point) => ({
+          ...point,
+          startTime: start,
+          endTime: end,
+        })),
+      })) as typeof scope.metrics;
+      const same = scopes.get(scope.scope.name);
+      if (same === undefined) scopes.set(scope.scope.name, { ...scope, metrics: stamped });
+      else same.metrics.push(...stamped);
+    }
+    return { ...metrics, scopeMetrics: [...scopes.values()] };
+  }
+}
