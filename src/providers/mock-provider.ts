@@ -11,7 +11,7 @@ import { anthropicRenderer } from './anthropic-renderer.js';
 import { networkError } from './network-error.js';
 import { openAiRenderer } from './openai-renderer.js';
 import type { ProviderModel } from './provider-model.js';
-import type { BillingRecord } from './response-plan.js';
+import type { BillingRecord, ResponsePlan } from './response-plan.js';
 import { streamAnswer, type StreamWriter } from './stream-writer.js';
 import {
   answerSlice,
@@ -52,12 +52,18 @@ function jsonResponse(status: number, body: unknown, headers: Record<string, str
   });
 }
 
+/** What answering one request needs of its mock provider. */
+interface ProviderState extends StreamWriter {
+  readonly model: ProviderModel;
+  /** The provider's next request id, `req_<provider>_<n>`. */
+  readonly nextRequestId: () => string;
+}
+
 /** Builds the msw handlers of one mock provider. */
 export function createMockProvider(options: MockProviderOptions): RequestHandler[] {
   const { model, clock, baseUrl, onBill } = options;
   const renderer = RENDERERS[model.spec.wire];
   let answers = 0;
-
   const bill = (
     attemptId: string | undefined,
     modelName: string,
@@ -74,92 +80,16 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
       costUsd: model.cost(modelName, input, output),
     });
   };
-
-  const writer: StreamWriter = { renderer, clock, bill };
-
-  const chat = http.post(`${baseUrl}${renderer.chatPath}`, async ({ request }) => {
-    const now = clock.now();
-    const raw: unknown = await request.json().catch(() => undefined);
-    const attemptId = request.headers.get('x-client-request-id') ?? undefined;
-    const parsed = renderer.readRequest(raw);
-    if (typeof parsed === 'string') {
-      const { status, body } = renderer.error('invalid-request', 400, parsed);
-      return jsonResponse(status, body, {});
-    }
-    const inputTokens = countTokens(parsed.texts);
-    const plan = model.plan(now, {
-      model: parsed.model,
-      inputTokens,
-      maxTokens: parsed.maxTokens,
-      wantedTokens: wantedTokens(parsed.lastUser),
-      stream: parsed.stream,
-      prefillChars: parsed.prefill?.length ?? 0,
-    });
-    const requestId = `req_${model.name}_${++answers}`;
-    switch (plan.kind) {
-      case 'network':
-        await sleep(clock, plan.afterMs, request.signal);
-        return networkError(plan.code);
-      case 'hang':
-        await sleep(clock, Number.POSITIVE_INFINITY, request.signal);
-        return networkError('ECONNRESET');
-      case 'error': {
-        await sleep(clock, plan.afterMs, request.signal);
-        const { status, body } = renderer.error(plan.error, plan.status, '');
-        return jsonResponse(status, body, {
-          ...renderer.limitHeaders(plan.rateLimit, plan.retryAfterMs, clock.now()),
-          [renderer.requestIdHeader]: requestId,
-        });
-      }
-      case 'answer': {
-        const ids: AnswerIds = {
-          id: model.spec.wire === 'openai' ? `chatcmpl-${requestId}` : `msg_${requestId}`,
-          created: Math.floor(now / 1_000),
-          model: plan.model,
-          includeUsage: parsed.includeUsage,
-        };
-        const headers = {
-          ...renderer.limitHeaders(plan.rateLimit, undefined, now),
-          [renderer.requestIdHeader]: requestId,
-        };
-        await sleep(clock, plan.headersMs, request.signal);
-        if (parsed.stream) return streamAnswer(writer, plan, ids, attemptId, headers);
-        const fault = plan.streamFault;
-        const cutAt =
-          fault === undefined || fault.kind === 'no-done'
-            ? plan.outputTokens
-            : Math.min(plan.outputTokens, fault.afterTokens);
-        await sleep(clock, plan.firstTokenDelayMs + cutAt * plan.msPerToken, request.signal);
-        if (fault?.kind === 'cut') {
-          bill(attemptId, plan.model, plan.inputTokens, cutAt);
-          return networkError('ECONNRESET');
-        }
-        if (fault?.kind === 'stall') {
-          await sleep(clock, fault.stallMs, request.signal);
-          await sleep(clock, (plan.outputTokens - cutAt) * plan.msPerToken, request.signal);
-        }
-        bill(attemptId, plan.model, plan.inputTokens, plan.outputTokens);
-        if (fault?.kind === 'malformed') {
-          return new Response('{"id":"' + ids.id + '","choices":[{"message":{"content":"tru', {
-            status: 200,
-            headers: { ...headers, 'content-type': 'application/json' },
-          });
-        }
-        return jsonResponse(
-          200,
-          renderer.json(
-            ids,
-            answerSlice(plan.skipChars, plan.skipChars + plan.outputTokens * 4),
-            plan.inputTokens,
-            plan.outputTokens,
-            plan.finishReason,
-          ),
-          headers,
-        );
-      }
-    }
-  });
-
+  const state: ProviderState = {
+    model,
+    renderer,
+    clock,
+    bill,
+    nextRequestId: () => `req_${model.name}_${++answers}`,
+  };
+  const chat = http.post(`${baseUrl}${renderer.chatPath}`, ({ request }) =>
+    answerChat(state, request),
+  );
   const models = http.get(`${baseUrl}/models`, () =>
     jsonResponse(
       200,
@@ -167,6 +97,100 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
       {},
     ),
   );
-
   return [chat, models];
+}
+
+/** One chat request: read it, let the provider model plan the response, write the plan. */
+async function answerChat(p: ProviderState, request: Request): Promise<Response> {
+  const { model, clock, renderer } = p;
+  const now = clock.now();
+  const raw: unknown = await request.json().catch(() => undefined);
+  const attemptId = request.headers.get('x-client-request-id') ?? undefined;
+  const parsed = renderer.readRequest(raw);
+  if (typeof parsed === 'string') {
+    const { status, body } = renderer.error('invalid-request', 400, parsed);
+    return jsonResponse(status, body, {});
+  }
+  const plan = model.plan(now, {
+    model: parsed.model,
+    inputTokens: countTokens(parsed.texts),
+    maxTokens: parsed.maxTokens,
+    wantedTokens: wantedTokens(parsed.lastUser),
+    stream: parsed.stream,
+    prefillChars: parsed.prefill?.length ?? 0,
+  });
+  const requestId = p.nextRequestId();
+  switch (plan.kind) {
+    case 'network':
+      await sleep(clock, plan.afterMs, request.signal);
+      return networkError(plan.code);
+    case 'hang':
+      await sleep(clock, Number.POSITIVE_INFINITY, request.signal);
+      return networkError('ECONNRESET');
+    case 'error': {
+      await sleep(clock, plan.afterMs, request.signal);
+      const { status, body } = renderer.error(plan.error, plan.status, '');
+      return jsonResponse(status, body, {
+        ...renderer.limitHeaders(plan.rateLimit, plan.retryAfterMs, clock.now()),
+        [renderer.requestIdHeader]: requestId,
+      });
+    }
+    case 'answer': {
+      const ids: AnswerIds = {
+        id: model.spec.wire === 'openai' ? `chatcmpl-${requestId}` : `msg_${requestId}`,
+        created: Math.floor(now / 1_000),
+        model: plan.model,
+        includeUsage: parsed.includeUsage,
+      };
+      const headers = {
+        ...renderer.limitHeaders(plan.rateLimit, undefined, now),
+        [renderer.requestIdHeader]: requestId,
+      };
+      await sleep(clock, plan.headersMs, request.signal);
+      if (parsed.stream) return streamAnswer(p, plan, ids, attemptId, headers);
+      return wholeAnswer(p, plan, ids, { attemptId, headers, signal: request.signal });
+    }
+  }
+}
+
+/**
+ * The planned answer as one JSON body, sent when the last token would have been: a cut drops
+ * the connection there, a stall delays it, a malformed fault sends a broken body.
+ */
+async function wholeAnswer(
+  p: ProviderState,
+  plan: Extract<ResponsePlan, { kind: 'answer' }>,
+  ids: AnswerIds,
+  sent: {
+    readonly attemptId: string | undefined;
+    readonly headers: Record<string, string>;
+    readonly signal: AbortSignal;
+  },
+): Promise<Response> {
+  const { clock, renderer, bill } = p;
+  const { attemptId, headers, signal } = sent;
+  const fault = plan.streamFault;
+  const cutAt =
+    fault === undefined || fault.kind === 'no-done'
+      ? plan.outputTokens
+      : Math.min(plan.outputTokens, fault.afterTokens);
+  await sleep(clock, plan.firstTokenDelayMs + cutAt * plan.msPerToken, signal);
+  if (fault?.kind === 'cut') {
+    bill(attemptId, plan.model, plan.inputTokens, cutAt);
+    return networkError('ECONNRESET');
+  }
+  if (fault?.kind === 'stall') {
+    await sleep(clock, fault.stallMs, signal);
+    await sleep(clock, (plan.outputTokens - cutAt) * plan.msPerToken, signal);
+  }
+  bill(attemptId, plan.model, plan.inputTokens, plan.outputTokens);
+  if (fault?.kind === 'malformed') {
+    return new Response('{"id":"' + ids.id + '","choices":[{"message":{"content":"tru', {
+      status: 200,
+      headers: { ...headers, 'content-type': 'application/json' },
+    });
+  }
+  const text = answerSlice(plan.skipChars, plan.skipChars + plan.outputTokens * 4);
+  const body = renderer.json(ids, text, plan.inputTokens, plan.outputTokens, plan.finishReason);
+  return jsonResponse(200, body, headers);
 }

@@ -39,6 +39,71 @@ const CUT = Symbol('cut');
 /** The reason a cancelled stream's waits end with; preallocated, as cancels are frequent. */
 const STREAM_CANCELLED = new Error('the client cancelled the stream');
 
+/** How far a stream has got: tokens sent, and the last frame once it is known. */
+interface StreamProgress {
+  sent: number;
+  finalFrame: string | undefined;
+}
+
+/** The answer as a timed sequence of frames; CUT drops the connection. */
+async function* frames(
+  writer: StreamWriter,
+  plan: Extract<ResponsePlan, { kind: 'answer' }>,
+  ids: AnswerIds,
+  progress: StreamProgress,
+  { startedAt, signal }: { readonly startedAt: number; readonly signal: AbortSignal },
+): AsyncGenerator<string | typeof CUT> {
+  const { renderer, clock } = writer;
+  const per = chunkTokens(plan.outputTokens);
+  let shift = 0;
+  let fault = plan.streamFault;
+  yield renderer.streamHead(ids, plan.inputTokens);
+  for (;;) {
+    const faultAt =
+      fault === undefined || fault.kind === 'no-done'
+        ? Number.POSITIVE_INFINITY
+        : fault.afterTokens;
+    const limit = Math.min(plan.outputTokens, faultAt);
+    if (progress.sent < limit) {
+      const next = Math.min(limit, progress.sent + per);
+      await sleep(
+        clock,
+        startedAt + shift + plan.firstTokenDelayMs + next * plan.msPerToken - clock.now(),
+        signal,
+      );
+      const text = answerSlice(plan.skipChars + progress.sent * 4, plan.skipChars + next * 4);
+      progress.sent = next;
+      yield renderer.streamDelta(ids, text);
+      continue;
+    }
+    if (fault !== undefined && fault.kind !== 'no-done') {
+      if (fault.kind === 'cut') {
+        yield CUT;
+        return;
+      }
+      if (fault.kind === 'stall') {
+        await sleep(clock, fault.stallMs, signal);
+        shift += fault.stallMs;
+      } else {
+        yield renderer.streamMalformed(ids);
+      }
+      fault = undefined;
+      continue;
+    }
+    break;
+  }
+  const tail = renderer.streamTail(ids, plan.inputTokens, plan.outputTokens, plan.finishReason);
+  if (plan.streamFault?.kind === 'no-done') {
+    // The answer is complete but the end marker never comes: the connection stays open.
+    yield tail;
+    await sleep(clock, Number.POSITIVE_INFINITY, signal);
+    return;
+  }
+  progress.finalFrame = tail + renderer.streamDone();
+  yield progress.finalFrame;
+}
+
+/** The planned answer as a streamed response; billed once the stream ends, however it ends. */
 export function streamAnswer(
   writer: StreamWriter,
   plan: Extract<ResponsePlan, { kind: 'answer' }>,
@@ -46,70 +111,18 @@ export function streamAnswer(
   attemptId: string | undefined,
   headers: Record<string, string>,
 ): Response {
-  const { renderer, clock, bill } = writer;
+  const { clock, bill } = writer;
   const startedAt = clock.now();
   const cancelled = new AbortController();
-  const per = chunkTokens(plan.outputTokens);
-  let sent = 0;
-  let finalFrame: string | undefined;
   let billed = false;
   const settle = (): void => {
     if (billed) return;
     billed = true;
-    bill(attemptId, plan.model, plan.inputTokens, sent);
+    bill(attemptId, plan.model, plan.inputTokens, progress.sent);
   };
 
-  // The answer as a timed sequence of frames; CUT drops the connection.
-  async function* frames(): AsyncGenerator<string | typeof CUT> {
-    let shift = 0;
-    let fault = plan.streamFault;
-    yield renderer.streamHead(ids, plan.inputTokens);
-    for (;;) {
-      const faultAt =
-        fault === undefined || fault.kind === 'no-done'
-          ? Number.POSITIVE_INFINITY
-          : fault.afterTokens;
-      const limit = Math.min(plan.outputTokens, faultAt);
-      if (sent < limit) {
-        const next = Math.min(limit, sent + per);
-        await sleep(
-          clock,
-          startedAt + shift + plan.firstTokenDelayMs + next * plan.msPerToken - clock.now(),
-          cancelled.signal,
-        );
-        const text = answerSlice(plan.skipChars + sent * 4, plan.skipChars + next * 4);
-        sent = next;
-        yield renderer.streamDelta(ids, text);
-        continue;
-      }
-      if (fault !== undefined && fault.kind !== 'no-done') {
-        if (fault.kind === 'cut') {
-          yield CUT;
-          return;
-        }
-        if (fault.kind === 'stall') {
-          await sleep(clock, fault.stallMs, cancelled.signal);
-          shift += fault.stallMs;
-        } else {
-          yield renderer.streamMalformed(ids);
-        }
-        fault = undefined;
-        continue;
-      }
-      break;
-    }
-    const tail = renderer.streamTail(ids, plan.inputTokens, plan.outputTokens, plan.finishReason);
-    if (plan.streamFault?.kind === 'no-done') {
-      // The answer is complete but the end marker never comes: the connection stays open.
-      yield tail;
-      await sleep(clock, Number.POSITIVE_INFINITY, cancelled.signal);
-      return;
-    }
-    finalFrame = tail + renderer.streamDone();
-    yield finalFrame;
-  }
-
-  const source = frames();
+  const progress: StreamProgress = { sent: 0, finalFrame: undefined };
+  const source = frames(writer, plan, ids, progress, { startedAt, signal: cancelled.signal });
   let open = true;
   const finish = (controller: ReadableStreamDefaultController<Uint8Array>, error?: Error): void => {
     if (!open) return;
@@ -133,7 +146,7 @@ export function streamAnswer(
       else {
         controller.enqueue(encoder.encode(step.value));
         // The last frame closes the stream at once instead of on the next pull.
-        if (step.value === finalFrame) finish(controller);
+        if (step.value === progress.finalFrame) finish(controller);
       }
     },
     cancel() {
