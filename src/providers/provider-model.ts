@@ -6,7 +6,7 @@
  */
 import type { Rng } from '../engine/rng.js';
 import { sample } from '../scenario/sample.js';
-import type { ProviderSpec } from '../scenario/schema.js';
+import type { FaultSpec, ProviderSpec } from '../scenario/schema.js';
 import type { TimedFault } from './fault-timeline.js';
 import type {
   ErrorKind,
@@ -45,6 +45,75 @@ const OUTAGE_ERRORS: Readonly<Record<number, ErrorKind>> = {
   503: 'unavailable',
   529: 'overloaded',
 };
+
+/** What the non-refusing faults active at one instant do to a response. */
+interface FaultEffects {
+  readonly extraLatency: number;
+  readonly firstTokenDelay: number;
+  readonly streamFault: StreamFault | undefined;
+}
+
+/** The response of a fault that refuses the request, else nothing. */
+function refusalOf(
+  spec: FaultSpec,
+  ttft: number,
+  error: (kind: ErrorKind, status: number, retryAfterMs: number | undefined) => ResponsePlan,
+): ResponsePlan | undefined {
+  switch (spec.kind) {
+    case 'outage':
+      if (spec.status === 'refused') return { kind: 'network', afterMs: 0, code: 'ECONNREFUSED' };
+      if (spec.status === 'reset')
+        return { kind: 'network', afterMs: ttft / 2, code: 'ECONNRESET' };
+      return error(OUTAGE_ERRORS[spec.status] ?? 'server-error', spec.status, undefined);
+    case 'error-rate':
+      return error(OUTAGE_ERRORS[spec.status] ?? 'server-error', spec.status, undefined);
+    case 'hang':
+      return { kind: 'hang' };
+    case 'rate-limit':
+      return error('rate-limited', 429, spec.retryAfter === 'none' ? undefined : spec.retryAfter);
+    case 'quota-exhausted':
+      return error('quota-exhausted', 429, undefined);
+    case 'invalid-key':
+      return error('invalid-key', 401, undefined);
+    case 'context-length-exceeded':
+      return error('context-length-exceeded', 400, undefined);
+    case 'content-filter':
+      return error('content-filter', 400, undefined);
+    default:
+      return undefined;
+  }
+}
+
+/** Adds a latency or stream fault's effect; the first stream fault wins. */
+function addEffect(
+  effects: { extraLatency: number; firstTokenDelay: number; streamFault: StreamFault | undefined },
+  spec: FaultSpec,
+): void {
+  switch (spec.kind) {
+    case 'latency-spike':
+      effects.extraLatency += spec.extra;
+      return;
+    case 'slow-first-token':
+      effects.firstTokenDelay += spec.extra;
+      return;
+    case 'stream-cut':
+      effects.streamFault ??= { kind: 'cut', afterTokens: spec.afterTokens };
+      return;
+    case 'stream-stall':
+      effects.streamFault ??= {
+        kind: 'stall',
+        afterTokens: spec.afterTokens,
+        stallMs: spec.stall ?? Number.POSITIVE_INFINITY,
+      };
+      return;
+    case 'malformed-chunk':
+      effects.streamFault ??= { kind: 'malformed', afterTokens: spec.afterTokens };
+      return;
+    case 'stream-no-done':
+      effects.streamFault ??= { kind: 'no-done' };
+      return;
+  }
+}
 
 /** One mock provider's behaviour. */
 export class ProviderModel {
@@ -131,6 +200,33 @@ export class ProviderModel {
     return info;
   }
 
+  /**
+   * What the faults active at drill time `t` do to a request for `model`: the first refusing
+   * fault answers it; latency faults add up; the first stream fault is the one that happens.
+   */
+  #faultEffects(
+    t: number,
+    model: string,
+    ttft: number,
+    error: (kind: ErrorKind, status: number, retryAfterMs: number | undefined) => ResponsePlan,
+  ): ResponsePlan | FaultEffects {
+    const effects = {
+      extraLatency: 0,
+      firstTokenDelay: 0,
+      streamFault: undefined as StreamFault | undefined,
+    };
+    for (const fault of this.#faults) {
+      if (t < fault.startMs || t >= fault.endMs) continue;
+      if (fault.model !== undefined && fault.model !== model) continue;
+      const spec = fault.spec;
+      if (spec.probability < 1 && this.#rng.next() >= spec.probability) continue;
+      const refusal = refusalOf(spec, ttft, error);
+      if (refusal !== undefined) return refusal;
+      addEffect(effects, spec);
+    }
+    return effects;
+  }
+
   /** Plans the response to `request` arriving at clock time `now`. */
   plan(now: number, request: ProviderRequest): ResponsePlan {
     const t = now - this.#startMs;
@@ -154,63 +250,9 @@ export class ProviderModel {
 
     if (modelSpec === undefined) return error('model-not-found', 404, undefined);
 
-    let extraLatency = 0;
-    let firstTokenDelay = 0;
-    let streamFault: StreamFault | undefined;
-    for (const fault of this.#faults) {
-      if (t < fault.startMs || t >= fault.endMs) continue;
-      if (fault.model !== undefined && fault.model !== request.model) continue;
-      const spec = fault.spec;
-      if (spec.probability < 1 && rng.next() >= spec.probability) continue;
-      switch (spec.kind) {
-        case 'outage':
-          if (spec.status === 'refused')
-            return { kind: 'network', afterMs: 0, code: 'ECONNREFUSED' };
-          if (spec.status === 'reset')
-            return { kind: 'network', afterMs: ttft / 2, code: 'ECONNRESET' };
-          return error(OUTAGE_ERRORS[spec.status] ?? 'server-error', spec.status, undefined);
-        case 'error-rate':
-          return error(OUTAGE_ERRORS[spec.status] ?? 'server-error', spec.status, undefined);
-        case 'hang':
-          return { kind: 'hang' };
-        case 'rate-limit':
-          return error(
-            'rate-limited',
-            429,
-            spec.retryAfter === 'none' ? undefined : spec.retryAfter,
-          );
-        case 'quota-exhausted':
-          return error('quota-exhausted', 429, undefined);
-        case 'invalid-key':
-          return error('invalid-key', 401, undefined);
-        case 'context-length-exceeded':
-          return error('context-length-exceeded', 400, undefined);
-        case 'content-filter':
-          return error('content-filter', 400, undefined);
-        case 'latency-spike':
-          extraLatency += spec.extra;
-          break;
-        case 'slow-first-token':
-          firstTokenDelay += spec.extra;
-          break;
-        case 'stream-cut':
-          streamFault ??= { kind: 'cut', afterTokens: spec.afterTokens };
-          break;
-        case 'stream-stall':
-          streamFault ??= {
-            kind: 'stall',
-            afterTokens: spec.afterTokens,
-            stallMs: spec.stall ?? Number.POSITIVE_INFINITY,
-          };
-          break;
-        case 'malformed-chunk':
-          streamFault ??= { kind: 'malformed', afterTokens: spec.afterTokens };
-          break;
-        case 'stream-no-done':
-          streamFault ??= { kind: 'no-done' };
-          break;
-      }
-    }
+    const effects = this.#faultEffects(t, request.model, ttft, error);
+    if ('kind' in effects) return effects;
+    const { extraLatency, firstTokenDelay, streamFault } = effects;
 
     if (request.inputTokens > modelSpec.contextWindow)
       return error('context-length-exceeded', 400, undefined);
