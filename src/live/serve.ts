@@ -107,6 +107,215 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
 }
 
+/** What answering a request needs of the server. */
+interface Site {
+  readonly scenario: Scenario;
+  readonly clock: Clock;
+  readonly models: ReadonlyMap<string, ProviderModel>;
+  readonly handlers: ReadonlyMap<string, RequestHandler[]>;
+  readonly providers: Readonly<Record<string, unknown>>;
+  readonly limits: HttpLimits;
+  readonly origin: string;
+  readonly options: ServeOptions;
+}
+
+/** Sends a request to the admin endpoint or to its provider, and logs it. */
+function route(site: Site, req: IncomingMessage, res: ServerResponse): void {
+  const started = Date.now();
+  const url = requestUrl(req, site.origin);
+  if (url === undefined) {
+    sendJson(res, 400, { error: 'the request target is not a valid URL path' });
+    return;
+  }
+  const provider = url.pathname.split('/')[1] ?? '';
+  const log = (status: number | string): void =>
+    site.options.log?.(
+      JSON.stringify({
+        at: new Date(started).toISOString(),
+        provider,
+        method: req.method,
+        path: url.pathname,
+        status,
+        ms: Date.now() - started,
+      }),
+    );
+  const answer =
+    provider === 'admin'
+      ? answerAdmin(site, req, res)
+      : answerProvider(site, provider, url, req, res, log);
+  answer.catch(() => {
+    if (!res.headersSent) sendJson(res, 500, { error: 'the mock provider failed' });
+    else req.socket.destroy();
+  });
+}
+
+/**
+ * The admin endpoint, for loopback clients: GET lists the faults, POST adds one (starting now
+ * unless it says when), DELETE clears the added ones.
+ */
+async function answerAdmin(site: Site, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { clock, scenario, models, limits } = site;
+  if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) {
+    sendJson(res, 403, { error: 'the admin endpoint answers loopback clients only' });
+    return;
+  }
+  if (req.method === 'GET') {
+    sendJson(res, 200, {
+      now: clock.now() - scenario.startsAt,
+      faults: [...models.values()].flatMap((m) => m.faults.map((f) => f.spec)),
+    });
+    return;
+  }
+  if (req.method === 'DELETE') {
+    for (const m of models.values()) m.clearAddedFaults();
+    sendJson(res, 200, { cleared: true });
+    return;
+  }
+  if (req.method !== 'POST') {
+    sendJson(res, 405, { error: 'use GET, POST or DELETE' });
+    return;
+  }
+  const read = await readBodyLimited(req, limits.maxAdminBodyBytes);
+  if (!read.ok) {
+    refuseTooLarge(res, read.limit);
+    return;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(read.body.toString('utf8'));
+  } catch {
+    sendJson(res, 400, { error: 'the body is not JSON' });
+    return;
+  }
+  // A live fault starts now unless it says when (drill time, from the start).
+  const now = clock.now() - scenario.startsAt;
+  const withStart =
+    typeof raw === 'object' && raw !== null && !('at' in raw) ? { ...raw, at: now } : raw;
+  const parsed = faultSchema.safeParse(withStart);
+  if (!parsed.success) {
+    sendJson(res, 400, {
+      error: parsed.error.issues.map((i) => `${i.path.join('.') || 'fault'}: ${i.message}`),
+    });
+    return;
+  }
+  const [timed] = buildTimeline([parsed.data]);
+  const model = timed === undefined ? undefined : models.get(timed.provider);
+  if (timed === undefined || model === undefined) {
+    sendJson(res, 400, { error: `no provider "${parsed.data.target}" in this scenario` });
+    return;
+  }
+  model.addFault(timed);
+  sendJson(res, 201, { added: parsed.data });
+}
+
+/** A request to one provider: through its msw handlers, the answer relayed as it comes. */
+async function answerProvider(
+  site: Site,
+  provider: string,
+  url: URL,
+  req: IncomingMessage,
+  res: ServerResponse,
+  log: (status: number | string) => void,
+): Promise<void> {
+  const providerHandlers = site.handlers.get(provider);
+  if (providerHandlers === undefined) {
+    sendJson(res, 404, {
+      error: `no provider "${provider}"; serving ${Object.keys(site.providers).join(', ')}`,
+    });
+    log(404);
+    return;
+  }
+  let body: Buffer | undefined;
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    const read = await readBodyLimited(req, site.limits.maxBodyBytes);
+    if (!read.ok) {
+      refuseTooLarge(res, read.limit);
+      log(413);
+      return;
+    }
+    body = read.body;
+  }
+  const attempt = site.options.observer?.({ provider, body });
+  // Told as soon as the answer is settled, before the caller can act on it (a retry must
+  // not look like an overlapping hedge); a caller that hangs up first timed it out.
+  let ended = false;
+  const end = (result: ServedAttemptEnd): void => {
+    if (ended) return;
+    ended = true;
+    attempt?.end(result);
+  };
+  const controller = new AbortController();
+  res.on('close', () => {
+    controller.abort();
+    end({ ok: false, reason: 'timeout' });
+  });
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(req.headers))
+    if (typeof value === 'string') headers.set(key, value);
+  if (attempt !== undefined) headers.set('x-client-request-id', attempt.attemptId);
+  const request = new Request(url, {
+    method: req.method ?? 'GET',
+    headers,
+    ...(body === undefined ? {} : { body }),
+    signal: controller.signal,
+  });
+  const response = await getResponse(providerHandlers, request);
+  if (response === undefined) {
+    end({ ok: false, status: 404, reason: 'http-status' });
+    sendJson(res, 404, { error: `no such endpoint: ${req.method} ${url.pathname}` });
+    log(404);
+    return;
+  }
+  // A network fault: drop the connection, as the real thing would.
+  if (response.type === 'error') {
+    end({ ok: false, reason: 'network' });
+    log(networkErrorCode(response) ?? 'reset');
+    req.socket.destroy();
+    return;
+  }
+  res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
+  log(response.status);
+  await relay(response, site.clock, req, res, end);
+}
+
+/** Relays an answer's body; a stream cut mid-answer drops the connection. */
+async function relay(
+  response: Response,
+  clock: Clock,
+  req: IncomingMessage,
+  res: ServerResponse,
+  end: (result: ServedAttemptEnd) => void,
+): Promise<void> {
+  const failed = response.status >= 400;
+  const retryAfterMs = failed ? parseRetryAfter(response.headers, clock.now()) : undefined;
+  const done: ServedAttemptEnd = failed
+    ? {
+        ok: false,
+        status: response.status,
+        reason: 'http-status',
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      }
+    : { ok: true, status: response.status };
+  if (response.body === null) {
+    end(done);
+    res.end();
+    return;
+  }
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      res.write(chunk.value);
+    }
+    end(done);
+    res.end();
+  } catch {
+    end({ ok: false, status: response.status, reason: 'stream-cut' });
+    req.socket.destroy();
+  }
+}
+
 /** Starts serving the scenario's providers; resolves once listening. */
 export async function serve(scenario: Scenario, options: ServeOptions): Promise<Serving> {
   const clock = options.clock ?? scaledClock(scenario.startsAt, options.speed);
@@ -148,173 +357,8 @@ export async function serve(scenario: Scenario, options: ServeOptions): Promise<
     providers[name] = { baseUrl, wire: spec.wire };
   }
 
-  const admin = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) {
-      sendJson(res, 403, { error: 'the admin endpoint answers loopback clients only' });
-      return;
-    }
-    if (req.method === 'GET') {
-      sendJson(res, 200, {
-        now: clock.now() - scenario.startsAt,
-        faults: [...models.values()].flatMap((m) => m.faults.map((f) => f.spec)),
-      });
-      return;
-    }
-    if (req.method === 'DELETE') {
-      for (const m of models.values()) m.clearAddedFaults();
-      sendJson(res, 200, { cleared: true });
-      return;
-    }
-    if (req.method !== 'POST') {
-      sendJson(res, 405, { error: 'use GET, POST or DELETE' });
-      return;
-    }
-    const read = await readBodyLimited(req, limits.maxAdminBodyBytes);
-    if (!read.ok) {
-      refuseTooLarge(res, read.limit);
-      return;
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(read.body.toString('utf8'));
-    } catch {
-      sendJson(res, 400, { error: 'the body is not JSON' });
-      return;
-    }
-    // A live fault starts now unless it says when (drill time, from the start).
-    const now = clock.now() - scenario.startsAt;
-    const withStart =
-      typeof raw === 'object' && raw !== null && !('at' in raw) ? { ...raw, at: now } : raw;
-    const parsed = faultSchema.safeParse(withStart);
-    if (!parsed.success) {
-      sendJson(res, 400, {
-        error: parsed.error.issues.map((i) => `${i.path.join('.') || 'fault'}: ${i.message}`),
-      });
-      return;
-    }
-    const [timed] = buildTimeline([parsed.data]);
-    const model = timed === undefined ? undefined : models.get(timed.provider);
-    if (timed === undefined || model === undefined) {
-      sendJson(res, 400, { error: `no provider "${parsed.data.target}" in this scenario` });
-      return;
-    }
-    model.addFault(timed);
-    sendJson(res, 201, { added: parsed.data });
-  };
-
-  handle = (req, res) => {
-    const started = Date.now();
-    const url = requestUrl(req, origin);
-    if (url === undefined) {
-      sendJson(res, 400, { error: 'the request target is not a valid URL path' });
-      return;
-    }
-    const provider = url.pathname.split('/')[1] ?? '';
-    const log = (status: number | string): void =>
-      options.log?.(
-        JSON.stringify({
-          at: new Date(started).toISOString(),
-          provider,
-          method: req.method,
-          path: url.pathname,
-          status,
-          ms: Date.now() - started,
-        }),
-      );
-    void (async () => {
-      if (provider === 'admin') return admin(req, res);
-      const providerHandlers = handlers.get(provider);
-      if (providerHandlers === undefined) {
-        sendJson(res, 404, {
-          error: `no provider "${provider}"; serving ${Object.keys(providers).join(', ')}`,
-        });
-        log(404);
-        return;
-      }
-      let body: Buffer | undefined;
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        const read = await readBodyLimited(req, limits.maxBodyBytes);
-        if (!read.ok) {
-          refuseTooLarge(res, read.limit);
-          log(413);
-          return;
-        }
-        body = read.body;
-      }
-      const attempt = options.observer?.({ provider, body });
-      // Told as soon as the answer is settled, before the caller can act on it (a retry must
-      // not look like an overlapping hedge); a caller that hangs up first timed it out.
-      let ended = false;
-      const end = (result: ServedAttemptEnd): void => {
-        if (ended) return;
-        ended = true;
-        attempt?.end(result);
-      };
-      const controller = new AbortController();
-      res.on('close', () => {
-        controller.abort();
-        end({ ok: false, reason: 'timeout' });
-      });
-      const headers = new Headers();
-      for (const [key, value] of Object.entries(req.headers))
-        if (typeof value === 'string') headers.set(key, value);
-      if (attempt !== undefined) headers.set('x-client-request-id', attempt.attemptId);
-      const request = new Request(url, {
-        method: req.method ?? 'GET',
-        headers,
-        ...(body === undefined ? {} : { body }),
-        signal: controller.signal,
-      });
-      const response = await getResponse(providerHandlers, request);
-      if (response === undefined) {
-        end({ ok: false, status: 404, reason: 'http-status' });
-        sendJson(res, 404, { error: `no such endpoint: ${req.method} ${url.pathname}` });
-        log(404);
-        return;
-      }
-      // A network fault: drop the connection, as the real thing would.
-      if (response.type === 'error') {
-        end({ ok: false, reason: 'network' });
-        log(networkErrorCode(response) ?? 'reset');
-        req.socket.destroy();
-        return;
-      }
-      res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
-      log(response.status);
-      const failed = response.status >= 400;
-      const retryAfterMs = failed ? parseRetryAfter(response.headers, clock.now()) : undefined;
-      const done: ServedAttemptEnd = failed
-        ? {
-            ok: false,
-            status: response.status,
-            reason: 'http-status',
-            ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-          }
-        : { ok: true, status: response.status };
-      if (response.body === null) {
-        end(done);
-        res.end();
-        return;
-      }
-      const reader = response.body.getReader();
-      try {
-        for (;;) {
-          const chunk = await reader.read();
-          if (chunk.done) break;
-          res.write(chunk.value);
-        }
-        end(done);
-        res.end();
-      } catch {
-        // A stream cut mid-answer: drop the connection.
-        end({ ok: false, status: response.status, reason: 'stream-cut' });
-        req.socket.destroy();
-      }
-    })().catch(() => {
-      if (!res.headersSent) sendJson(res, 500, { error: 'the mock provider failed' });
-      else req.socket.destroy();
-    });
-  };
+  const site: Site = { scenario, clock, models, handlers, providers, limits, origin, options };
+  handle = (req, res) => route(site, req, res);
 
   let closed: Promise<void> | undefined;
   return {
