@@ -10,8 +10,9 @@
 import type { EngineEvent } from '../engine/events.js';
 import { EventHub } from '../engine/events.js';
 import { createAttempt } from '../engine/attempt.js';
+import type { AttemptFn } from '../engine/policy.js';
 import { AttemptTimeoutError } from '../engine/policies/timeout.js';
-import type { ChatRequest, RequestOutcome } from '../engine/types.js';
+import type { AttemptOutcome, ChatRequest, RequestOutcome, Target } from '../engine/types.js';
 import { undiciTransport } from '../engine/runtime/undici-transport.js';
 import type { Transport } from '../engine/transport.js';
 import { HarnessError } from '../errors.js';
@@ -27,7 +28,7 @@ import { seededRng } from '../seeded-rng.js';
 import { arrivalTimes, RequestFactory } from '../simulator/traffic.js';
 import { DrillTelemetry, type TelemetryOptions } from '../telemetry/drill-telemetry.js';
 import { Attribution, marked } from './attribution.js';
-import { scaledClock, serve, type Serving } from './serve.js';
+import { scaledClock, serve, type LiveClock, type Serving } from './serve.js';
 
 /** Options of {@link liveDrill}. */
 export interface LiveDrillOptions {
@@ -112,6 +113,189 @@ function withHeaders(transport: Transport, headers: Readonly<Record<string, stri
   };
 }
 
+/**
+ * The caller's outcome of a request the gateway answered: the answer is the last provider
+ * attempt that succeeded (a cache hit inside the gateway has none), the attempts those the
+ * providers saw.
+ */
+function gatewayOutcome(
+  requestId: string,
+  outcome: AttemptOutcome,
+  attempts: readonly {
+    readonly target: Target;
+    readonly attempt: number;
+    readonly end?: { readonly ok: boolean } | undefined;
+  }[],
+  latencyMs: number,
+): RequestOutcome {
+  if (outcome.ok) {
+    const answered = attempts.findLast((a) => a.end?.ok === true);
+    return {
+      ok: true,
+      requestId,
+      target: answered?.target ?? { provider: 'gateway', model: outcome.responseModel },
+      text: outcome.text,
+      usage: outcome.usage,
+      responseModel: outcome.responseModel,
+      attempt: answered?.attempt ?? 0,
+      attempts: attempts.length,
+      latencyMs,
+      degraded: false,
+    };
+  }
+  return {
+    ok: false,
+    requestId,
+    reason: outcome.reason,
+    message: outcome.message,
+    ...(outcome.status === undefined ? {} : { status: outcome.status }),
+    ...(outcome.code === undefined ? {} : { code: outcome.code }),
+    ...(outcome.refusal === undefined ? {} : { refusal: outcome.refusal }),
+    attempts: attempts.length,
+    latencyMs,
+  };
+}
+
+/**
+ * Sends the scenario's requests at their arrival times on the real clock, up to `maxRequests`,
+ * and waits for every one to end. Returns how many were sent and when the last one ended.
+ */
+async function playTraffic(
+  drilled: Scenario,
+  seed: number,
+  clock: LiveClock,
+  send: (request: ChatRequest) => Promise<void>,
+  limits: {
+    readonly maxRequests: number;
+    readonly cutAtMs: number;
+    readonly onProgress?: (share: number) => void;
+  },
+): Promise<{ sent: number; lastEnd: number }> {
+  const startsAt = drilled.startsAt;
+  let sent = 0;
+  let lastEnd = startsAt;
+  const inFlight = new Set<Promise<void>>();
+  await new Promise<void>((resolve, reject) => {
+    const rng = seededRng(seed, 'traffic');
+    const arrivals = arrivalTimes(drilled.traffic, drilled.duration, rng);
+    const factory = new RequestFactory(drilled.traffic, rng);
+    let progressTimer: ReturnType<typeof setInterval> | undefined;
+    const progress = limits.onProgress;
+    if (progress !== undefined)
+      progressTimer = setInterval(
+        () => progress(Math.min(1, (clock.now() - startsAt) / Math.max(1, limits.cutAtMs))),
+        250,
+      );
+    const drain = (): void => {
+      if (progressTimer !== undefined) clearInterval(progressTimer);
+      Promise.all(inFlight).then(() => resolve(), reject);
+    };
+    const next = (): void => {
+      const arrival = arrivals.next();
+      if (arrival.done === true || sent >= limits.maxRequests) {
+        drain();
+        return;
+      }
+      clock.setTimer(startsAt + arrival.value - clock.now(), () => {
+        const request = factory.next();
+        sent++;
+        const flight = send(request).then(() => {
+          lastEnd = Math.max(lastEnd, clock.now());
+          inFlight.delete(flight);
+        });
+        inFlight.add(flight);
+        next();
+      });
+    };
+    next();
+  });
+  return { sent, lastEnd };
+}
+
+/**
+ * Sends each caller request to the gateway as one attempt under the request timeout, and tells
+ * its start and end as engine events. Requests beyond the pool's connections wait for one
+ * inside the drill, not the gateway: their latency includes that wait, so they are counted
+ * (`queued`) and the reader is told.
+ */
+function gatewaySender(
+  attempt: AttemptFn,
+  clock: LiveClock,
+  attribution: Attribution,
+  emit: (event: EngineEvent) => void,
+  options: Pick<LiveDrillOptions, 'connections' | 'requestTimeoutMs'>,
+): { send: (request: ChatRequest) => Promise<void>; queued: () => number } {
+  let active = 0;
+  let queued = 0;
+  const send = async (request: ChatRequest): Promise<void> => {
+    const at = clock.now();
+    if (++active > options.connections) queued++;
+    attribution.open(request.id, request.group);
+    emit({ type: 'request:start', at, requestId: request.id, group: request.group, request });
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new AttemptTimeoutError(options.requestTimeoutMs)),
+      options.requestTimeoutMs,
+    );
+    const outcome = await attempt({
+      request: marked(request),
+      target: { provider: 'gateway', model: request.group },
+      signal: controller.signal,
+      state: { attempts: 0, deadline: Number.POSITIVE_INFINITY, startedAt: at },
+    }).finally(() => {
+      clearTimeout(timer);
+      active--;
+    });
+    const latencyMs = clock.now() - at;
+    const attempts = attribution.flight(request.id)?.attempts ?? [];
+    const result = gatewayOutcome(request.id, outcome, attempts, latencyMs);
+    emit({ type: 'request:end', at: clock.now(), outcome: result });
+    attribution.close(request.id);
+  };
+  return { send, queued: () => queued };
+}
+
+/** The live drill's report: the plain-client baseline is simulated, as in a simulated drill. */
+function liveReport(
+  scenario: Scenario,
+  drilled: Scenario,
+  seed: number,
+  options: LiveDrillOptions,
+  run: {
+    readonly aggregate: ReturnType<Recorder['summary']>;
+    readonly simulatedMs: number;
+    readonly wallMs: number;
+    readonly requestsSent: number;
+    readonly cutAtMs: number;
+    readonly unattributedAttempts: number;
+    readonly queuedForConnection: number;
+  },
+): Report {
+  const baseline = simulatePlainClient(drilled, baselineConfig(drilled.failover), seed);
+  const unjudged = drilled.slos.filter((slo) => UNSEEN_METRICS.has(slo.metric));
+  const target = publicTarget(options.target);
+  return buildReport({
+    scenario: drilled,
+    seed,
+    engine: { aggregate: run.aggregate, simulatedMs: run.simulatedMs },
+    baseline,
+    wallMs: run.wallMs,
+    replay:
+      options.replay ??
+      `npx failover-drill drill ${scenario.file} --target ${target} --seed ${seed}`,
+    slos: drilled.slos.filter((slo) => !UNSEEN_METRICS.has(slo.metric)),
+    live: {
+      target,
+      speed: options.speed,
+      requestsSent: run.requestsSent,
+      cutAtMs: run.cutAtMs,
+      unattributedAttempts: run.unattributedAttempts,
+      queuedForConnection: run.queuedForConnection,
+      unjudged: unjudged.map((slo) => slo.name),
+    },
+  });
+}
+
 /** Runs the scenario's traffic through the gateway in real time and reports on it. */
 export async function liveDrill(scenario: Scenario, options: LiveDrillOptions): Promise<Report> {
   const seed = options.seed ?? scenario.seed;
@@ -164,100 +348,12 @@ export async function liveDrill(scenario: Scenario, options: LiveDrillOptions): 
       billSinks.push(telemetry.onBill);
     }
 
-    // Requests beyond the pool's connections wait for one inside the drill, not the gateway:
-    // their latency includes that wait, so they are counted and the reader is told.
-    let active = 0;
-    let queued = 0;
-    const send = async (request: ChatRequest): Promise<void> => {
-      const at = clock.now();
-      if (++active > options.connections) queued++;
-      attribution.open(request.id, request.group);
-      emit({ type: 'request:start', at, requestId: request.id, group: request.group, request });
-      const controller = new AbortController();
-      const timer = setTimeout(
-        () => controller.abort(new AttemptTimeoutError(options.requestTimeoutMs)),
-        options.requestTimeoutMs,
-      );
-      const outcome = await attempt({
-        request: marked(request),
-        target: { provider: 'gateway', model: request.group },
-        signal: controller.signal,
-        state: { attempts: 0, deadline: Number.POSITIVE_INFINITY, startedAt: at },
-      }).finally(() => {
-        clearTimeout(timer);
-        active--;
-      });
-      const latencyMs = clock.now() - at;
-      const attempts = attribution.flight(request.id)?.attempts ?? [];
-      let result: RequestOutcome;
-      if (outcome.ok) {
-        // The answer is the last provider attempt that succeeded; a cache hit inside the gateway has none.
-        const answered = attempts.findLast((a) => a.end?.ok === true);
-        result = {
-          ok: true,
-          requestId: request.id,
-          target: answered?.target ?? { provider: 'gateway', model: outcome.responseModel },
-          text: outcome.text,
-          usage: outcome.usage,
-          responseModel: outcome.responseModel,
-          attempt: answered?.attempt ?? 0,
-          attempts: attempts.length,
-          latencyMs,
-          degraded: false,
-        };
-      } else {
-        result = {
-          ok: false,
-          requestId: request.id,
-          reason: outcome.reason,
-          message: outcome.message,
-          ...(outcome.status === undefined ? {} : { status: outcome.status }),
-          ...(outcome.code === undefined ? {} : { code: outcome.code }),
-          ...(outcome.refusal === undefined ? {} : { refusal: outcome.refusal }),
-          attempts: attempts.length,
-          latencyMs,
-        };
-      }
-      emit({ type: 'request:end', at: clock.now(), outcome: result });
-      attribution.close(request.id);
-    };
+    const gateway = gatewaySender(attempt, clock, attribution, emit, options);
 
-    let sent = 0;
-    let lastEnd = scenario.startsAt;
-    const inFlight = new Set<Promise<void>>();
-    await new Promise<void>((resolve, reject) => {
-      const rng = seededRng(seed, 'traffic');
-      const arrivals = arrivalTimes(drilled.traffic, drilled.duration, rng);
-      const factory = new RequestFactory(drilled.traffic, rng);
-      let progressTimer: ReturnType<typeof setInterval> | undefined;
-      const progress = options.onProgress;
-      if (progress !== undefined)
-        progressTimer = setInterval(
-          () => progress(Math.min(1, (clock.now() - scenario.startsAt) / Math.max(1, cutAtMs))),
-          250,
-        );
-      const drain = (): void => {
-        if (progressTimer !== undefined) clearInterval(progressTimer);
-        Promise.all(inFlight).then(() => resolve(), reject);
-      };
-      const next = (): void => {
-        const arrival = arrivals.next();
-        if (arrival.done === true || sent >= options.maxRequests) {
-          drain();
-          return;
-        }
-        clock.setTimer(scenario.startsAt + arrival.value - clock.now(), () => {
-          const request = factory.next();
-          sent++;
-          const flight = send(request).then(() => {
-            lastEnd = Math.max(lastEnd, clock.now());
-            inFlight.delete(flight);
-          });
-          inFlight.add(flight);
-          next();
-        });
-      };
-      next();
+    const { sent, lastEnd } = await playTraffic(drilled, seed, clock, gateway.send, {
+      maxRequests: options.maxRequests,
+      cutAtMs,
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
     options.onProgress?.(1);
     // Attempts still running inside the gateway (a hedge's loser, say) end with the server.
@@ -268,30 +364,14 @@ export async function liveDrill(scenario: Scenario, options: LiveDrillOptions): 
         `${aggregate.unfinished} request(s) of the live drill of ${scenario.name} never ended`,
       );
     const exportFailures = (await telemetry?.finish()) ?? [];
-    const baseline = simulatePlainClient(drilled, baselineConfig(drilled.failover), seed);
-    const unjudged = drilled.slos.filter((slo) => UNSEEN_METRICS.has(slo.metric));
-    const report = buildReport({
-      scenario: drilled,
-      seed,
-      engine: {
-        aggregate,
-        simulatedMs: Math.max(drilled.duration, lastEnd - scenario.startsAt),
-      },
-      baseline,
+    const report = liveReport(scenario, drilled, seed, options, {
+      aggregate,
+      simulatedMs: Math.max(drilled.duration, lastEnd - scenario.startsAt),
       wallMs: Date.now() - wallStarted,
-      replay:
-        options.replay ??
-        `npx failover-drill drill ${scenario.file} --target ${publicTarget(options.target)} --seed ${seed}`,
-      slos: drilled.slos.filter((slo) => !UNSEEN_METRICS.has(slo.metric)),
-      live: {
-        target: publicTarget(options.target),
-        speed: options.speed,
-        requestsSent: sent,
-        cutAtMs,
-        unattributedAttempts: attribution.unattributed,
-        queuedForConnection: queued,
-        unjudged: unjudged.map((slo) => slo.name),
-      },
+      requestsSent: sent,
+      cutAtMs,
+      unattributedAttempts: attribution.unattributed,
+      queuedForConnection: gateway.queued(),
     });
     if (exportFailures.length > 0) options.onExportFailures?.(exportFailures);
     return report;
