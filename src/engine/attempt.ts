@@ -56,75 +56,77 @@ function withPrefill(request: ChatRequest, prefill: Prefill | undefined): ChatRe
 /** Reasons a stream can break for after its first content, short of the caller leaving. */
 const BROKEN_STREAM = new Set<FailureReason>(['stream-cut', 'stream-malformed', 'timeout']);
 
+/** Sends the request and reads the response through the phase its status and mode call for. */
+async function exchange(
+  deps: AttemptDeps,
+  ctx: AttemptContext,
+  attempt: number,
+  race: AbortRace,
+  watchdog: StreamWatchdog | undefined,
+  prefill: Prefill | undefined,
+): Promise<AttemptOutcome> {
+  const { target, signal } = ctx;
+  const endpoint = deps.endpoint(target.provider);
+  if (endpoint === undefined) {
+    const message = `no endpoint configured for provider "${target.provider}"`;
+    return failure(target, 'network', message, { failureClass: 'target-unusable' });
+  }
+  if (signal.aborted) return abortFailure(target, signal);
+  const wire = WIRES[endpoint.wire];
+  const request = wire.buildRequest(
+    endpoint,
+    target,
+    withPrefill(ctx.request, prefill),
+    `${ctx.request.id}#${attempt}`,
+    signal,
+  );
+  let response: Response | typeof ABORTED;
+  try {
+    response = await race.race(deps.transport(request, signal));
+  } catch (error) {
+    return failure(target, 'network', networkMessage(error));
+  }
+  if (response === ABORTED) return abortFailure(target, signal);
+  const exchange: Exchange = { target, signal, race, wire, response, attempt, prefill };
+  if (response.status >= 400) return readErrorAnswer(exchange, () => deps.clock.now());
+  if (!ctx.request.stream) return readWholeAnswer(exchange);
+  return readStreamedAnswer(exchange, watchdog);
+}
+
+/**
+ * A stream that broke after its first content: keep the text for the next attempt to
+ * continue, or end the request, as configured. A refused prefill is marked for the router.
+ */
+function afterBreak(
+  onBreak: AttemptDeps['onBreak'],
+  ctx: AttemptContext,
+  outcome: AttemptFailure,
+  attempt: number,
+  prefill: Prefill | undefined,
+): AttemptFailure {
+  if (prefill !== undefined && outcome.failureClass === 'invalid-request')
+    return { ...outcome, prefilled: true };
+  const partialText = outcome.partialText ?? '';
+  if (partialText === '' || !BROKEN_STREAM.has(outcome.reason)) return outcome;
+  if (onBreak === 'error') {
+    return {
+      ...outcome,
+      failureClass: 'final',
+      message: `${outcome.message} after ${partialText.length} characters of the answer (stream.onBreak: error)`,
+    };
+  }
+  if (onBreak === 'continue') {
+    ctx.state.partial =
+      prefill === undefined
+        ? { text: partialText, attempts: [attempt] }
+        : { text: prefill.text + partialText, attempts: [...prefill.attempts, attempt] };
+  }
+  return outcome;
+}
+
 /** Creates the terminal attempt function the policies wrap. */
 export function createAttempt(deps: AttemptDeps): AttemptFn {
-  const { clock, transport, events } = deps;
-
-  const run = async (
-    ctx: AttemptContext,
-    attempt: number,
-    race: AbortRace,
-    watchdog: StreamWatchdog | undefined,
-    prefill: Prefill | undefined,
-  ): Promise<AttemptOutcome> => {
-    const { target, signal } = ctx;
-    const endpoint = deps.endpoint(target.provider);
-    if (endpoint === undefined) {
-      const message = `no endpoint configured for provider "${target.provider}"`;
-      return failure(target, 'network', message, { failureClass: 'target-unusable' });
-    }
-    if (signal.aborted) return abortFailure(target, signal);
-    const wire = WIRES[endpoint.wire];
-    const request = wire.buildRequest(
-      endpoint,
-      target,
-      withPrefill(ctx.request, prefill),
-      `${ctx.request.id}#${attempt}`,
-      signal,
-    );
-    let response: Response | typeof ABORTED;
-    try {
-      response = await race.race(transport(request, signal));
-    } catch (error) {
-      return failure(target, 'network', networkMessage(error));
-    }
-    if (response === ABORTED) return abortFailure(target, signal);
-    const exchange: Exchange = { target, signal, race, wire, response, attempt, prefill };
-    if (response.status >= 400) return readErrorAnswer(exchange, () => clock.now());
-    if (!ctx.request.stream) return readWholeAnswer(exchange);
-    return readStreamedAnswer(exchange, watchdog);
-  };
-
-  /**
-   * A stream that broke after its first content: keep the text for the next attempt to
-   * continue, or end the request, as configured. A refused prefill is marked for the router.
-   */
-  const afterBreak = (
-    ctx: AttemptContext,
-    outcome: AttemptFailure,
-    attempt: number,
-    prefill: Prefill | undefined,
-  ): AttemptFailure => {
-    if (prefill !== undefined && outcome.failureClass === 'invalid-request')
-      return { ...outcome, prefilled: true };
-    const partialText = outcome.partialText ?? '';
-    if (partialText === '' || !BROKEN_STREAM.has(outcome.reason)) return outcome;
-    if (deps.onBreak === 'error') {
-      return {
-        ...outcome,
-        failureClass: 'final',
-        message: `${outcome.message} after ${partialText.length} characters of the answer (stream.onBreak: error)`,
-      };
-    }
-    if (deps.onBreak === 'continue') {
-      ctx.state.partial =
-        prefill === undefined
-          ? { text: partialText, attempts: [attempt] }
-          : { text: prefill.text + partialText, attempts: [...prefill.attempts, attempt] };
-    }
-    return outcome;
-  };
-
+  const { clock, events } = deps;
   return async (ctx) => {
     const attempt = ++ctx.state.attempts;
     const startedAt = clock.now();
@@ -154,12 +156,12 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
         : undefined;
     let outcome: AttemptOutcome;
     try {
-      outcome = await run(watched, attempt, race, watchdog, prefill);
+      outcome = await exchange(deps, watched, attempt, race, watchdog, prefill);
     } finally {
       race.dispose();
       watchdog?.dispose();
     }
-    if (!outcome.ok) outcome = afterBreak(ctx, outcome, attempt, prefill);
+    if (!outcome.ok) outcome = afterBreak(deps.onBreak, ctx, outcome, attempt, prefill);
     if (events.active) {
       events.emit({
         type: 'attempt:end',
