@@ -64,81 +64,148 @@ export function circuitBreaker(
   options: CircuitBreakerOptions,
   env: PolicyEnv,
 ): CircuitBreakerPolicy {
-  const breakers = new Map<string, BreakerSnapshot>();
+  return new CircuitBreaker(options, env);
+}
+
+/** The breakers of every target, kept by one policy. */
+class CircuitBreaker implements CircuitBreakerPolicy {
+  readonly name = 'circuit-breaker';
+  readonly #options: CircuitBreakerOptions;
+  readonly #env: PolicyEnv;
+  readonly #breakers = new Map<string, BreakerSnapshot>();
   // Bumped on every state change: an attempt admitted under an earlier state (a slow answer
   // that lands after the breaker opened) must not move the breaker.
-  const generations = new Map<string, number>();
-  const windows = new Map<string, SlidingWindow>();
+  readonly #generations = new Map<string, number>();
+  readonly #windows = new Map<string, SlidingWindow>();
 
-  const windowOf = (key: string): SlidingWindow => {
-    let window = windows.get(key);
+  constructor(options: CircuitBreakerOptions, env: PolicyEnv) {
+    this.#options = options;
+    this.#env = env;
+  }
+
+  state(target: Target): BreakerState {
+    return this.#current(targetKey(target), target).state;
+  }
+
+  snapshot(): Record<string, BreakerSnapshot> {
+    return Object.fromEntries([...this.#breakers.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+
+  async execute(ctx: AttemptContext, next: AttemptFn): Promise<AttemptOutcome> {
+    const key = targetKey(ctx.target);
+    const before = this.#current(key, ctx.target, ctx.request.id);
+    if (
+      before.state === 'open' ||
+      (before.state === 'half-open' && before.probesInFlight >= this.#options.halfOpenProbes)
+    ) {
+      return {
+        ok: false,
+        target: ctx.target,
+        reason: 'breaker-open',
+        failureClass: 'target-unusable',
+        message: `circuit breaker for ${key} is ${before.state}`,
+      };
+    }
+    if (before.state === 'half-open')
+      this.#breakers.set(key, { ...before, probesInFlight: before.probesInFlight + 1 });
+
+    const admittedIn = this.#generations.get(key) ?? 0;
+    const outcome = await next(ctx);
+    if ((this.#generations.get(key) ?? 0) === admittedIn) this.#observe(key, ctx, outcome);
+    return outcome;
+  }
+
+  /** Moves the breaker on an attempt's outcome. */
+  #observe(key: string, ctx: AttemptContext, outcome: AttemptOutcome): void {
+    const options = this.#options;
+    const after = this.#breakers.get(key) ?? CLOSED;
+    const failed = !outcome.ok && countsAsFailure(outcome);
+    if (after.state === 'half-open') {
+      if (outcome.ok) this.#transition(key, ctx.target, CLOSED, ctx.request.id);
+      else if (failed) {
+        const breakMs = Math.min(options.maxBreakDurationMs, after.lastBreakMs * 2);
+        this.#open(key, ctx.target, breakMs, ctx.request.id);
+      }
+      // A probe that told nothing about the target (the caller gave up) frees its slot.
+      else
+        this.#breakers.set(key, {
+          ...after,
+          probesInFlight: Math.max(0, after.probesInFlight - 1),
+        });
+    } else if (after.state === 'closed' && (outcome.ok || failed)) {
+      if (this.#tripped(key, after, failed))
+        this.#open(key, ctx.target, options.breakDurationMs, ctx.request.id);
+    }
+  }
+
+  #windowOf(key: string): SlidingWindow {
+    let window = this.#windows.get(key);
     if (window === undefined) {
-      window = new SlidingWindow(env.clock, options.windowMs, 2);
-      windows.set(key, window);
+      window = new SlidingWindow(this.#env.clock, this.#options.windowMs, 2);
+      this.#windows.set(key, window);
     }
     return window;
-  };
+  }
 
-  const transition = (
+  #transition(
     key: string,
     target: Target,
     next: BreakerSnapshot,
     requestId: string | undefined,
-  ): void => {
-    const previous = breakers.get(key)?.state ?? 'closed';
-    breakers.set(key, next);
+  ): void {
+    const previous = this.#breakers.get(key)?.state ?? 'closed';
+    this.#breakers.set(key, next);
     if (previous === next.state) return;
-    generations.set(key, (generations.get(key) ?? 0) + 1);
-    if (next.state !== 'half-open') windows.get(key)?.reset();
-    if (env.events.active) {
-      env.events.emit({
+    this.#generations.set(key, (this.#generations.get(key) ?? 0) + 1);
+    if (next.state !== 'half-open') this.#windows.get(key)?.reset();
+    const events = this.#env.events;
+    if (events.active) {
+      events.emit({
         type: 'breaker:transition',
-        at: env.clock.now(),
+        at: this.#env.clock.now(),
         target,
         from: previous,
         to: next.state,
         ...(requestId === undefined ? {} : { requestId }),
       });
     }
-  };
+  }
 
-  const current = (key: string, target: Target, requestId?: string): BreakerSnapshot => {
-    const snap = breakers.get(key) ?? CLOSED;
-    if (snap.state === 'open' && env.clock.now() >= snap.until) {
+  /** The breaker's state now: an open breaker whose break has passed is half-open. */
+  #current(key: string, target: Target, requestId?: string): BreakerSnapshot {
+    const snap = this.#breakers.get(key) ?? CLOSED;
+    if (snap.state === 'open' && this.#env.clock.now() >= snap.until) {
       const halfOpen: BreakerSnapshot = {
         state: 'half-open',
         probesInFlight: 0,
         lastBreakMs: snap.breakMs,
       };
-      transition(key, target, halfOpen, requestId);
+      this.#transition(key, target, halfOpen, requestId);
       return halfOpen;
     }
     return snap;
-  };
+  }
 
-  const open = (key: string, target: Target, breakMs: number, requestId: string): void => {
-    const now = env.clock.now();
-    transition(
-      key,
-      target,
-      { state: 'open', openedAt: now, until: now + breakMs, breakMs },
-      requestId,
-    );
-  };
+  #open(key: string, target: Target, breakMs: number, requestId: string): void {
+    const now = this.#env.clock.now();
+    const open: BreakerSnapshot = { state: 'open', openedAt: now, until: now + breakMs, breakMs };
+    this.#transition(key, target, open, requestId);
+  }
 
   /** Records a closed-state outcome; true when it should open the breaker. */
-  const tripped = (
+  #tripped(
     key: string,
     closed: Extract<BreakerSnapshot, { state: 'closed' }>,
     failed: boolean,
-  ): boolean => {
+  ): boolean {
+    const options = this.#options;
     if (options.kind === 'consecutive') {
       const failures = failed ? closed.failures + 1 : 0;
       if (failed && failures >= options.consecutiveFailures) return true;
-      if (failures !== closed.failures) breakers.set(key, { state: 'closed', failures });
+      if (failures !== closed.failures) this.#breakers.set(key, { state: 'closed', failures });
       return false;
     }
-    const window = windowOf(key);
+    const window = this.#windowOf(key);
     window.add(TOTAL);
     if (failed) window.add(FAILED);
     const total = window.sum(TOTAL);
@@ -147,54 +214,5 @@ export function circuitBreaker(
       total >= options.minimumThroughput &&
       window.sum(FAILED) / total >= options.failureRatio
     );
-  };
-
-  return {
-    name: 'circuit-breaker',
-    state: (target) => current(targetKey(target), target).state,
-    snapshot: () =>
-      Object.fromEntries([...breakers.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
-
-    async execute(ctx: AttemptContext, next: AttemptFn): Promise<AttemptOutcome> {
-      const key = targetKey(ctx.target);
-      const before = current(key, ctx.target, ctx.request.id);
-      if (
-        before.state === 'open' ||
-        (before.state === 'half-open' && before.probesInFlight >= options.halfOpenProbes)
-      ) {
-        return {
-          ok: false,
-          target: ctx.target,
-          reason: 'breaker-open',
-          failureClass: 'target-unusable',
-          message: `circuit breaker for ${key} is ${before.state}`,
-        };
-      }
-      if (before.state === 'half-open')
-        breakers.set(key, { ...before, probesInFlight: before.probesInFlight + 1 });
-
-      const admittedIn = generations.get(key) ?? 0;
-      const outcome = await next(ctx);
-      if ((generations.get(key) ?? 0) !== admittedIn) return outcome;
-
-      const after = breakers.get(key) ?? CLOSED;
-      const failed = !outcome.ok && countsAsFailure(outcome);
-      if (after.state === 'half-open') {
-        if (outcome.ok) transition(key, ctx.target, CLOSED, ctx.request.id);
-        else if (failed)
-          open(
-            key,
-            ctx.target,
-            Math.min(options.maxBreakDurationMs, after.lastBreakMs * 2),
-            ctx.request.id,
-          );
-        // A probe that told nothing about the target (the caller gave up) frees its slot.
-        else breakers.set(key, { ...after, probesInFlight: Math.max(0, after.probesInFlight - 1) });
-      } else if (after.state === 'closed' && (outcome.ok || failed)) {
-        if (tripped(key, after, failed))
-          open(key, ctx.target, options.breakDurationMs, ctx.request.id);
-      }
-      return outcome;
-    },
-  };
+  }
 }
