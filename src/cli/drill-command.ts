@@ -164,9 +164,11 @@ export function drillCommand(): Command {
     .addOption(otlpOption())
     .addOption(recordContentOption())
     .option('--allow-remote', 'allow a --target that is not on this machine')
-    .addHelpText(
-      'after',
-      `
+    .addHelpText('after', DRILL_HELP)
+    .action(runDrill);
+}
+
+const DRILL_HELP = `
 The gateway is a black box. Point its config at the providers this command serves
 (fix --providers-port so the config can name them), start it, then drill it:
   $ failover-drill gateway scenarios/live/primary-outage.yaml --providers http://127.0.0.1:8788 --port 8787 --speed 20 &
@@ -188,99 +190,100 @@ Bounds: at most --max-requests requests, sent for at most --max-duration; the sc
 there, and its baseline with it. Requests then have --request-timeout to finish.
 
 Exit codes: 0 every SLO held, 1 an SLO was breached, 2 bad input (or nothing listens at
---target), 3 the harness failed.`,
-    )
-    .action(async (file: string, options: DrillCommandOptions) => {
-      const target = loopbackUrl(
-        '--target',
-        options.target,
-        options.allowRemote,
-        'send drill traffic to a gateway beyond this machine',
-        'http://127.0.0.1:8787/v1',
-      );
-      const headerFlags = options.header.map(parseHeader);
-      const headers = Object.fromEntries(headerFlags.map((h) => [h.name, h.value]));
-      let apiKey: string | undefined;
-      if (options.apiKeyEnv !== undefined) {
-        apiKey = process.env[options.apiKeyEnv];
-        if (apiKey === undefined || apiKey === '')
-          throw InputError.of(
-            '--api-key-env',
-            `the environment variable ${options.apiKeyEnv} is not set`,
-          );
-      }
-      // A live drill is cut by its own --max-requests and --max-duration; it must still send one.
-      const scenario = loadScenario(file, {
-        limits: { maxRequests: Number.POSITIVE_INFINITY, maxDurationMs: Number.POSITIVE_INFINITY },
-      });
-      const refused = await reachable(target, 3_000);
-      if (refused !== undefined)
-        throw InputError.of(
-          '--target',
-          `nothing answers at ${publicTarget(options.target)} (${refused}); start the gateway first`,
+--target), 3 the harness failed.`;
+
+/** The environment variable's value, which must be set when the flag names one. */
+function apiKeyFrom(variable: string | undefined): string | undefined {
+  if (variable === undefined) return undefined;
+  const apiKey = process.env[variable];
+  if (apiKey === undefined || apiKey === '')
+    throw InputError.of('--api-key-env', `the environment variable ${variable} is not set`);
+  return apiKey;
+}
+
+/** Runs `drill <scenario>`: checks the target answers, drills it live, writes the reports. */
+async function runDrill(file: string, options: DrillCommandOptions): Promise<void> {
+  const target = loopbackUrl(
+    '--target',
+    options.target,
+    options.allowRemote,
+    'send drill traffic to a gateway beyond this machine',
+    'http://127.0.0.1:8787/v1',
+  );
+  const headerFlags = options.header.map(parseHeader);
+  const headers = Object.fromEntries(headerFlags.map((h) => [h.name, h.value]));
+  const apiKey = apiKeyFrom(options.apiKeyEnv);
+  // A live drill is cut by its own --max-requests and --max-duration; it must still send one.
+  const scenario = loadScenario(file, {
+    limits: { maxRequests: Number.POSITIVE_INFINITY, maxDurationMs: Number.POSITIVE_INFINITY },
+  });
+  const refused = await reachable(target, 3_000);
+  if (refused !== undefined)
+    throw InputError.of(
+      '--target',
+      `nothing answers at ${publicTarget(options.target)} (${refused}); start the gateway first`,
+    );
+  const dir = options.out ?? join('reports', scenario.name);
+  ensureWritableDir(dir);
+  const seed = options.seed ?? scenario.seed;
+  const replay = [
+    'npx failover-drill drill',
+    shellWord(scenario.file),
+    '--target',
+    shellWord(publicTarget(options.target)),
+    '--seed',
+    String(seed),
+    '--speed',
+    String(options.speed),
+    ...(options.providersPort === 0 ? [] : ['--providers-port', String(options.providersPort)]),
+    ...headerFlags.flatMap((h) => ['--header', shellWord(h.replay)]),
+  ].join(' ');
+  const telemetry = telemetryOptions(options, dir);
+  const progress = createProgress(`${scenario.name} (live)`);
+  let report;
+  try {
+    report = await liveDrill(scenario, {
+      target: options.target,
+      speed: options.speed,
+      providersPort: options.providersPort,
+      maxRequests: options.maxRequests,
+      maxWallMs: options.maxDuration,
+      requestTimeoutMs: options.requestTimeout,
+      connections: options.connections,
+      headers,
+      ...(apiKey === undefined ? {} : { apiKey }),
+      seed,
+      replay,
+      ...(telemetry === undefined ? {} : { telemetry }),
+      onServing: (providers) => {
+        process.stderr.write(
+          `providers: ${Object.entries(providers)
+            .map(([name, p]) => `${name} ${p.baseUrl} (${p.wire})`)
+            .join(', ')}\n`,
         );
-      const dir = options.out ?? join('reports', scenario.name);
-      ensureWritableDir(dir);
-      const seed = options.seed ?? scenario.seed;
-      const replay = [
-        'npx failover-drill drill',
-        shellWord(scenario.file),
-        '--target',
-        shellWord(publicTarget(options.target)),
-        '--seed',
-        String(seed),
-        '--speed',
-        String(options.speed),
-        ...(options.providersPort === 0 ? [] : ['--providers-port', String(options.providersPort)]),
-        ...headerFlags.flatMap((h) => ['--header', shellWord(h.replay)]),
-      ].join(' ');
-      const telemetry = telemetryOptions(options, dir);
-      const progress = createProgress(`${scenario.name} (live)`);
-      let report;
-      try {
-        report = await liveDrill(scenario, {
-          target: options.target,
-          speed: options.speed,
-          providersPort: options.providersPort,
-          maxRequests: options.maxRequests,
-          maxWallMs: options.maxDuration,
-          requestTimeoutMs: options.requestTimeout,
-          connections: options.connections,
-          headers,
-          ...(apiKey === undefined ? {} : { apiKey }),
-          seed,
-          replay,
-          ...(telemetry === undefined ? {} : { telemetry }),
-          onServing: (providers) => {
-            process.stderr.write(
-              `providers: ${Object.entries(providers)
-                .map(([name, p]) => `${name} ${p.baseUrl} (${p.wire})`)
-                .join(', ')}\n`,
-            );
-          },
-          onProgress: (d) => progress.update(d),
-          onExportFailures: (messages) => {
-            for (const m of new Set(messages))
-              process.stderr.write(`failover-drill: telemetry export failed: ${m}\n`);
-          },
-        });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
-          throw InputError.of(
-            '--providers-port',
-            `port ${options.providersPort} is in use; pick another or 0 for any free port`,
-          );
-        throw new HarnessError(
-          `the live drill of ${scenario.name} failed (seed ${seed}); replay: ${replay}`,
-          {
-            cause: error,
-          },
-        );
-      } finally {
-        progress.stop();
-      }
-      writeDrillReports(report, dir, options.format, true);
-      if (!report.pass) process.stdout.write(`replay: ${replay}\n`);
-      process.exitCode = report.pass ? EXIT.ok : EXIT.breached;
+      },
+      onProgress: (d) => progress.update(d),
+      onExportFailures: (messages) => {
+        for (const m of new Set(messages))
+          process.stderr.write(`failover-drill: telemetry export failed: ${m}\n`);
+      },
     });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw InputError.of(
+        '--providers-port',
+        `port ${options.providersPort} is in use; pick another or 0 for any free port`,
+      );
+    throw new HarnessError(
+      `the live drill of ${scenario.name} failed (seed ${seed}); replay: ${replay}`,
+      {
+        cause: error,
+      },
+    );
+  } finally {
+    progress.stop();
+  }
+  writeDrillReports(report, dir, options.format, true);
+  if (!report.pass) process.stdout.write(`replay: ${replay}\n`);
+  process.exitCode = report.pass ? EXIT.ok : EXIT.breached;
 }

@@ -68,9 +68,11 @@ export function runCommand(): Command {
     .addOption(recordContentOption())
     .addOption(maxRequestsOption())
     .addOption(maxDurationOption())
-    .addHelpText(
-      'after',
-      `
+    .addHelpText('after', RUN_HELP)
+    .action(runScenarios);
+}
+
+const RUN_HELP = `
 Exit codes: 0 every SLO held, 1 an SLO was breached, 2 bad input, 3 the harness failed;
 130 or 143 when stopped by Ctrl-C or SIGTERM (unfinished trace files are removed).
 
@@ -85,80 +87,82 @@ Examples:
   $ failover-drill run scenarios/black-friday.yaml
   $ failover-drill run scenarios/black-friday.yaml --seed 7 --out /tmp/drill
   $ failover-drill run scenarios/*.yaml --config configs/candidate.yaml --format json,md,junit
-  $ failover-drill run scenarios/black-friday.yaml --otlp http://127.0.0.1:4318 --trace-sample 10%`,
-    )
-    .action(async (files: string[], options: RunOptions) => {
-      // Every file is checked before anything runs, so bad input writes nothing.
-      const scenarios: Scenario[] = files.map((file) =>
-        loadScenario(file, {
-          limits: drillLimits(options),
-          ...(options.config === undefined ? {} : { configFile: options.config }),
-        }),
+  $ failover-drill run scenarios/black-friday.yaml --otlp http://127.0.0.1:4318 --trace-sample 10%`;
+
+/** Runs `run <scenario...>`: every file checked first, then each drilled and reported. */
+async function runScenarios(files: string[], options: RunOptions): Promise<void> {
+  // Every file is checked before anything runs, so bad input writes nothing.
+  const scenarios: Scenario[] = files.map((file) =>
+    loadScenario(file, {
+      limits: drillLimits(options),
+      ...(options.config === undefined ? {} : { configFile: options.config }),
+    }),
+  );
+  const outDir = (scenario: Scenario): string =>
+    options.out === undefined
+      ? join('reports', scenario.name)
+      : scenarios.length > 1
+        ? join(options.out, scenario.name)
+        : options.out;
+  // With several scenarios (a suite), the suite's own files go in the parent folder.
+  const suiteDir = scenarios.length > 1 ? (options.out ?? 'reports') : undefined;
+  refuseSharedFolders(scenarios, outDir);
+  // A folder that cannot be written is bad input too, found before an hour of drills.
+  for (const scenario of scenarios)
+    ensureWritableDir(
+      outDir(scenario),
+      options.out === undefined ? { file: scenario.file, path: ['name'] } : undefined,
+    );
+  if (suiteDir !== undefined) ensureWritableDir(suiteDir);
+  let breached = false;
+  const reports: Report[] = [];
+  for (const scenario of scenarios) {
+    const seed = options.seed ?? scenario.seed;
+    const replay = replayCommand(scenario.file, seed, options.config);
+    const progress = createProgress(scenario.name);
+    let report;
+    try {
+      const telemetry = telemetryOptions(options, outDir(scenario));
+      report = await runDrill(scenario, {
+        seed,
+        replay,
+        onProgress: (d) => progress.update(d),
+        ...(telemetry === undefined ? {} : { telemetry }),
+        onExportFailures: (messages) => {
+          for (const m of new Set(messages))
+            process.stderr.write(`failover-drill: telemetry export failed: ${m}\n`);
+        },
+      });
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      throw new HarnessError(
+        `the drill ${scenario.name} failed (seed ${seed}); replay: ${replay}`,
+        { cause: error },
       );
-      const outDir = (scenario: Scenario): string =>
-        options.out === undefined
-          ? join('reports', scenario.name)
-          : scenarios.length > 1
-            ? join(options.out, scenario.name)
-            : options.out;
-      // With several scenarios (a suite), the suite's own files go in the parent folder.
-      const suiteDir = scenarios.length > 1 ? (options.out ?? 'reports') : undefined;
-      refuseSharedFolders(scenarios, outDir);
-      // A folder that cannot be written is bad input too, found before an hour of drills.
-      for (const scenario of scenarios)
-        ensureWritableDir(
-          outDir(scenario),
-          options.out === undefined ? { file: scenario.file, path: ['name'] } : undefined,
-        );
-      if (suiteDir !== undefined) ensureWritableDir(suiteDir);
-      let breached = false;
-      const reports: Report[] = [];
-      for (const scenario of scenarios) {
-        const seed = options.seed ?? scenario.seed;
-        const replay = replayCommand(scenario.file, seed, options.config);
-        const progress = createProgress(scenario.name);
-        let report;
-        try {
-          const telemetry = telemetryOptions(options, outDir(scenario));
-          report = await runDrill(scenario, {
-            seed,
-            replay,
-            onProgress: (d) => progress.update(d),
-            ...(telemetry === undefined ? {} : { telemetry }),
-            onExportFailures: (messages) => {
-              for (const m of new Set(messages))
-                process.stderr.write(`failover-drill: telemetry export failed: ${m}\n`);
-            },
-          });
-        } catch (error) {
-          if (error instanceof InputError) throw error;
-          throw new HarnessError(
-            `the drill ${scenario.name} failed (seed ${seed}); replay: ${replay}`,
-            { cause: error },
-          );
-        } finally {
-          progress.stop();
-        }
-        reports.push(report);
-        writeDrillReports(report, outDir(scenario), options.format, suiteDir === undefined);
-        if (!report.pass) {
-          breached = true;
-          process.stdout.write(`replay: ${replay}\n`);
-        }
-        if (scenarios.length > 1) process.stdout.write('\n');
-      }
-      if (suiteDir !== undefined) {
-        const suiteFiles: Record<string, string> = {};
-        if (options.format.includes('junit')) suiteFiles['junit.xml'] = renderJunit(reports);
-        if (options.format.includes('md')) suiteFiles['summary.md'] = renderSuiteMarkdown(reports);
-        const written = writeReportFiles(suiteDir, suiteFiles);
-        appendStepSummary(renderSuiteMarkdown(reports));
-        process.stdout.write(`${renderSuiteSummary(reports)}\n`);
-        if (written.length > 0)
-          process.stdout.write(`suite: ${written.map(displayPath).join(', ')}\n`);
-      }
-      process.exitCode = breached ? EXIT.breached : EXIT.ok;
-    });
+    } finally {
+      progress.stop();
+    }
+    reports.push(report);
+    writeDrillReports(report, outDir(scenario), options.format, suiteDir === undefined);
+    if (!report.pass) {
+      breached = true;
+      process.stdout.write(`replay: ${replay}\n`);
+    }
+    if (scenarios.length > 1) process.stdout.write('\n');
+  }
+  if (suiteDir !== undefined) writeSuite(suiteDir, reports, options.format);
+  process.exitCode = breached ? EXIT.breached : EXIT.ok;
+}
+
+/** A suite's own files (junit.xml, summary.md) and its summary table on stdout. */
+function writeSuite(suiteDir: string, reports: readonly Report[], format: readonly Format[]): void {
+  const suiteFiles: Record<string, string> = {};
+  if (format.includes('junit')) suiteFiles['junit.xml'] = renderJunit(reports);
+  if (format.includes('md')) suiteFiles['summary.md'] = renderSuiteMarkdown(reports);
+  const written = writeReportFiles(suiteDir, suiteFiles);
+  appendStepSummary(renderSuiteMarkdown(reports));
+  process.stdout.write(`${renderSuiteSummary(reports)}\n`);
+  if (written.length > 0) process.stdout.write(`suite: ${written.map(displayPath).join(', ')}\n`);
 }
 
 /** Two drills whose reports would go to one folder, the second overwriting the first (exit 2). */
