@@ -5,7 +5,7 @@
  * providers served elsewhere (by `serve` or by a live drill). It makes the engine drillable the
  * same way as any third-party gateway, so the two reports compare like for like.
  */
-import type { Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FailoverConfig } from '../engine/config.js';
 import { createFailoverClient, type FailoverClient } from '../engine/runtime/failover-client.js';
@@ -78,6 +78,99 @@ function errorStatus(outcome: Extract<RequestOutcome, { ok: false }>): number {
   return outcome.status !== undefined && outcome.status >= 500 ? outcome.status : 502;
 }
 
+/** One chat completion: read the request, let the engine serve it, answer on the OpenAI wire. */
+async function answerChat(
+  client: FailoverClient,
+  limits: HttpLimits,
+  nextId: () => string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const path = requestUrl(req, 'http://gateway')?.pathname;
+  if (req.method !== 'POST' || path?.endsWith('/chat/completions') !== true) {
+    sendJson(res, 404, {
+      error: { message: 'only POST /v1/chat/completions is served', type: 'not_found' },
+    });
+    return;
+  }
+  const read = await readBodyLimited(req, limits.maxBodyBytes);
+  if (!read.ok) {
+    refuseTooLarge(res, read.limit, (message) => ({
+      error: { message, type: 'invalid_request_error' },
+    }));
+    return;
+  }
+  const body = parseJson(read.body) as Record<string, unknown> | undefined;
+  const messages = readMessages(body?.messages);
+  const group = body?.model;
+  if (body === undefined || typeof group !== 'string' || messages === undefined) {
+    sendJson(res, 400, {
+      error: {
+        message: 'expected a JSON body with model (a model group) and messages',
+        type: 'invalid_request_error',
+      },
+    });
+    return;
+  }
+  const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+  const stream = body.stream === true;
+  const id = nextId();
+  const controller = new AbortController();
+  res.on('close', () => controller.abort());
+  const outcome = await client.complete(
+    { id, group, messages, maxTokens: typeof maxTokens === 'number' ? maxTokens : 1024, stream },
+    controller.signal,
+  );
+  if (res.destroyed) return;
+  if (!outcome.ok) {
+    sendJson(res, errorStatus(outcome), {
+      error: {
+        message: outcome.message,
+        type: outcome.refusal === undefined ? 'gateway_error' : 'invalid_request_error',
+        code: outcome.code ?? outcome.reason,
+      },
+    });
+    return;
+  }
+  writeAnswer(res, id, outcome, stream);
+}
+
+/** A served answer on the OpenAI wire, as one JSON body or as a stream. */
+function writeAnswer(
+  res: ServerResponse,
+  id: string,
+  outcome: Extract<RequestOutcome, { ok: true }>,
+  stream: boolean,
+): void {
+  const usage = {
+    prompt_tokens: outcome.usage.inputTokens,
+    completion_tokens: outcome.usage.outputTokens,
+    total_tokens: outcome.usage.inputTokens + outcome.usage.outputTokens,
+  };
+  const base = { id: `chatcmpl-${id}`, created: 0, model: outcome.responseModel };
+  if (!stream) {
+    sendJson(res, 200, {
+      ...base,
+      object: 'chat.completion',
+      choices: [
+        { index: 0, message: { role: 'assistant', content: outcome.text }, finish_reason: 'stop' },
+      ],
+      usage,
+    });
+    return;
+  }
+  // The engine hands over whole answers, so the stream carries it in one content chunk.
+  const chunk = (choices: unknown[], extra: object = {}): string =>
+    `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices, ...extra })}\n\n`;
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  res.write(
+    chunk([{ index: 0, delta: { role: 'assistant', content: outcome.text }, finish_reason: null }]),
+  );
+  res.write(chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]));
+  res.write(chunk([], { usage }));
+  res.end('data: [DONE]\n\n');
+}
+
 /** Starts the gateway; resolves once listening. */
 export async function engineGateway(
   scenario: Scenario,
@@ -99,98 +192,9 @@ export async function engineGateway(
   );
   let served = 0;
   const limits: HttpLimits = { ...HTTP_LIMITS, ...options.limits };
+  const nextId = (): string => `gw-${++served}`;
   const server = createLimitedServer((req, res) => {
-    void (async () => {
-      const path = requestUrl(req, 'http://gateway')?.pathname;
-      if (req.method !== 'POST' || path?.endsWith('/chat/completions') !== true) {
-        sendJson(res, 404, {
-          error: { message: 'only POST /v1/chat/completions is served', type: 'not_found' },
-        });
-        return;
-      }
-      const read = await readBodyLimited(req, limits.maxBodyBytes);
-      if (!read.ok) {
-        refuseTooLarge(res, read.limit, (message) => ({
-          error: { message, type: 'invalid_request_error' },
-        }));
-        return;
-      }
-      const body = parseJson(read.body) as Record<string, unknown> | undefined;
-      const messages = readMessages(body?.messages);
-      const group = body?.model;
-      if (body === undefined || typeof group !== 'string' || messages === undefined) {
-        sendJson(res, 400, {
-          error: {
-            message: 'expected a JSON body with model (a model group) and messages',
-            type: 'invalid_request_error',
-          },
-        });
-        return;
-      }
-      const maxTokens = body.max_completion_tokens ?? body.max_tokens;
-      const stream = body.stream === true;
-      const id = `gw-${++served}`;
-      const controller = new AbortController();
-      res.on('close', () => controller.abort());
-      const outcome = await client.complete(
-        {
-          id,
-          group,
-          messages,
-          maxTokens: typeof maxTokens === 'number' ? maxTokens : 1024,
-          stream,
-        },
-        controller.signal,
-      );
-      if (res.destroyed) return;
-      if (!outcome.ok) {
-        sendJson(res, errorStatus(outcome), {
-          error: {
-            message: outcome.message,
-            type: outcome.refusal === undefined ? 'gateway_error' : 'invalid_request_error',
-            code: outcome.code ?? outcome.reason,
-          },
-        });
-        return;
-      }
-      const usage = {
-        prompt_tokens: outcome.usage.inputTokens,
-        completion_tokens: outcome.usage.outputTokens,
-        total_tokens: outcome.usage.inputTokens + outcome.usage.outputTokens,
-      };
-      const base = { id: `chatcmpl-${id}`, created: 0, model: outcome.responseModel };
-      if (!stream) {
-        sendJson(res, 200, {
-          ...base,
-          object: 'chat.completion',
-          choices: [
-            {
-              index: 0,
-              message: { role: 'assistant', content: outcome.text },
-              finish_reason: 'stop',
-            },
-          ],
-          usage,
-        });
-        return;
-      }
-      // The engine hands over whole answers, so the stream carries it in one content chunk.
-      const chunk = (choices: unknown[], extra: object = {}): string =>
-        `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices, ...extra })}\n\n`;
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      res.write(
-        chunk([
-          {
-            index: 0,
-            delta: { role: 'assistant', content: outcome.text },
-            finish_reason: null,
-          },
-        ]),
-      );
-      res.write(chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]));
-      res.write(chunk([], { usage }));
-      res.end('data: [DONE]\n\n');
-    })().catch((error: unknown) => {
+    answerChat(client, limits, nextId, req, res).catch((error: unknown) => {
       if (!res.headersSent)
         sendJson(res, 500, { error: { message: String(error), type: 'gateway_error' } });
       else res.destroy();
