@@ -180,117 +180,133 @@ export class Recorder {
       case 'prefill:refused':
         this.#streams.prefillRefused++;
         return;
-      case 'breaker:transition': {
-        const key = targetKey(event.target);
-        let history = this.#breakers.get(key);
-        if (history === undefined) {
-          history = { opens: 0, atEnd: 'closed', transitions: [] };
-          this.#breakers.set(key, history);
-        }
-        if (event.to === 'open') history.opens++;
-        history.atEnd = event.to;
-        if (history.transitions.length < MAX_TRANSITIONS)
-          history.transitions.push({
-            atMs: event.at - this.#startMs,
-            from: event.from,
-            to: event.to,
-          });
+      case 'breaker:transition':
+        this.#breakerMoved(event);
         return;
-      }
-      case 'attempt:end': {
-        const key = targetKey(event.target);
-        if (event.retryAfterMs !== undefined) {
-          const flight = this.#inFlight.get(event.requestId);
-          if (flight !== undefined) {
-            flight.notBefore ??= new Map();
-            flight.notBefore.set(key, event.at + event.retryAfterMs);
-          }
-        }
-        if (event.ok) {
-          // Only an attempt started after the trouble began proves the target is back: a long
-          // answer that was already under way when the outage began says nothing.
-          const streak = this.#streakStart.get(key);
-          if (streak !== undefined && event.startedAt <= streak) return;
-          if (streak !== undefined) {
-            // Noted only where trouble ended, not on every good answer: this runs per attempt.
-            this.#streakStart.delete(key);
-            this.#recoveredBy.set(key, event.startedAt);
-          }
-          const open = this.#openEpisodes.get(key);
-          if (open !== undefined && event.startedAt - this.#startMs > open.atMs) {
-            open.recoveredAtMs = event.at - this.#startMs;
-            this.#openEpisodes.delete(key);
-          }
-        } else if (
-          event.reason !== 'aborted' &&
-          event.reason !== 'breaker-open' &&
-          !this.#streakStart.has(key)
-        ) {
-          this.#streakStart.set(key, event.startedAt);
-        }
+      case 'attempt:end':
+        this.#attemptEnded(event);
         return;
-      }
-      case 'failover': {
-        const from = targetKey(event.from);
-        if (this.#openEpisodes.has(from)) return;
-        // A failover caused by a failure from before the target was proven back belongs to the
-        // episode that already ended: a late echo, not a new outage detected in no time.
-        const failedAt = event.failedAttemptStartedAt;
-        const recovered = this.#recoveredBy.get(from);
-        if (failedAt !== undefined && recovered !== undefined && recovered > failedAt) return;
-        const episode: FailoverEpisode = {
-          from,
-          to: targetKey(event.to),
-          atMs: event.at - this.#startMs,
-          detectionMs: event.at - (this.#streakStart.get(from) ?? event.at),
-          recoveredAtMs: null,
-        };
-        this.#openEpisodes.set(from, episode);
-        if (this.#episodes.length < MAX_EPISODES) this.#episodes.push(episode);
-        else this.#unlisted++;
+      case 'failover':
+        this.#failedOver(event);
         return;
-      }
-      case 'request:end': {
-        const outcome = event.outcome;
-        const flight = this.#inFlight.get(outcome.requestId);
-        this.#inFlight.delete(outcome.requestId);
-        const bucket = this.#minute(flight?.startMs ?? event.at);
-        this.#requests.total++;
-        bucket.total++;
-        this.#latency.record(outcome.latencyMs);
-        let minuteLatency = this.#minuteLatency[bucket.minute];
-        if (minuteLatency === undefined) {
-          minuteLatency = new LatencyHistogram(2);
-          this.#minuteLatency[bucket.minute] = minuteLatency;
-        }
-        minuteLatency.record(outcome.latencyMs);
-        if (outcome.attempts > this.#maxPerRequest) this.#maxPerRequest = outcome.attempts;
-        if (outcome.ok) {
-          if (outcome.degraded) {
-            this.#requests.degraded++;
-            bucket.degraded++;
-          } else {
-            this.#requests.succeeded++;
-            bucket.succeeded++;
-          }
-          this.#cost.useful += flight?.costs.get(outcome.attempt) ?? 0;
-          if (outcome.continues !== undefined) {
-            this.#streams.continued++;
-            for (const attempt of outcome.continues)
-              this.#cost.useful += flight?.costs.get(attempt) ?? 0;
-          }
-        } else {
-          this.#requests.failed++;
-          bucket.failed++;
-          add(this.#failures, outcome.reason, 1);
-          if (outcome.refusal !== undefined) this.#refused++;
-        }
+      case 'request:end':
+        this.#requestEnded(event);
         return;
-      }
       default:
         return;
     }
   };
+
+  /** A breaker's opens, its state at the end and its first transitions. */
+  #breakerMoved(event: Extract<EngineEvent, { type: 'breaker:transition' }>): void {
+    const key = targetKey(event.target);
+    let history = this.#breakers.get(key);
+    if (history === undefined) {
+      history = { opens: 0, atEnd: 'closed', transitions: [] };
+      this.#breakers.set(key, history);
+    }
+    if (event.to === 'open') history.opens++;
+    history.atEnd = event.to;
+    if (history.transitions.length < MAX_TRANSITIONS)
+      history.transitions.push({
+        atMs: event.at - this.#startMs,
+        from: event.from,
+        to: event.to,
+      });
+  }
+
+  /** Retry-After hints, and where each target's trouble began and ended. */
+  #attemptEnded(event: Extract<EngineEvent, { type: 'attempt:end' }>): void {
+    const key = targetKey(event.target);
+    if (event.retryAfterMs !== undefined) {
+      const flight = this.#inFlight.get(event.requestId);
+      if (flight !== undefined) {
+        flight.notBefore ??= new Map();
+        flight.notBefore.set(key, event.at + event.retryAfterMs);
+      }
+    }
+    if (event.ok) {
+      // Only an attempt started after the trouble began proves the target is back: a long
+      // answer that was already under way when the outage began says nothing.
+      const streak = this.#streakStart.get(key);
+      if (streak !== undefined && event.startedAt <= streak) return;
+      if (streak !== undefined) {
+        // Noted only where trouble ended, not on every good answer: this runs per attempt.
+        this.#streakStart.delete(key);
+        this.#recoveredBy.set(key, event.startedAt);
+      }
+      const open = this.#openEpisodes.get(key);
+      if (open !== undefined && event.startedAt - this.#startMs > open.atMs) {
+        open.recoveredAtMs = event.at - this.#startMs;
+        this.#openEpisodes.delete(key);
+      }
+    } else if (
+      event.reason !== 'aborted' &&
+      event.reason !== 'breaker-open' &&
+      !this.#streakStart.has(key)
+    ) {
+      this.#streakStart.set(key, event.startedAt);
+    }
+  }
+
+  /** A failover that starts an outage episode, unless one is open or it is a late echo. */
+  #failedOver(event: Extract<EngineEvent, { type: 'failover' }>): void {
+    const from = targetKey(event.from);
+    if (this.#openEpisodes.has(from)) return;
+    // A failover caused by a failure from before the target was proven back belongs to the
+    // episode that already ended: a late echo, not a new outage detected in no time.
+    const failedAt = event.failedAttemptStartedAt;
+    const recovered = this.#recoveredBy.get(from);
+    if (failedAt !== undefined && recovered !== undefined && recovered > failedAt) return;
+    const episode: FailoverEpisode = {
+      from,
+      to: targetKey(event.to),
+      atMs: event.at - this.#startMs,
+      detectionMs: event.at - (this.#streakStart.get(from) ?? event.at),
+      recoveredAtMs: null,
+    };
+    this.#openEpisodes.set(from, episode);
+    if (this.#episodes.length < MAX_EPISODES) this.#episodes.push(episode);
+    else this.#unlisted++;
+  }
+
+  /** A request's outcome, latency and useful cost, overall and in its minute. */
+  #requestEnded(event: Extract<EngineEvent, { type: 'request:end' }>): void {
+    const outcome = event.outcome;
+    const flight = this.#inFlight.get(outcome.requestId);
+    this.#inFlight.delete(outcome.requestId);
+    const bucket = this.#minute(flight?.startMs ?? event.at);
+    this.#requests.total++;
+    bucket.total++;
+    this.#latency.record(outcome.latencyMs);
+    let minuteLatency = this.#minuteLatency[bucket.minute];
+    if (minuteLatency === undefined) {
+      minuteLatency = new LatencyHistogram(2);
+      this.#minuteLatency[bucket.minute] = minuteLatency;
+    }
+    minuteLatency.record(outcome.latencyMs);
+    if (outcome.attempts > this.#maxPerRequest) this.#maxPerRequest = outcome.attempts;
+    if (outcome.ok) {
+      if (outcome.degraded) {
+        this.#requests.degraded++;
+        bucket.degraded++;
+      } else {
+        this.#requests.succeeded++;
+        bucket.succeeded++;
+      }
+      this.#cost.useful += flight?.costs.get(outcome.attempt) ?? 0;
+      if (outcome.continues !== undefined) {
+        this.#streams.continued++;
+        for (const attempt of outcome.continues)
+          this.#cost.useful += flight?.costs.get(attempt) ?? 0;
+      }
+    } else {
+      this.#requests.failed++;
+      bucket.failed++;
+      add(this.#failures, outcome.reason, 1);
+      if (outcome.refusal !== undefined) this.#refused++;
+    }
+  }
 
   /** Subscribe this to the mock providers' billing. */
   readonly onBill = (record: BillingRecord): void => {
