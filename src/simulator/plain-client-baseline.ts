@@ -10,7 +10,13 @@
  */
 import type { Clock } from '../engine/clock.js';
 import type { FailoverConfig } from '../engine/config.js';
-import type { FailureReason, Refusal, RequestOutcome, Target } from '../engine/types.js';
+import type {
+  ChatRequest,
+  FailureReason,
+  Refusal,
+  RequestOutcome,
+  Target,
+} from '../engine/types.js';
 import { buildTimeline, faultsOf } from '../providers/fault-timeline.js';
 import { ProviderModel } from '../providers/provider-model.js';
 import type { ErrorKind, ResponsePlan } from '../providers/response-plan.js';
@@ -132,6 +138,80 @@ function follow(plan: ResponsePlan, t0: number, cutoff: number, stream: boolean)
   }
 }
 
+/** One plain-client attempt as the engine's events, so the recorder reports it the same way. */
+function recordAttempt(
+  recorder: Recorder,
+  attempt: {
+    readonly request: ChatRequest;
+    readonly target: Target;
+    readonly model: ProviderModel;
+    readonly plan: ResponsePlan;
+    readonly result: PlainOutcome;
+    readonly t0: number;
+  },
+  setNow: (at: number) => void,
+): void {
+  const { request, target, model, plan, result, t0 } = attempt;
+  recorder.onEvent({
+    type: 'request:start',
+    at: t0,
+    requestId: request.id,
+    group: request.group,
+    request,
+  });
+  recorder.onEvent({ type: 'attempt:start', at: t0, requestId: request.id, attempt: 1, target });
+  if (result.billed !== undefined && plan.kind === 'answer') {
+    setNow(result.billed.at);
+    const output = result.billed.output;
+    recorder.onBill({
+      attemptId: `${request.id}#1`,
+      provider: target.provider,
+      model: target.model,
+      inputTokens: plan.inputTokens,
+      outputTokens: output,
+      costUsd: model.cost(target.model, plan.inputTokens, output),
+    });
+  }
+  setNow(result.end);
+  const latencyMs = result.end - t0;
+  recorder.onEvent({
+    type: 'attempt:end',
+    at: result.end,
+    requestId: request.id,
+    attempt: 1,
+    target,
+    startedAt: t0,
+    ok: result.failure === undefined,
+    ...(result.failure === undefined ? {} : { reason: result.failure }),
+  });
+  const outcome: RequestOutcome =
+    result.failure === undefined && plan.kind === 'answer'
+      ? {
+          ok: true,
+          requestId: request.id,
+          target,
+          text: '',
+          usage: { inputTokens: plan.inputTokens, outputTokens: plan.outputTokens },
+          responseModel: target.model,
+          attempt: 1,
+          attempts: 1,
+          latencyMs,
+          degraded: false,
+        }
+      : {
+          ok: false,
+          requestId: request.id,
+          reason: result.failure ?? 'timeout',
+          message: '',
+          ...(result.failure === 'http-status' && plan.kind === 'error'
+            ? refusalOf(plan.error)
+            : {}),
+          attempts: 1,
+          latencyMs,
+        };
+  recorder.onEvent({ type: 'request:end', at: result.end, outcome });
+}
+
 /** Runs the baseline of `scenario` for a plain client configured like `config`. */
 export function simulatePlainClient(
   scenario: Scenario,
@@ -181,64 +261,7 @@ export function simulatePlainClient(
     });
     const result = follow(plan, t0, cutoff, request.stream);
 
-    recorder.onEvent({
-      type: 'request:start',
-      at: t0,
-      requestId: request.id,
-      group: request.group,
-      request,
-    });
-    recorder.onEvent({ type: 'attempt:start', at: t0, requestId: request.id, attempt: 1, target });
-    if (result.billed !== undefined && plan.kind === 'answer') {
-      now = result.billed.at;
-      const output = result.billed.output;
-      recorder.onBill({
-        attemptId: `${request.id}#1`,
-        provider: target.provider,
-        model: target.model,
-        inputTokens: plan.inputTokens,
-        outputTokens: output,
-        costUsd: model.cost(target.model, plan.inputTokens, output),
-      });
-    }
-    now = result.end;
-    const latencyMs = result.end - t0;
-    recorder.onEvent({
-      type: 'attempt:end',
-      at: result.end,
-      requestId: request.id,
-      attempt: 1,
-      target,
-      startedAt: t0,
-      ok: result.failure === undefined,
-      ...(result.failure === undefined ? {} : { reason: result.failure }),
-    });
-    const outcome: RequestOutcome =
-      result.failure === undefined && plan.kind === 'answer'
-        ? {
-            ok: true,
-            requestId: request.id,
-            target,
-            text: '',
-            usage: { inputTokens: plan.inputTokens, outputTokens: plan.outputTokens },
-            responseModel: target.model,
-            attempt: 1,
-            attempts: 1,
-            latencyMs,
-            degraded: false,
-          }
-        : {
-            ok: false,
-            requestId: request.id,
-            reason: result.failure ?? 'timeout',
-            message: '',
-            ...(result.failure === 'http-status' && plan.kind === 'error'
-              ? refusalOf(plan.error)
-              : {}),
-            attempts: 1,
-            latencyMs,
-          };
-    recorder.onEvent({ type: 'request:end', at: result.end, outcome });
+    recordAttempt(recorder, { request, target, model, plan, result, t0 }, (at) => (now = at));
     lastEnd = Math.max(lastEnd, result.end);
   }
   return {
