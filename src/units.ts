@@ -95,6 +95,7 @@ export const duration = z
     return ms;
   })
   .meta({
+    title: 'duration',
     description: 'A duration such as 250ms, 2s, 15m or 1h (0 needs no unit).',
   });
 
@@ -113,7 +114,10 @@ export const rate = z
     }
     return perMs;
   })
-  .meta({ description: 'A rate such as 5000/h, 90/m or 2/s (a bare number is per second).' });
+  .meta({
+    title: 'rate',
+    description: 'A rate such as 5000/h, 90/m or 2/s (a bare number is per second).',
+  });
 
 /** A share: `25%` or a fraction in [0, 1]. Output: a fraction. */
 export const share = z
@@ -134,4 +138,4 @@ export const share = z
     }
     return fraction;
   })
-  .meta({ description: 'A share such as 25% or 0.25.' });
+  .meta({ title: 'share', description: 'A share such as 25% or 0.25.' });

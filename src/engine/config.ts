@@ -6,21 +6,33 @@
 import { z } from 'zod';
 import { duration, share } from '../units.js';
 import { PRESETS, type PresetName } from './presets.js';
+import {
+  budgetSchema,
+  bulkheadSchema,
+  cacheSchema,
+  degradeSchema,
+  healthCheckSchema,
+  hedgeSchema,
+  rateLimitSchema,
+} from './optional-sections.js';
 import { targetSchema } from './target.js';
 
 const groupSchema = z
   .strictObject({
-    /** Targets in priority order: the first healthy one serves. */
-    targets: z.array(targetSchema).min(1, 'a group needs at least one target'),
-    /**
-     * `priority`: in the order given; `weighted`: the first target drawn by `weights`;
-     * `least-latency`: the fastest first (moving average of answers); `cost-aware`: the cheapest
-     * first by `prices` (input plus output price). @defaultValue priority
-     */
-    strategy: z.enum(['priority', 'weighted', 'least-latency', 'cost-aware']).default('priority'),
-    /** `weighted`: one positive weight per target. */
-    weights: z.array(z.number().positive()).optional(),
-    /** A share of traffic tries a candidate target first, judged against the primary. */
+    targets: z
+      .array(targetSchema)
+      .min(1, 'a group needs at least one target')
+      .describe('Targets in priority order: the first healthy one serves.'),
+    strategy: z
+      .enum(['priority', 'weighted', 'least-latency', 'cost-aware'])
+      .default('priority')
+      .describe(
+        '`priority`: in the order given; `weighted`: the first target drawn by `weights`; `least-latency`: the fastest first (moving average of answers); `cost-aware`: the cheapest first by `prices` (input plus output price).',
+      ),
+    weights: z
+      .array(z.number().positive())
+      .optional()
+      .describe('`weighted`: one positive weight per target.'),
     canary: z
       .strictObject({
         target: targetSchema,
@@ -32,12 +44,15 @@ const groupSchema = z
         /** @defaultValue 1% */
         maxErrorRateDelta: share.default(0.01),
       })
-      .optional(),
-    /**
-     * A group with larger-context models, tried when a target refuses a request as too long
-     * for its context window. Without it such a refusal ends the request.
-     */
-    contextFallback: z.string().min(1).optional(),
+      .optional()
+      .describe('A share of traffic tries a candidate target first, judged against the primary.'),
+    contextFallback: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'A group with larger-context models, tried when a target refuses a request as too long for its context window. Without it such a refusal ends the request.',
+      ),
   })
   .superRefine((group, ctx) => {
     if (group.weights !== undefined && group.weights.length !== group.targets.length) {
@@ -59,25 +74,24 @@ const groupSchema = z
 /** Retry with exponential backoff and jitter, per target. */
 export const retrySchema = z
   .strictObject({
-    /** Attempts per target, the first included. @defaultValue 3 */
-    maxAttempts: z.number().int().min(1).max(20).default(3),
-    /** Backoff before the first retry, doubled each time. @defaultValue 200ms */
-    baseDelay: duration.default(200),
-    /** Longest backoff. @defaultValue 5s */
-    maxDelay: duration.default(5_000),
-    /**
-     * `full`: uniform in [0, backoff]; `equal`: half fixed, half random; `decorrelated`: between
-     * the base and three times the previous delay; `none`. @defaultValue full
-     */
-    jitter: z.enum(['full', 'equal', 'decorrelated', 'none']).default('full'),
-    /** A Retry-After longer than this fails over instead of waiting. @defaultValue 10s */
-    retryAfterCap: duration.default(10_000),
-    /**
-     * Which transient failures are retried on the same target; the others fail over at once.
-     * @defaultValue statuses 408, 409, 429, 500, 502, 503, 504, 529; network errors and broken
-     * streams. Not timeouts: after a timeout the request fails over rather than wait on the
-     * same silent route again.
-     */
+    maxAttempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .default(3)
+      .describe('Attempts per target, the first included.'),
+    baseDelay: duration.default(200).describe('Backoff before the first retry, doubled each time.'),
+    maxDelay: duration.default(5_000).describe('Longest backoff.'),
+    jitter: z
+      .enum(['full', 'equal', 'decorrelated', 'none'])
+      .default('full')
+      .describe(
+        '`full`: uniform in [0, backoff]; `equal`: half fixed, half random; `decorrelated`: between the base and three times the previous delay; `none`.',
+      ),
+    retryAfterCap: duration
+      .default(10_000)
+      .describe('A Retry-After longer than this fails over instead of waiting.'),
     on: z
       .strictObject({
         statuses: z
@@ -93,18 +107,20 @@ export const retrySchema = z
         network: true,
         timeout: false,
         stream: true,
-      }),
-    /**
-     * Retries allowed, over a sliding window: `minPerSecond` always, plus `ratio` per request.
-     * @defaultValue { ratio: 20%, minPerSecond: 10, window: 10s }
-     */
+      })
+      .describe(
+        'Which transient failures are retried on the same target; the others fail over at once.',
+      ),
     budget: z
       .strictObject({
         ratio: share.default(0.2),
         minPerSecond: z.number().nonnegative().default(10),
         window: duration.default(10_000),
       })
-      .default({ ratio: 0.2, minPerSecond: 10, window: 10_000 }),
+      .default({ ratio: 0.2, minPerSecond: 10, window: 10_000 })
+      .describe(
+        'Retries allowed, over a sliding window: `minPerSecond` always, plus `ratio` per request.',
+      ),
   })
   .default({
     on: {
@@ -124,65 +140,81 @@ export const retrySchema = z
 /** Timeouts. */
 export const timeoutSchema = z
   .strictObject({
-    /** Longest single attempt, headers to last byte. @defaultValue 30s */
-    attempt: duration.default(30_000),
-    /** Deadline for the whole caller request, all retries and failovers included. @defaultValue 60s */
-    total: duration.default(60_000),
-    /**
-     * Streams only: the first content token must arrive this soon after the attempt starts.
-     * `off` disables it. @defaultValue 10s
-     */
-    firstToken: z.union([z.literal('off'), duration]).default(10_000),
-    /** Streams only: the longest gap allowed between two chunks; `off` disables it. @defaultValue 10s */
-    streamIdle: z.union([z.literal('off'), duration]).default(10_000),
-    /**
-     * Time to establish a connection, enforced by the production transport (undici). Drills have
-     * no connection phase: refused and reset connections fail at once or mid-request instead.
-     * @defaultValue 10s
-     */
-    connect: duration.optional(),
+    attempt: duration.default(30_000).describe('Longest single attempt, headers to last byte.'),
+    total: duration
+      .default(60_000)
+      .describe('Deadline for the whole caller request, all retries and failovers included.'),
+    firstToken: z
+      .union([z.literal('off'), duration])
+      .default(10_000)
+      .describe(
+        'Streams only: the first content token must arrive this soon after the attempt starts. `off` disables it.',
+      ),
+    streamIdle: z
+      .union([z.literal('off'), duration])
+      .default(10_000)
+      .describe('Streams only: the longest gap allowed between two chunks; `off` disables it.'),
+    connect: duration
+      .optional()
+      .describe(
+        'Time to establish a connection, enforced by the production transport (undici). Drills have no connection phase: refused and reset connections fail at once or mid-request instead.',
+      ),
   })
   .default({ attempt: 30_000, total: 60_000, firstToken: 10_000, streamIdle: 10_000 });
 
 /** What to do when a streamed answer breaks after its first content. */
 export const streamSchema = z
   .strictObject({
-    /**
-     * `restart`: ask the next attempt (same target or the next) for the whole answer again;
-     * `continue`: send the text received so far as an assistant prefill so the next attempt
-     * carries on from it, where the target supports prefill (else a clean restart);
-     * `error`: end the request with the stream error, no retry and no failover.
-     * @defaultValue restart
-     */
-    onBreak: z.enum(['restart', 'continue', 'error']).default('restart'),
-    /**
-     * Which providers continue an assistant prefill. Unlisted providers on the Anthropic wire
-     * are tried and remembered as unable once they refuse one; unlisted OpenAI-wire providers
-     * are never sent one (most ignore it and answer afresh).
-     */
-    prefill: z.record(z.string().min(1), z.boolean()).default({}),
+    onBreak: z
+      .enum(['restart', 'continue', 'error'])
+      .default('restart')
+      .describe(
+        '`restart`: ask the next attempt (same target or the next) for the whole answer again; `continue`: send the text received so far as an assistant prefill so the next attempt carries on from it, where the target supports prefill (else a clean restart); `error`: end the request with the stream error, no retry and no failover.',
+      ),
+    prefill: z
+      .record(z.string().min(1), z.boolean())
+      .default({})
+      .describe(
+        'Which providers continue an assistant prefill. Unlisted providers on the Anthropic wire are tried and remembered as unable once they refuse one; unlisted OpenAI-wire providers are never sent one (most ignore it and answer afresh).',
+      ),
   })
   .default({ onBreak: 'restart', prefill: {} });
 
 /** Circuit breaker, one per target. */
 export const breakerSchema = z
   .strictObject({
-    /** `consecutive`: a run of failures opens it; `ratio`: a failure share of a window. @defaultValue consecutive */
-    kind: z.enum(['consecutive', 'ratio']).default('consecutive'),
-    /** `consecutive`: failures in a row that open the breaker. @defaultValue 5 */
-    consecutiveFailures: z.number().int().min(1).default(5),
-    /** `ratio`: the failure share that opens it. @defaultValue 50% */
-    failureRatio: share.default(0.5),
-    /** `ratio`: the sliding window the share is taken over. @defaultValue 30s */
-    window: duration.default(30_000),
-    /** `ratio`: attempts the window must hold before the share counts. @defaultValue 20 */
-    minimumThroughput: z.number().int().min(1).default(20),
-    /** How long an open breaker refuses traffic before a probe. @defaultValue 30s */
-    breakDuration: duration.default(30_000),
-    /** Each failed probe doubles the break, up to this. @defaultValue the break duration (no growth) */
-    maxBreakDuration: duration.optional(),
-    /** Probe requests let through while half-open. @defaultValue 1 */
-    halfOpenProbes: z.number().int().min(1).default(1),
+    kind: z
+      .enum(['consecutive', 'ratio'])
+      .default('consecutive')
+      .describe('`consecutive`: a run of failures opens it; `ratio`: a failure share of a window.'),
+    consecutiveFailures: z
+      .number()
+      .int()
+      .min(1)
+      .default(5)
+      .describe('`consecutive`: failures in a row that open the breaker.'),
+    failureRatio: share.default(0.5).describe('`ratio`: the failure share that opens it.'),
+    window: duration
+      .default(30_000)
+      .describe('`ratio`: the sliding window the share is taken over.'),
+    minimumThroughput: z
+      .number()
+      .int()
+      .min(1)
+      .default(20)
+      .describe('`ratio`: attempts the window must hold before the share counts.'),
+    breakDuration: duration
+      .default(30_000)
+      .describe('How long an open breaker refuses traffic before a probe.'),
+    maxBreakDuration: duration
+      .optional()
+      .describe('Each failed probe doubles the break, up to this.'),
+    halfOpenProbes: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .describe('Probe requests let through while half-open.'),
   })
   .default({
     kind: 'consecutive',
@@ -194,148 +226,81 @@ export const breakerSchema = z
     halfOpenProbes: 1,
   });
 
-/** At most so many attempts in flight per provider; the rest wait briefly or fail over. */
-export const bulkheadSchema = z.strictObject({
-  maxConcurrent: z.number().int().min(1),
-  /** Attempts allowed to wait for a slot. @defaultValue 0 */
-  queue: z.number().int().min(0).default(0),
-  /** Longest wait for a slot. @defaultValue 0 */
-  maxWait: duration.default(0),
-  /** Per-provider `maxConcurrent` overrides. */
-  perProvider: z.record(z.string().min(1), z.number().int().min(1)).optional(),
-});
-
-/** Client-side RPM and TPM limits per provider. */
-export const rateLimitSchema = z.strictObject({
-  perProvider: z.record(
-    z.string().min(1),
-    z.strictObject({
-      rpm: z.number().positive().optional(),
-      tpm: z.number().positive().optional(),
-    }),
-  ),
-  /** Longest wait for capacity; longer ones fail over at once. @defaultValue 0 */
-  maxWait: duration.default(0),
-});
-
-/** Answers kept by conversation; off unless set. */
-export const cacheSchema = z.strictObject({
-  /** How long an answer is served as fresh. @defaultValue 5m */
-  ttl: duration.default(300_000),
-  /** How old an answer may be to stand in when every target has failed. @defaultValue 24h */
-  maxStale: duration.default(86_400_000),
-  /** @defaultValue 10000 */
-  maxEntries: z.number().int().min(1).default(10_000),
-});
-
-/** What a caller gets when every target failed; off unless set. */
-export const degradeSchema = z.strictObject({
-  /** A fixed answer, marked degraded. */
-  static: z.string().min(1).optional(),
-});
-
-/** Spend per window; past it, downgrade to a cheaper group or reject. Off unless set. */
-export const budgetSchema = z
-  .strictObject({
-    window: duration.default(3_600_000),
-    maxUsd: z.number().positive(),
-    action: z.enum(['downgrade', 'reject']).default('reject'),
-    /** With `downgrade`: the group to send requests to instead. */
-    downgradeTo: z.string().min(1).optional(),
-  })
-  .superRefine((budget, ctx) => {
-    if (budget.action === 'downgrade' && budget.downgradeTo === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['downgradeTo'],
-        message: 'the downgrade action needs downgradeTo: a cheaper model group',
-      });
-    }
-  });
-
-/** Active probes of every target; off unless set. */
-export const healthCheckSchema = z.strictObject({
-  /** At least 1s: probes faster than that only load the providers. @defaultValue 30s */
-  interval: duration
-    .refine((ms) => ms >= 1_000, 'probe at most once a second (an interval of 1s or more)')
-    .default(30_000),
-  /** Failed probes in a row that eject a target. @defaultValue 2 */
-  unhealthyAfter: z.number().int().min(1).default(2),
-  /** Good probes in a row that bring it back. @defaultValue 1 */
-  healthyAfter: z.number().int().min(1).default(1),
-  /** Longest a probe may take. @defaultValue 10s */
-  timeout: duration.default(10_000),
-});
-
-/** A second attempt on the next target when the first is slow; off unless set. */
-export const hedgeSchema = z
-  .strictObject({
-    /** Wait this long before hedging (also the fallback while a percentile is unknown). */
-    delay: duration.optional(),
-    /** Hedge after this percentile of the first target's recent answers instead, e.g. 95. */
-    percentile: z.number().min(50).max(99.9).optional(),
-  })
-  // Said in words: a bare "missing required key" beside a percentile reads as if the
-  // percentile were not enough on its own by mistake.
-  .superRefine((hedge, ctx) => {
-    if (hedge.delay === undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['delay'],
-        message:
-          'a hedge needs a delay (e.g. delay: 2s): the wait before hedging, and the fallback while the percentile is not yet known',
-      });
-  })
-  .transform((hedge) => ({ ...hedge, delay: hedge.delay ?? 0 }));
-
 /** A production endpoint; the simulator fills these in from the scenario's providers. */
 export const endpointSchema = z.strictObject({
   wire: z.enum(['openai', 'anthropic']),
   baseUrl: z.url(),
-  /** Name of the environment variable that holds the API key; the key itself never appears in a file. */
   apiKeyEnv: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
-    .optional(),
+    .optional()
+    .describe(
+      'Name of the environment variable that holds the API key; the key itself never appears in a file.',
+    ),
 });
 
 /** The whole failover config. */
 export const failoverConfigSchema = z
   .strictObject({
-    /** A named starting point (`default`, `fast-failover`, `patient`); the keys below override it. */
-    preset: z.enum(Object.keys(PRESETS) as [PresetName, ...PresetName[]]).optional(),
-    /** Model groups: the name the application asks for, mapped to ordered targets. */
-    groups: z.record(z.string().min(1), groupSchema),
-    retry: retrySchema,
-    timeout: timeoutSchema,
-    breaker: breakerSchema,
-    stream: streamSchema,
-    /** Off unless set. */
-    bulkhead: bulkheadSchema.optional(),
-    /** Off unless set. */
-    rateLimit: rateLimitSchema.optional(),
-    /** Off unless set. */
-    cache: cacheSchema.optional(),
-    /** Off unless set. */
-    degrade: degradeSchema.optional(),
-    /** Off unless set. */
-    budget: budgetSchema.optional(),
-    /** Off unless set. */
-    hedge: hedgeSchema.optional(),
-    /** Off unless set. */
-    healthCheck: healthCheckSchema.optional(),
-    /**
-     * USD per million tokens, keyed `provider/model`, for the budget guard and cost-aware routing.
-     * In a drill, targets missing here take the scenario's prices.
-     */
+    preset: z
+      .enum(Object.keys(PRESETS) as [PresetName, ...PresetName[]])
+      .optional()
+      .describe(
+        'A named starting point (`default`, `fast-failover`, `patient`); the keys below override it.',
+      ),
+    groups: z
+      .record(z.string().min(1), groupSchema)
+      .describe('Model groups: the name the application asks for, mapped to ordered targets.'),
+    retry: retrySchema.describe('Retry with exponential backoff and jitter, per target.'),
+    timeout: timeoutSchema.describe('Per attempt, per caller request, and for streams.'),
+    breaker: breakerSchema.describe('A circuit breaker per target.'),
+    stream: streamSchema.describe(
+      'What to do when a streamed answer breaks after its first content.',
+    ),
+    bulkhead: bulkheadSchema
+      .optional()
+      .describe(
+        'At most so many attempts in flight per provider; the rest wait briefly or fail over. Off unless set.',
+      ),
+    rateLimit: rateLimitSchema
+      .optional()
+      .describe(
+        "Client-side RPM and TPM limits per provider, to stay under the providers' limits instead of learning them from 429s. Off unless set.",
+      ),
+    cache: cacheSchema
+      .optional()
+      .describe('Answers kept by the whole conversation. Off unless set.'),
+    degrade: degradeSchema
+      .optional()
+      .describe('What a caller gets when every target failed. Off unless set.'),
+    budget: budgetSchema
+      .optional()
+      .describe(
+        'Spend per window, metered from the answers; past it, downgrade to a cheaper group or reject. Off unless set.',
+      ),
+    hedge: hedgeSchema
+      .optional()
+      .describe(
+        'A second attempt on the next target when the first is slow; the first answer wins. Off unless set.',
+      ),
+    healthCheck: healthCheckSchema
+      .optional()
+      .describe(
+        'Active probes of every target: eject the failing, bring them back, keep idle ones warm. Off unless set.',
+      ),
     prices: z
       .record(
         z.string().min(1),
         z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative() }),
       )
-      .default({}),
-    /** Endpoints per provider, for production use. */
-    providers: z.record(z.string().min(1), endpointSchema).optional(),
+      .default({})
+      .describe(
+        "USD per million tokens, keyed `provider/model`, for the budget guard and cost-aware routing. In a drill, targets missing here take the scenario's prices.",
+      ),
+    providers: z
+      .record(z.string().min(1), endpointSchema)
+      .optional()
+      .describe('Endpoints per provider, for production use.'),
   })
   .superRefine((config, ctx) => {
     for (const [name, group] of Object.entries(config.groups)) {

@@ -32,4 +32,4 @@ export const targetSchema = z
     }
     return { provider, model };
   })
-  .meta({ description: 'A target: "provider/model" or { provider, model }.' });
+  .meta({ title: 'target', description: 'A target: "provider/model" or { provider, model }.' });

@@ -49,14 +49,20 @@ export const MAX_TOKENS = 2_000_000;
 
 const tokens = z.number().int().nonnegative().max(MAX_TOKENS);
 const tokenDistribution = distribution(tokens, 'a token count such as 800').meta({
+  title: 'tokens',
   description:
     'A token count: a number, or { dist: uniform, min, max } / { dist: lognormal, median, p95 }.',
 });
 const durationDistribution = distribution(duration, 'a duration such as 400ms').meta({
+  title: 'latency',
   description:
     'A duration: 400ms, or { dist: uniform, min, max } / { dist: lognormal, median, p95 }.',
 });
-const positiveDistribution = distribution(z.number().positive(), 'a positive number');
+const positiveDistribution = distribution(z.number().positive(), 'a positive number').meta({
+  title: 'number or distribution',
+  description:
+    'A number, or { dist: uniform, min, max } / { dist: lognormal, median, p95 } of numbers.',
+});
 
 /** A sampled distribution as resolved: constants become `{ dist: 'constant' }`. */
 export type Distribution =
@@ -100,8 +106,10 @@ const arrivalsSchema = z.discriminatedUnion('shape', [
 ]);
 
 const mixEntrySchema = z.strictObject({
-  /** The model group the application asks for; it must exist in the failover config. */
-  group: z.string().min(1),
+  group: z
+    .string()
+    .min(1)
+    .describe('The model group the application asks for; it must exist in the failover config.'),
   weight: z.number().positive().default(1),
   inputTokens: tokenDistribution.optional(),
   outputTokens: tokenDistribution.optional(),
@@ -109,34 +117,39 @@ const mixEntrySchema = z.strictObject({
 });
 
 const trafficSchema = z.strictObject({
-  /** How requests arrive over time. */
-  arrivals: arrivalsSchema,
-  /** `poisson` (random gaps) or `even` (fixed gaps); default even for `constant`, else poisson. */
-  spacing: z.enum(['poisson', 'even']).optional(),
+  arrivals: arrivalsSchema.describe('How requests arrive over time.'),
+  spacing: z
+    .enum(['poisson', 'even'])
+    .optional()
+    .describe(
+      '`poisson` (random gaps) or `even` (fixed gaps); default even for `constant`, else poisson.',
+    ),
   mix: z.array(mixEntrySchema).min(1),
   inputTokens: tokenDistribution.default(800),
   outputTokens: tokenDistribution.default(300),
-  /** `max_tokens` sent with every request. @defaultValue 4096 */
-  maxTokens: z.number().int().positive().max(MAX_TOKENS).default(4_096),
-  /** Share of requests that ask for a streamed answer. @defaultValue 0 */
-  streaming: share.default(0),
-  /**
-   * A drill expected to send no request is refused as bad input (it would pass every SLO while
-   * measuring nothing), unless this says it is meant. @defaultValue false
-   */
-  allowNoRequests: z.boolean().default(false),
-  /** Messages per conversation; the input tokens are spread across them. @defaultValue 1 */
-  conversationTurns: distribution(
-    z.number().int().positive().max(1_000),
-    'a whole number of turns',
-  ).default(1),
+  maxTokens: z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_TOKENS)
+    .default(4_096)
+    .describe('`max_tokens` sent with every request.'),
+  streaming: share.default(0).describe('Share of requests that ask for a streamed answer.'),
+  allowNoRequests: z
+    .boolean()
+    .default(false)
+    .describe(
+      'A drill expected to send no request is refused as bad input (it would pass every SLO while measuring nothing), unless this says it is meant.',
+    ),
+  conversationTurns: distribution(z.number().int().positive().max(1_000), 'a whole number of turns')
+    .meta({ title: 'number or distribution' })
+    .default(1)
+    .describe('Messages per conversation; the input tokens are spread across them.'),
 });
 
 const modelSchema = z.strictObject({
-  /** USD per million input tokens. */
-  input: z.number().nonnegative(),
-  /** USD per million output tokens. */
-  output: z.number().nonnegative(),
+  input: z.number().nonnegative().describe('USD per million input tokens.'),
+  output: z.number().nonnegative().describe('USD per million output tokens.'),
   contextWindow: z.number().int().positive().max(100_000_000).default(128_000),
 });
 
@@ -147,70 +160,116 @@ const providerSchema = z.strictObject({
     .refine((m) => Object.keys(m).length > 0, 'a provider needs at least one model'),
   latency: z
     .strictObject({
-      /** Time to first token. */
-      ttft: durationDistribution.default(400),
-      /** Output speed after the first token. */
-      tokensPerSecond: positiveDistribution.default(80),
+      ttft: durationDistribution.default(400).describe('Time to first token.'),
+      tokensPerSecond: positiveDistribution
+        .default(80)
+        .describe('Output speed after the first token.'),
     })
     .default({ ttft: 400, tokensPerSecond: 80 }),
-  /**
-   * Whether the provider continues an assistant prefill (a request whose last message is the
-   * assistant's unfinished answer). When false it refuses such a request with a 400, as many
-   * current models do. @defaultValue false
-   */
-  prefill: z.boolean().default(false),
-  /** After `idleAfter` without traffic, the next request waits `extra` longer. */
-  coldStart: z.strictObject({ idleAfter: duration, extra: duration }).optional(),
-  /** Provider-side limits per model (token buckets): beyond them it answers 429. */
+  prefill: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Whether the provider continues an assistant prefill (a request whose last message is the assistant's unfinished answer). When false it refuses such a request with a 400, as many current models do.",
+    ),
+  coldStart: z
+    .strictObject({ idleAfter: duration, extra: duration })
+    .optional()
+    .describe('After `idleAfter` without traffic, the next request waits `extra` longer.'),
   rateLimits: z
     .strictObject({ rpm: z.number().positive().optional(), tpm: z.number().positive().optional() })
-    .optional(),
+    .optional()
+    .describe('Provider-side limits per model (token buckets): beyond them it answers 429.'),
 });
 
 const window = {
-  /** `provider` or `provider/model`. */
-  target: z.string().min(1),
-  /** When the fault starts, from the start of the drill. @defaultValue 0 */
-  at: duration.default(0),
-  /** How long it lasts; leave out (and `until`) for the rest of the drill. */
-  for: duration.optional(),
+  target: z.string().min(1).describe('`provider` or `provider/model`.'),
+  at: duration.default(0).describe('When the fault starts, from the start of the drill.'),
+  for: duration
+    .optional()
+    .describe('How long it lasts; leave out (and `until`) for the rest of the drill.'),
   until: duration.optional(),
-  /** Share of requests in the window it hits. @defaultValue 100% */
-  probability: share.default(1),
+  probability: share.default(1).describe('Share of requests in the window it hits.'),
 };
 
-function fault<K extends string, S extends z.core.$ZodLooseShape>(kind: K, shape: S) {
-  return z.strictObject({ kind: z.literal(kind), ...window, ...shape });
+function fault<K extends string, S extends z.core.$ZodLooseShape>(
+  kind: K,
+  shape: S,
+  description: string,
+) {
+  return z.strictObject({ kind: z.literal(kind), ...window, ...shape }).describe(description);
 }
 
 export const faultSchema = z.discriminatedUnion('kind', [
-  fault('outage', {
-    status: z
-      .union([
-        z.literal(500),
-        z.literal(502),
-        z.literal(503),
-        z.literal(529),
-        z.literal('reset'),
-        z.literal('refused'),
-      ])
-      .default(503),
-  }),
-  fault('error-rate', {
-    status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(529)]).default(500),
-  }),
-  fault('latency-spike', { extra: duration }),
-  fault('hang', {}),
-  fault('rate-limit', { retryAfter: z.union([duration, z.literal('none')]).default('none') }),
-  fault('quota-exhausted', {}),
-  fault('slow-first-token', { extra: duration }),
-  fault('stream-cut', { afterTokens: tokens.default(20) }),
-  fault('stream-stall', { afterTokens: tokens.default(20), stall: duration.optional() }),
-  fault('malformed-chunk', { afterTokens: tokens.default(20) }),
-  fault('stream-no-done', {}),
-  fault('invalid-key', {}),
-  fault('context-length-exceeded', {}),
-  fault('content-filter', {}),
+  fault(
+    'outage',
+    {
+      status: z
+        .union([
+          z.literal(500),
+          z.literal(502),
+          z.literal(503),
+          z.literal(529),
+          z.literal('reset'),
+          z.literal('refused'),
+        ])
+        .default(503),
+    },
+    'Answers every hit request with the status, or drops (`reset`) or refuses (`refused`) the connection.',
+  ),
+  fault(
+    'error-rate',
+    {
+      status: z
+        .union([z.literal(500), z.literal(502), z.literal(503), z.literal(529)])
+        .default(500),
+    },
+    'The same as an outage, meant with a `probability` below 100%.',
+  ),
+  fault('latency-spike', { extra: duration }, 'Delays the answer by `extra`.'),
+  fault('hang', {}, 'Accepts the request and never answers.'),
+  fault(
+    'rate-limit',
+    { retryAfter: z.union([duration, z.literal('none')]).default('none') },
+    'A 429 storm; with `retryAfter` it sends `retry-after` (and `retry-after-ms` on OpenAI).',
+  ),
+  fault(
+    'quota-exhausted',
+    {},
+    'OpenAI: 429 `insufficient_quota`; Anthropic: 400 "credit balance is too low".',
+  ),
+  fault(
+    'slow-first-token',
+    { extra: duration },
+    'Headers on time, the first content token `extra` late.',
+  ),
+  fault(
+    'stream-cut',
+    { afterTokens: tokens.default(20) },
+    'Drops the connection after `afterTokens` output tokens (billed for those).',
+  ),
+  fault(
+    'stream-stall',
+    { afterTokens: tokens.default(20), stall: duration.optional() },
+    'Stops sending after `afterTokens` tokens, for `stall` or forever.',
+  ),
+  fault(
+    'malformed-chunk',
+    { afterTokens: tokens.default(20) },
+    'Sends one SSE chunk that is not valid JSON after `afterTokens` tokens.',
+  ),
+  fault(
+    'stream-no-done',
+    {},
+    'Sends the finish reason and usage, never `[DONE]` / `message_stop`, and keeps the connection open.',
+  ),
+  fault('invalid-key', {}, "401 with the provider's authentication error."),
+  fault(
+    'context-length-exceeded',
+    {},
+    '400 `context_length_exceeded` (also sent whenever the prompt exceeds `contextWindow`).',
+  ),
+  fault('content-filter', {}, '400 content-filter refusal.'),
 ]);
 
 const sloSchema = z.string().transform((text, ctx) => {
@@ -231,24 +290,42 @@ export const scenarioSchema = z
       .regex(
         /^[a-z0-9][a-z0-9._-]*$/i,
         'a name of letters, digits, dots, dashes and underscores (it names the report folder)',
-      ),
-    description: z.string().optional(),
-    /** @defaultValue 1 */
-    seed: z.number().int().nonnegative().default(1),
-    duration,
-    /** The wall-clock instant the drill's time starts at, for timestamps. @defaultValue 2026-01-01T00:00:00Z */
-    startsAt: z.iso.datetime().default('2026-01-01T00:00:00Z'),
-    traffic: trafficSchema,
+      )
+      .describe('Names the report folder, `reports/<name>/`.'),
+    description: z.string().optional().describe('What the drill is about, for the reader.'),
+    seed: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(1)
+      .describe('Every random draw derives from it; `--seed` overrides it.'),
+    duration: duration.describe('How much drill time the traffic runs for.'),
+    startsAt: z.iso
+      .datetime()
+      .default('2026-01-01T00:00:00Z')
+      .describe("The wall-clock instant the drill's time starts at, for timestamps."),
+    traffic: trafficSchema.describe('The requests the application sends.'),
     providers: z.record(
       z
         .string()
         .regex(/^[a-z0-9][a-z0-9-]*$/, 'a provider name of lower-case letters, digits and dashes'),
       providerSchema,
     ),
-    faults: z.array(faultSchema).default([]),
-    /** The failover config under test, inline or as a path relative to this file. */
-    failover: z.union([z.string().min(1), failoverConfigSchema]),
-    slos: z.array(sloSchema).default([]),
+    faults: z
+      .array(faultSchema)
+      .default([])
+      .describe(
+        'What goes wrong, each on a window, per provider or per model, with a probability. Where several hit one request they are drawn in the order written.',
+      ),
+    failover: z
+      .union([z.string().min(1), failoverConfigSchema])
+      .describe('The failover config under test, inline or as a path relative to this file.'),
+    slos: z
+      .array(sloSchema)
+      .default([])
+      .describe(
+        'Gates such as `availability >= 99.9%` or `latency.p95 <= 15s`; see the scenario format for the metrics.',
+      ),
   })
   .meta({ title: 'failover-drill scenario (v1)' });
 
