@@ -23,7 +23,7 @@ export interface HttpLimits {
   readonly keepAliveTimeoutMs: number;
 }
 
-/** The bounds every live server applies unless told otherwise; documented in the README. */
+/** The bounds every live server applies unless told otherwise; documented in docs/hostile-input.md. */
 export const HTTP_LIMITS: HttpLimits = {
   /**
    * Largest request body read, in bytes: a chat request of a few million tokens fits, anything
