@@ -3,8 +3,8 @@
  * (run after `npm run build`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { jsonSchemas } from '../dist/json-schemas.js';
-import { referenceDocs } from '../dist/reference-docs.js';
+import { jsonSchemas } from '../dist/reference/json-schemas.js';
+import { referenceDocs } from '../dist/reference/reference-docs.js';
 
 for (const [name, schema] of Object.entries(jsonSchemas())) {
   const file = new URL(`../schemas/${name}`, import.meta.url);

@@ -1,13 +1,13 @@
 /**
- * @module reference-docs
+ * @module reference/reference-docs
  * The key-by-key references in `docs/reference/`, generated from the same JSON Schemas as
  * `schemas/` (and so from the zod schemas that validate the files): every key, its type, its
  * default and its description, so the reference cannot drift from what the loader accepts.
  */
-import { failoverConfigSchema } from './engine/config.js';
+import { failoverConfigSchema } from '../engine/config.js';
 import { jsonSchemas } from './json-schemas.js';
-import { scenarioSchema } from './scenario/schema.js';
-import { formatDuration } from './units.js';
+import { scenarioSchema } from '../scenario/schema.js';
+import { formatDuration } from '../units.js';
 
 /** A JSON Schema node, as much of it as the references read. */
 interface Node {

@@ -1,13 +1,13 @@
 /**
- * @module json-schemas
+ * @module reference/json-schemas
  * The JSON Schema files in `schemas/`, generated from the zod schemas so they cannot drift:
  * scenario and failover config describe what a person writes (units as strings), the report
  * what the harness writes.
  */
 import { z } from 'zod';
-import { failoverConfigSchema } from './engine/config.js';
-import { reportSchema } from './report/report-schema.js';
-import { scenarioSchema } from './scenario/schema.js';
+import { failoverConfigSchema } from '../engine/config.js';
+import { reportSchema } from '../report/report-schema.js';
+import { scenarioSchema } from '../scenario/schema.js';
 
 /** File name to JSON Schema document. */
 export function jsonSchemas(): Record<string, unknown> {

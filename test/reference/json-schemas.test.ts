@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsonSchemas } from '../src/json-schemas.js';
-import { referenceDocs } from '../src/reference-docs.js';
+import { jsonSchemas } from '../../src/reference/json-schemas.js';
+import { referenceDocs } from '../../src/reference/reference-docs.js';
 
 describe('schemas/', () => {
   for (const [name, schema] of Object.entries(jsonSchemas())) {
     it(`${name} matches the zod schema (run \`npm run build && npm run schemas\` after changing it)`, () => {
       const committed: unknown = JSON.parse(
-        readFileSync(join(import.meta.dirname, '..', 'schemas', name), 'utf8'),
+        readFileSync(join(import.meta.dirname, '..', '..', 'schemas', name), 'utf8'),
       );
       expect(committed).toEqual(JSON.parse(JSON.stringify(schema)));
     });
@@ -24,7 +24,7 @@ describe('schemas/', () => {
 describe('docs/reference/', () => {
   for (const [path, text] of Object.entries(referenceDocs())) {
     it(`${path} matches the zod schemas (run \`npm run schemas\` after changing them)`, () => {
-      expect(readFileSync(join(import.meta.dirname, '..', path), 'utf8')).toBe(text);
+      expect(readFileSync(join(import.meta.dirname, '..', '..', path), 'utf8')).toBe(text);
     });
   }
 
