@@ -90,6 +90,26 @@ export default tseslint.config(
   },
   ...layerRules,
   {
+    // The shared files at src/'s root are the bottom layer: every folder may import them, so they
+    // import none. The package entry, src/index.ts, is the one file above every layer.
+    files: ['src/*.ts'],
+    ignores: ['src/index.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['./*/*'],
+              message:
+                "src/'s shared files import no folder of src/: every layer imports them (see LAYERS in eslint.config.js).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests read parsed JSON bodies; typing every one would only repeat the assertions.
     files: ['test/**/*.ts'],
     rules: {

@@ -6,7 +6,6 @@
  */
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import type { Rng } from './engine/rng.js';
 
 /** FNV-1a over the name, mixed with the seed: a stable 32-bit seed per stream. */
 function streamSeed(seed: number, name: string): number {
@@ -19,8 +18,13 @@ function streamSeed(seed: number, name: string): number {
   return hash | 0;
 }
 
+/** Uniform numbers in [0, 1): the engine's `Rng`, declared here so this file imports nothing. */
+export interface SeededStream {
+  next(): number;
+}
+
 /** A seeded stream of uniform numbers in [0, 1). */
-export function seededRng(seed: number, stream: string): Rng {
+export function seededRng(seed: number, stream: string): SeededStream {
   const generator = xoroshiro128plus(streamSeed(seed, stream));
   return { next: () => uniformFloat64(generator) };
 }

@@ -47,4 +47,11 @@ describe('the layer rules', () => {
     );
     expect(found).toEqual([]);
   }, 60_000);
+
+  it('refuse a shared file at src/ importing any folder, and let the package entry do it', async () => {
+    const found = await violations('src/units.ts', "import './engine/rng.js';");
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain("src/'s shared files import no folder");
+    expect(await violations('src/index.ts', "import './engine/rng.js';")).toEqual([]);
+  }, 60_000);
 });
