@@ -16,7 +16,7 @@ const ERRORS: Readonly<Record<ErrorKind, { type: string; message: string }>> = {
     message: 'Number of requests has exceeded your rate limit. Please try again later.',
   },
   'quota-exhausted': {
-    type: 'billing_error',
+    type: 'invalid_request_error',
     message:
       'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.',
   },

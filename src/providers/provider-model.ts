@@ -57,6 +57,7 @@ interface FaultEffects {
 function refusalOf(
   spec: FaultSpec,
   ttft: number,
+  wire: ProviderSpec['wire'],
   error: (kind: ErrorKind, status: number, retryAfterMs: number | undefined) => ResponsePlan,
 ): ResponsePlan | undefined {
   switch (spec.kind) {
@@ -72,7 +73,9 @@ function refusalOf(
     case 'rate-limit':
       return error('rate-limited', 429, spec.retryAfter === 'none' ? undefined : spec.retryAfter);
     case 'quota-exhausted':
-      return error('quota-exhausted', 429, undefined);
+      // OpenAI answers 429 insufficient_quota; Anthropic a 400 invalid_request_error whose
+      // message says the credit balance is too low.
+      return error('quota-exhausted', wire === 'anthropic' ? 400 : 429, undefined);
     case 'invalid-key':
       return error('invalid-key', 401, undefined);
     case 'context-length-exceeded':
@@ -220,7 +223,7 @@ export class ProviderModel {
       if (fault.model !== undefined && fault.model !== model) continue;
       const spec = fault.spec;
       if (spec.probability < 1 && this.#rng.next() >= spec.probability) continue;
-      const refusal = refusalOf(spec, ttft, error);
+      const refusal = refusalOf(spec, ttft, this.spec.wire, error);
       if (refusal !== undefined) return refusal;
       addEffect(effects, spec);
     }

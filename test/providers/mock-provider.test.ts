@@ -202,6 +202,19 @@ describe('mock providers', () => {
     expect(JSON.parse(quota.text)).toMatchObject({
       error: { code: 'insufficient_quota', type: 'insufficient_quota' },
     });
+    // Anthropic's answer, as its API sends it (e.g. anthropics/claude-code#66314).
+    const credit = await provider('backup', '  - { kind: quota-exhausted, target: backup }').send(
+      '/messages',
+      anthropicBody(),
+    );
+    expect(credit.response.status).toBe(400);
+    expect(JSON.parse(credit.text)).toMatchObject({
+      type: 'error',
+      error: {
+        type: 'invalid_request_error',
+        message: expect.stringContaining('credit balance is too low'),
+      },
+    });
     const key = await provider('backup', '  - { kind: invalid-key, target: backup }').send(
       '/messages',
       anthropicBody(),
