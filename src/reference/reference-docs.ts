@@ -131,7 +131,7 @@ function range(node: Node): string {
   const low =
     node.exclusiveMinimum !== undefined
       ? `> ${node.exclusiveMinimum}`
-      : node.minimum !== undefined
+      : node.minimum !== undefined && node.minimum > Number.MIN_SAFE_INTEGER
         ? `≥ ${node.minimum}`
         : '';
   const high =
@@ -158,7 +158,8 @@ function typeOf(node: Node): string {
     return [...new Set(kinds)].join(' or ');
   }
   if (node.items !== undefined) return `list of ${typeOf(node.items)}`;
-  if (typeof node.additionalProperties === 'object') return 'map: name → object';
+  if (typeof node.additionalProperties === 'object')
+    return `map: name → ${typeOf(node.additionalProperties)}`;
   if (node.properties !== undefined) return 'object';
   const type = typeof node.type === 'string' ? node.type : (node.type?.join(' or ') ?? 'any');
   return type === 'integer' || type === 'number' ? `${type}${range(node)}` : type;
@@ -263,14 +264,14 @@ distribution of them: \`{ dist: uniform, min, max }\` or \`{ dist: lognormal, me
 A \`*\` after a key marks it required where its parent is given; in a variant's row it marks
 that variant's required keys. \`<name>\` stands for a name you choose.`;
 
-function page(title: string, intro: string, schema: Node, ctx: Ctx): string {
+function page(title: string, intro: string, schema: Node, ctx: Ctx, notes = UNIT_NOTES): string {
   return `# ${title}
 
 <!-- Generated from the zod schemas by \`npm run schemas\`; edit the schemas, not this file. -->
 
 ${intro}
 
-${UNIT_NOTES}
+${notes}
 
 ${table(rows(schema, '', true, ctx))}
 `;
@@ -319,6 +320,13 @@ export function referenceDocs(): Record<string, string> {
       'The keys of a scenario file, as `schemas/scenario.schema.json` and the loader accept them. The guide with a worked example is [the scenario format](../scenario-format.md).',
       schemas['scenario.schema.json'] as Node,
       scenario,
+    ),
+    'docs/reference/report.md': page(
+      'report.json: every field',
+      'The fields of `report.json`, as `schemas/report.schema.json` describes them: the contract CI pipelines read. New fields may appear; none is renamed or removed within `schemaVersion` 1. The guide is [report.json](../report-json.md).',
+      schemas['report.schema.json'] as Node,
+      { stops: {}, given: {}, resolved: {} },
+      'Written, not read: times are milliseconds (`atMs` from the start of the drill), shares are fractions from 0 to 1, money is US dollars. A `*` marks a field every report has.',
     ),
     'docs/reference/failover-config.md': page(
       'Failover config: every key',
