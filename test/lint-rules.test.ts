@@ -4,14 +4,16 @@ import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './support/helpers.js';
 
-/** Lints `file`'s own text with `extra` import lines added, and returns the rules that fired. */
-async function violations(file: string, extra: string): Promise<string[]> {
+/** Lints `file`'s own text with `extra` lines added, and returns what `rule` said. */
+async function violations(
+  file: string,
+  extra: string,
+  rule = 'no-restricted-imports',
+): Promise<string[]> {
   const eslint = new ESLint({ cwd: ROOT });
   const text = `${extra}\n${readFileSync(join(ROOT, file), 'utf8')}`;
   const [result] = await eslint.lintText(text, { filePath: join(ROOT, file) });
-  return (result?.messages ?? [])
-    .filter((m) => m.ruleId === 'no-restricted-imports')
-    .map((m) => m.message);
+  return (result?.messages ?? []).filter((m) => m.ruleId === rule).map((m) => m.message);
 }
 
 // The layer order lives in eslint.config.js (LAYERS); these cases prove the rule fires, so an
@@ -53,5 +55,21 @@ describe('the layer rules', () => {
     expect(found).toHaveLength(1);
     expect(found[0]).toContain("src/'s shared files import no folder");
     expect(await violations('src/index.ts', "import './engine/rng.js';")).toEqual([]);
+  }, 60_000);
+});
+
+describe('the size rules', () => {
+  const body = (lines: number): string =>
+    Array.from({ length: lines }, (_, i) => `  void ${i};`).join('\n');
+
+  it('refuse a function over 100 lines in src/, unless a disable comment says why', async () => {
+    const long = `export function tooLong(): void {\n${body(100)}\n}`;
+    expect(await violations('src/units.ts', long, 'max-lines-per-function')).toHaveLength(1);
+    const said = `// eslint-disable-next-line max-lines-per-function -- one table, read top to bottom\n${long}`;
+    expect(await violations('src/units.ts', said, 'max-lines-per-function')).toEqual([]);
+  }, 60_000);
+
+  it('refuse a src/ file over 400 lines', async () => {
+    expect(await violations('src/units.ts', body(400), 'max-lines')).toHaveLength(1);
   }, 60_000);
 });
