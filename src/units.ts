@@ -2,53 +2,14 @@
  * @module units
  * Human units in scenario and config files (`15m`, `250ms`, `5000/h`, `99.9%`, `$50`), parsed
  * once at load time so the rest of the code only sees milliseconds, per-millisecond rates,
- * fractions and dollars.
+ * fractions and dollars. The zod schemas of the units; reading and writing them as text is
+ * `unit-text.ts`, which loads no schema library.
  */
 import { z } from 'zod';
 
-const DURATION_UNITS: Readonly<Record<string, number>> = {
-  ms: 1,
-  s: 1_000,
-  m: 60_000,
-  min: 60_000,
-  h: 3_600_000,
-};
+import { parseDuration, parseRate } from './unit-text.js';
 
-const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|m|h)\s*$/;
-const RATE = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(ms|s|min|m|h)\s*$/;
-
-/** Parses `250ms`, `2s`, `1.5m`, `1h` into milliseconds; `undefined` when malformed. */
-export function parseDuration(text: string): number | undefined {
-  const match = DURATION.exec(text);
-  if (match === null) return undefined;
-  const unit = DURATION_UNITS[match[2] ?? ''];
-  return unit === undefined ? undefined : Number(match[1]) * unit;
-}
-
-/** Parses `5000/h`, `10/s` into requests per millisecond; `undefined` when malformed. */
-export function parseRate(text: string): number | undefined {
-  const match = RATE.exec(text);
-  if (match === null) return undefined;
-  const unit = DURATION_UNITS[match[2] ?? ''];
-  return unit === undefined ? undefined : Number(match[1]) / unit;
-}
-
-/** Formats milliseconds the way a person writes them (`1h 2m`, `15m`, `1.5s`, `200ms`). */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return String(ms);
-  const abs = Math.abs(ms);
-  const sign = ms < 0 ? '-' : '';
-  if (abs < 1_000) return `${sign}${Math.round(abs * 100) / 100}ms`;
-  if (abs < 60_000) return `${sign}${Math.round(abs / 10) / 100}s`;
-  const totalSeconds = Math.round(abs / 1_000);
-  const h = Math.floor(totalSeconds / 3_600);
-  const m = Math.floor((totalSeconds % 3_600) / 60);
-  const s = totalSeconds % 60;
-  const parts = [h > 0 ? `${h}h` : '', m > 0 ? `${m}m` : '', s > 0 ? `${s}s` : ''].filter(
-    (p) => p !== '',
-  );
-  return sign + parts.join(' ');
-}
+export { formatDuration, parseDuration, parseRate } from './unit-text.js';
 
 let unitsRequired = false;
 

@@ -5,13 +5,10 @@
  * exactly as it drills any other gateway.
  */
 import { Command } from 'commander';
-import { engineGateway } from '../live/engine-gateway.js';
-import { loadScenario } from '../scenario/load-scenario.js';
-import { checkLoopback, loopbackUrl, parsePort, parseSpeed } from './options.js';
-import { untilStopped } from '../live/until-stopped.js';
-import { EXIT } from './exit-codes.js';
+import { parsePort, parseSpeed } from './options.js';
 
-interface GatewayCommandOptions {
+/** The flags of `gateway`, as commander parses them. */
+export interface GatewayCommandOptions {
   readonly providers: string;
   readonly config?: string;
   readonly port: number;
@@ -53,32 +50,7 @@ Example, with the providers served by drill itself:
   $ failover-drill drill scenarios/live/primary-outage.yaml --target http://127.0.0.1:8787/v1 --providers-port 8788 --speed 20`,
     )
     .action(async (file: string, options: GatewayCommandOptions) => {
-      checkLoopback(
-        '--host',
-        options.host,
-        options.allowRemote,
-        'serve the gateway beyond this machine',
-      );
-      loopbackUrl(
-        '--providers',
-        options.providers,
-        options.allowRemote,
-        'reach providers beyond this machine',
-        'http://127.0.0.1:8788',
-      );
-      // A gateway sends no traffic of its own: the drill-size checks do not apply.
-      const scenario = loadScenario(file, {
-        limits: 'none',
-        ...(options.config === undefined ? {} : { configFile: options.config }),
-      });
-      const gateway = await engineGateway(scenario, {
-        providers: options.providers,
-        port: options.port,
-        host: options.host === 'localhost' ? '127.0.0.1' : options.host,
-        speed: options.speed,
-      });
-      process.stdout.write(`${JSON.stringify({ ready: true, baseUrl: gateway.baseUrl })}\n`);
-      await untilStopped(() => gateway.close());
-      process.exitCode = EXIT.ok;
+      const { runGateway } = await import('./gateway-action.js');
+      await runGateway(file, options);
     });
 }

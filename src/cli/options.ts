@@ -5,9 +5,9 @@
  */
 import { InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../errors.js';
-import { DRILL_LIMITS, type DrillLimits } from '../scenario/load-scenario.js';
+import { DRILL_LIMITS, type DrillLimits } from '../scenario/limits.js';
 import type { DrillOptions } from '../simulator/run-drill.js';
-import { formatDuration, parseDuration } from '../units.js';
+import { formatDuration, parseDuration } from '../unit-text.js';
 
 /** Formats `run` writes. */
 export const FORMATS = ['json', 'md', 'junit', 'html'] as const;

@@ -4,13 +4,10 @@
  * timeline on the wall clock. Prints one JSON ready line, then one JSON line per request.
  */
 import { Command } from 'commander';
-import { serve } from '../live/serve.js';
-import { loadScenario } from '../scenario/load-scenario.js';
-import { checkLoopback, parsePort, parseSpeed } from './options.js';
-import { untilStopped } from '../live/until-stopped.js';
-import { EXIT } from './exit-codes.js';
+import { parsePort, parseSpeed } from './options.js';
 
-interface ServeCommandOptions {
+/** The flags of `serve`, as commander parses them. */
+export interface ServeCommandOptions {
   readonly port: number;
   readonly host: string;
   readonly speed: number;
@@ -49,24 +46,7 @@ whole request within 60 s; idle keep-alive connections close after 5 s. A reques
 cannot parse gets a 400; the server stays up.`,
     )
     .action(async (file: string, options: ServeCommandOptions) => {
-      checkLoopback(
-        '--host',
-        options.host,
-        options.allowRemote,
-        'serve mock providers beyond this machine',
-      );
-      // Serving sends no traffic: the drill-size checks do not apply.
-      const scenario = loadScenario(file, { limits: 'none' });
-      const serving = await serve(scenario, {
-        port: options.port,
-        host: options.host === 'localhost' ? '127.0.0.1' : options.host,
-        speed: options.speed,
-        log: (line) => process.stdout.write(`${line}\n`),
-      });
-      process.stdout.write(
-        `${JSON.stringify({ ready: true, providers: serving.providers, admin: serving.adminUrl })}\n`,
-      );
-      await untilStopped(() => serving.close());
-      process.exitCode = EXIT.ok;
+      const { runServe } = await import('./serve-action.js');
+      await runServe(file, options);
     });
 }

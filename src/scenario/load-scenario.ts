@@ -3,6 +3,7 @@
  * Loads a scenario file, resolves its failover config (inline, a path beside it, or an
  * override from `--config`) and checks that every name it uses is defined.
  */
+import { DRILL_LIMITS, type DrillLimits } from './limits.js';
 import { dirname, resolve } from 'node:path';
 import { failoverConfigSchema, type FailoverConfig } from '../engine/config.js';
 import { splitTarget } from '../engine/target.js';
@@ -25,18 +26,7 @@ export interface Scenario extends Omit<ScenarioParsed, 'failover' | 'startsAt'> 
 }
 
 /** The largest drill run without being asked to: bigger ones are bad input unless raised. */
-export interface DrillLimits {
-  /** Most requests a drill may be expected to send. @defaultValue 2,000,000 */
-  readonly maxRequests: number;
-  /** Longest drill, in drill time (ms). @defaultValue 31 days */
-  readonly maxDurationMs: number;
-}
-
-/** The limits {@link loadScenario} applies unless told otherwise. */
-export const DRILL_LIMITS: DrillLimits = {
-  maxRequests: 2_000_000,
-  maxDurationMs: 31 * 24 * 3_600_000,
-};
+export { DRILL_LIMITS, type DrillLimits } from './limits.js';
 
 /** Options of {@link loadScenario}. */
 export interface LoadOptions {

@@ -1,0 +1,136 @@
+/**
+ * @module cli/run-action
+ * What `run` does: loads every scenario first, drills each, writes its reports and the suite's,
+ * and sets the exit code. Loaded only when `run` runs, so `--help` stays light.
+ */
+import { join, resolve as resolvePath } from 'node:path';
+import { HarnessError, InputError, type InputIssue } from '../errors.js';
+import { writeReportFiles } from '../report/write-report.js';
+import { renderSuiteSummary } from '../report/render-summary.js';
+import { renderSuiteMarkdown } from '../report/render-markdown.js';
+import { renderJunit } from '../report/render-junit.js';
+import type { Report } from '../report/report-schema.js';
+import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
+import { runDrill } from '../simulator/run-drill.js';
+import { telemetryOptions, drillLimits, type DrillLimitFlags, type Format } from './options.js';
+import { createProgress } from './progress.js';
+import {
+  appendStepSummary,
+  displayPath,
+  ensureWritableDir,
+  writeDrillReports,
+} from './report-files.js';
+import { replayCommand } from './replay.js';
+import { EXIT } from './exit-codes.js';
+
+/** The flags of `run`, as commander parses them. */
+export interface RunOptions extends DrillLimitFlags {
+  readonly seed?: number;
+  readonly config?: string;
+  readonly out?: string;
+  readonly format: Format[];
+  readonly traces: boolean;
+  readonly traceSample: number;
+  readonly otlp?: string;
+  readonly recordContent?: boolean;
+}
+
+/** Runs `run <scenario...>`: every file checked first, then each drilled and reported. */
+export async function runScenarios(files: string[], options: RunOptions): Promise<void> {
+  // Every file is checked before anything runs, so bad input writes nothing.
+  const scenarios: Scenario[] = files.map((file) =>
+    loadScenario(file, {
+      limits: drillLimits(options),
+      ...(options.config === undefined ? {} : { configFile: options.config }),
+    }),
+  );
+  const outDir = (scenario: Scenario): string =>
+    options.out === undefined
+      ? join('reports', scenario.name)
+      : scenarios.length > 1
+        ? join(options.out, scenario.name)
+        : options.out;
+  // With several scenarios (a suite), the suite's own files go in the parent folder.
+  const suiteDir = scenarios.length > 1 ? (options.out ?? 'reports') : undefined;
+  refuseSharedFolders(scenarios, outDir);
+  // A folder that cannot be written is bad input too, found before an hour of drills.
+  for (const scenario of scenarios)
+    ensureWritableDir(
+      outDir(scenario),
+      options.out === undefined ? { file: scenario.file, path: ['name'] } : undefined,
+    );
+  if (suiteDir !== undefined) ensureWritableDir(suiteDir);
+  let breached = false;
+  const reports: Report[] = [];
+  for (const scenario of scenarios) {
+    const seed = options.seed ?? scenario.seed;
+    const replay = replayCommand(scenario.file, seed, options.config);
+    const progress = createProgress(scenario.name);
+    let report;
+    try {
+      const telemetry = telemetryOptions(options, outDir(scenario));
+      report = await runDrill(scenario, {
+        seed,
+        replay,
+        onProgress: (d) => progress.update(d),
+        ...(telemetry === undefined ? {} : { telemetry }),
+        onExportFailures: (messages) => {
+          for (const m of new Set(messages))
+            process.stderr.write(`failover-drill: telemetry export failed: ${m}\n`);
+        },
+      });
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      throw new HarnessError(
+        `the drill ${scenario.name} failed (seed ${seed}); replay: ${replay}`,
+        { cause: error },
+      );
+    } finally {
+      progress.stop();
+    }
+    reports.push(report);
+    writeDrillReports(report, outDir(scenario), options.format, suiteDir === undefined);
+    if (!report.pass) {
+      breached = true;
+      process.stdout.write(`replay: ${replay}\n`);
+    }
+    if (scenarios.length > 1) process.stdout.write('\n');
+  }
+  if (suiteDir !== undefined) writeSuite(suiteDir, reports, options.format);
+  process.exitCode = breached ? EXIT.breached : EXIT.ok;
+}
+
+/** A suite's own files (junit.xml, summary.md) and its summary table on stdout. */
+function writeSuite(suiteDir: string, reports: readonly Report[], format: readonly Format[]): void {
+  const suiteFiles: Record<string, string> = {};
+  if (format.includes('junit')) suiteFiles['junit.xml'] = renderJunit(reports);
+  if (format.includes('md')) suiteFiles['summary.md'] = renderSuiteMarkdown(reports);
+  const written = writeReportFiles(suiteDir, suiteFiles);
+  appendStepSummary(renderSuiteMarkdown(reports));
+  process.stdout.write(`${renderSuiteSummary(reports)}\n`);
+  if (written.length > 0) process.stdout.write(`suite: ${written.map(displayPath).join(', ')}\n`);
+}
+
+/** Two drills whose reports would go to one folder, the second overwriting the first (exit 2). */
+function refuseSharedFolders(
+  scenarios: readonly Scenario[],
+  outDir: (s: Scenario) => string,
+): void {
+  const byDir = new Map<string, Scenario>();
+  const issues: InputIssue[] = [];
+  for (const scenario of scenarios) {
+    const dir = resolvePath(outDir(scenario));
+    const first = byDir.get(dir);
+    if (first === undefined) byDir.set(dir, scenario);
+    else
+      issues.push({
+        file: scenario.file,
+        path: ['name'],
+        message:
+          first.file === scenario.file
+            ? `is given twice; its second drill would overwrite the first's reports in ${outDir(scenario)}`
+            : `is named "${scenario.name}" like ${first.file}; both drills' reports would go to ${outDir(scenario)}, the second overwriting the first: rename one`,
+      });
+  }
+  if (issues.length > 0) throw new InputError(issues);
+}
