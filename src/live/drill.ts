@@ -26,7 +26,7 @@ import { simulatePlainClient } from '../simulator/plain-client-baseline.js';
 import { baselineConfig } from '../simulator/run-drill.js';
 import { seededRng } from '../seeded-rng.js';
 import { arrivalTimes, RequestFactory } from '../simulator/traffic.js';
-import { DrillTelemetry, type TelemetryOptions } from '../telemetry/drill-telemetry.js';
+import type { TelemetryOptions } from '../telemetry/drill-telemetry.js';
 import { Attribution, marked } from './attribution.js';
 import { scaledClock, serve, type LiveClock, type Serving } from './serve.js';
 
@@ -324,7 +324,11 @@ export async function liveDrill(scenario: Scenario, options: LiveDrillOptions): 
   const telemetry =
     options.telemetry === undefined
       ? undefined
-      : new DrillTelemetry({ ...options.telemetry, scenario: scenario.name, seed });
+      : new (await import('../telemetry/drill-telemetry.js')).DrillTelemetry({
+          ...options.telemetry,
+          scenario: scenario.name,
+          seed,
+        });
   try {
     await options.onServing?.(serving.providers);
     const attempt = createAttempt({

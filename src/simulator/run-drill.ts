@@ -12,7 +12,7 @@ import type { Report } from '../report/report-schema.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { simulatePlainClient } from './plain-client-baseline.js';
 import { simulate, type SimulationResult } from './simulate.js';
-import { DrillTelemetry, type TelemetryOptions } from '../telemetry/drill-telemetry.js';
+import type { TelemetryOptions } from '../telemetry/drill-telemetry.js';
 
 /** Options of {@link runDrill}. */
 export interface DrillOptions {
@@ -89,10 +89,15 @@ export async function runDrill(scenario: Scenario, options: DrillOptions = {}): 
   const seed = options.seed ?? scenario.seed;
   const started = systemClock.now();
   const progress = options.onProgress;
+  // The OpenTelemetry SDK is loaded only for a drill that writes traces.
   const telemetry =
     options.telemetry === undefined
       ? undefined
-      : new DrillTelemetry({ ...options.telemetry, scenario: scenario.name, seed });
+      : new (await import('../telemetry/drill-telemetry.js')).DrillTelemetry({
+          ...options.telemetry,
+          scenario: scenario.name,
+          seed,
+        });
   let engine: SimulationResult;
   try {
     engine = await simulate(scenario, scenario.failover, {
