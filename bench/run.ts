@@ -12,6 +12,7 @@ import { runDrill } from '../dist/simulator/run-drill.js';
 import { simulate } from '../dist/simulator/simulate.js';
 import { DrillTelemetry } from '../dist/telemetry/drill-telemetry.js';
 import { bareGetResponseRate } from './bare-get-response.ts';
+import { startupFigures } from './startup.ts';
 
 const quick = process.argv.includes('--quick');
 const mark = (ok: boolean): string => (ok ? 'meets target' : 'MISSES target');
@@ -21,6 +22,19 @@ const median = (xs: number[]): number =>
   [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 console.log('failover-drill bench (node %s, %s)', process.version, quick ? 'quick' : 'full');
+
+const [nodeAlone, ...commands] = startupFigures(quick ? 3 : 7);
+if (nodeAlone !== undefined) {
+  console.log(
+    `start-up, node -e 0:            ${Math.round(nodeAlone.ms)} ms, ${nodeAlone.rssMb} MB RSS (the yardstick)`,
+  );
+  for (const c of commands) {
+    const ratio = c.ms / nodeAlone.ms;
+    console.log(
+      `start-up, ${`${c.name}:`.padEnd(23)}${Math.round(c.ms)} ms = ${ratio.toFixed(1)}x node -e 0 (target <= 4x: ${mark(ratio <= 4)}), ${c.rssMb} MB RSS (target <= 60 MB: ${mark(c.rssMb <= 60)})`,
+    );
+  }
+}
 
 const bare = await bareGetResponseRate(quick ? 5_000 : 20_000);
 console.log(

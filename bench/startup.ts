@@ -1,0 +1,46 @@
+/**
+ * Start-up of the CLI: wall time and peak RSS of short commands, each as a ratio to a bare
+ * `node -e 0` measured in the same run (median of `runs` spawns each).
+ */
+import { spawnSync } from 'node:child_process';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const PRELOAD = new URL('./max-rss.ts', import.meta.url).pathname;
+
+export interface StartupFigure {
+  readonly name: string;
+  readonly ms: number;
+  readonly rssMb: number;
+}
+
+function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+}
+
+function measure(name: string, args: readonly string[], runs: number): StartupFigure {
+  const walls: number[] = [];
+  const rss: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const child = spawnSync(process.execPath, ['--import', PRELOAD, ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    walls.push(performance.now() - started);
+    if (child.status !== 0) throw new Error(`${name} exited ${child.status}: ${child.stderr}`);
+    const kb = /max-rss-kb (\d+)/.exec(child.stderr)?.[1];
+    rss.push(Number(kb) / 1024);
+  }
+  return { name, ms: median(walls), rssMb: Math.round(median(rss)) };
+}
+
+/** `node -e 0` first, then the commands. */
+export function startupFigures(runs: number): StartupFigure[] {
+  const bin = 'dist/cli/bin.js';
+  return [
+    measure('node -e 0', ['-e', '0'], runs),
+    measure('--version', [bin, '--version'], runs),
+    measure('run --help', [bin, 'run', '--help'], runs),
+    measure('validate black-friday', [bin, 'validate', 'scenarios/black-friday.yaml'], runs),
+  ];
+}

@@ -1,0 +1,16 @@
+// Preloaded with `node --import`: at exit, prints to stderr one line naming every package the
+// process loaded (`loaded-packages: […]`), so a test can hold a command to what it needs.
+import { registerHooks } from 'node:module';
+
+const packages = new Set();
+registerHooks({
+  resolve(specifier, context, nextResolve) {
+    const result = nextResolve(specifier, context);
+    const match = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(result.url);
+    if (match !== null) packages.add(match[1]);
+    return result;
+  },
+});
+process.on('exit', () => {
+  process.stderr.write(`loaded-packages: ${JSON.stringify([...packages].sort())}\n`);
+});
