@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const PRELOAD = new URL('./max-rss.ts', import.meta.url).pathname;
+const PRELOAD = new URL('./max-rss.mjs', import.meta.url).pathname;
 
 export interface StartupFigure {
   readonly name: string;

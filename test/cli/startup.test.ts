@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, ROOT } from '../support/helpers.js';
 
-const RECORD = join(ROOT, 'test/support/record-imports.ts');
+const RECORD = join(ROOT, 'test/support/record-imports.mjs');
 
 /** The packages a CLI invocation loads, as the preloaded recorder saw them. */
 function packagesLoadedBy(args: readonly string[]): string[] {

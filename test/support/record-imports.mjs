@@ -1,6 +1,7 @@
 // Preloaded with `node --import`: at exit, prints to stderr one line naming every package the
 // process loaded (`loaded-packages: […]`), so a test can hold a command to what it needs.
 import { registerHooks } from 'node:module';
+import process from 'node:process';
 
 const packages = new Set();
 registerHooks({
