@@ -17,7 +17,7 @@ function median(xs: number[]): number {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 }
 
-function measure(name: string, args: readonly string[], runs: number): StartupFigure {
+export function measure(name: string, args: readonly string[], runs: number): StartupFigure {
   const walls: number[] = [];
   const rss: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -43,4 +43,13 @@ export function startupFigures(runs: number): StartupFigure[] {
     measure('run --help', [bin, 'run', '--help'], runs),
     measure('validate black-friday', [bin, 'validate', 'scenarios/black-friday.yaml'], runs),
   ];
+}
+
+/** black-friday through the CLI, from a cold process, traces off. */
+export function coldDrill(runs: number, outDir: string): StartupFigure {
+  return measure(
+    'black-friday via the CLI',
+    ['dist/cli/bin.js', 'run', 'scenarios/black-friday.yaml', '--traces', 'off', '--out', outDir],
+    runs,
+  );
 }
