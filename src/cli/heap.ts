@@ -8,7 +8,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 
-/** V8's flag; set once, before the first drill allocates. */
+/** V8's flag; set once, before the first drill allocates (main.ts sets it before a command runs). */
 export const HEAP_FLAGS = '--semi-space-growth-factor=1';
 
 /** Applies {@link HEAP_FLAGS} to this process. */
