@@ -2,12 +2,9 @@
  * Runs a 1,000,000-request drill (engine run only) in its own process and prints one JSON line:
  * throughput, peak RSS and memory samples as the run grows.
  */
-import { tuneHeap } from '../dist/cli/heap.js';
 import { loadScenario } from '../dist/scenario/load-scenario.js';
 import { simulate } from '../dist/simulator/simulate.js';
 
-// The CLI's garbage-collector setting, so the figures are those of a drill run from the CLI.
-tuneHeap();
 const file = new URL('./million.yaml', import.meta.url).pathname;
 const scenario = loadScenario(file);
 const samples: { done: number; rssMb: number; heapMb: number }[] = [];

@@ -68,10 +68,8 @@ export function createProgram(): Command {
 export async function main(argv: readonly string[]): Promise<number> {
   process.exitCode = undefined;
   let releaseSignals = (): void => undefined;
-  const program = createProgram().hook('preAction', async (_program, action) => {
+  const program = createProgram().hook('preAction', (_program, action) => {
     if (!SERVING.has(action.name())) releaseSignals = stopCleanlyOnSignals();
-    // Before a command runs, not for --help or --version, which need none of it.
-    (await import('./heap.js')).tuneHeap();
   });
   try {
     await program.parseAsync([...argv], { from: 'user' });
