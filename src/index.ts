@@ -3,49 +3,7 @@
  * The public API: the failover engine (a library to ship; `failover-drill/engine` has it
  * alone), and the drill that runs a scenario against it. Everything else is internal.
  */
-export {
-  systemClock,
-  systemRng,
-  createFailoverClient,
-  FailoverConfigError,
-  undiciTransport,
-  failoverConfigSchema,
-  FailoverEngine,
-  DeadlineExceededError,
-  wrap,
-  retry,
-  timeout,
-  AttemptTimeoutError,
-  circuitBreaker,
-} from './engine/index.js';
-export type {
-  Clock,
-  Disposable,
-  FailoverClient,
-  FailoverClientOptions,
-  UndiciTransportOptions,
-  PooledTransport,
-  Rng,
-  Transport,
-  FailoverConfig,
-  FailoverConfigInput,
-  FailoverEngineOptions,
-  EngineEvent,
-  EngineListener,
-  BreakerState,
-  Policy,
-  PolicyEnv,
-  AttemptContext,
-  AttemptFn,
-  ResolvedEndpoint,
-  ChatRequest,
-  ChatMessage,
-  RequestOutcome,
-  AttemptOutcome,
-  Target,
-  Usage,
-  Refusal,
-} from './engine/index.js';
+export * from './engine/index.js';
 export { loadScenario, loadFailoverConfig } from './scenario/load-scenario.js';
 export type { Scenario } from './scenario/load-scenario.js';
 export { runDrill } from './simulator/run-drill.js';

@@ -48,8 +48,6 @@ import {
 } from './outcomes.js';
 import type { ResolvedEndpoint } from './wire/wire-adapter.js';
 
-export { DeadlineExceededError, STATIC_TARGET } from './outcomes.js';
-
 /** What the engine is given to run. */
 export interface FailoverEngineOptions {
   readonly clock: Clock;
