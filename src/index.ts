@@ -11,5 +11,11 @@ export type { DrillOptions } from './simulator/run-drill.js';
 export { DrillTelemetry } from './telemetry/drill-telemetry.js';
 export type { TelemetryOptions } from './telemetry/drill-telemetry.js';
 export type { Report } from './report/report-schema.js';
+export type {
+  CreateSubject,
+  DrillSubject,
+  SubjectContext,
+  SubjectProvider,
+} from './subject/contract.js';
 export { InputError, HarnessError } from './errors.js';
 export type { InputIssue } from './errors.js';

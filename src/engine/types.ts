@@ -67,7 +67,9 @@ export type FailureReason =
   | 'breaker-open'
   | 'aborted'
   | 'shed'
-  | 'over-budget';
+  | 'over-budget'
+  /** A drilled subject's own fetch threw or rejected (subject drills only). */
+  | 'subject-error';
 
 /** How a failure should be handled, decided once from the wire details. */
 export type FailureClass =

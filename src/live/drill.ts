@@ -12,7 +12,7 @@ import { EventHub } from '../engine/events.js';
 import { createAttempt } from '../engine/attempt.js';
 import type { AttemptFn } from '../engine/policy.js';
 import { AttemptTimeoutError } from '../engine/policies/timeout.js';
-import type { AttemptOutcome, ChatRequest, RequestOutcome, Target } from '../engine/types.js';
+import type { ChatRequest } from '../engine/types.js';
 import { undiciTransport } from '../engine/runtime/undici-transport.js';
 import type { Transport } from '../engine/transport.js';
 import { HarnessError } from '../errors.js';
@@ -21,13 +21,17 @@ import { buildReport } from '../report/build-report.js';
 import { Recorder } from '../report/recorder.js';
 import type { Report } from '../report/report-schema.js';
 import type { Scenario } from '../scenario/load-scenario.js';
-import type { SloMetric } from '../scenario/slo.js';
 import { simulatePlainClient } from '../simulator/plain-client-baseline.js';
 import { baselineConfig } from '../simulator/run-drill.js';
 import { seededRng } from '../seeded-rng.js';
 import { arrivalTimes, RequestFactory } from '../simulator/traffic.js';
 import type { TelemetryOptions } from '../telemetry/drill-telemetry.js';
-import { Attribution, marked } from './attribution.js';
+import {
+  Attribution,
+  blackBoxOutcome,
+  marked,
+  UNSEEN_METRICS,
+} from '../simulator/attribution.js';
 import { scaledClock, serve, type LiveClock, type Serving } from './serve.js';
 
 /** Options of {@link liveDrill}. */
@@ -60,17 +64,6 @@ export interface LiveDrillOptions {
   /** Called now and then with the share of drill time sent, 0 to 1. */
   readonly onProgress?: (done: number) => void;
 }
-
-/**
- * Metrics a black box hides: its breakers and its stream continuation happen inside the gateway.
- * SLOs on them are listed as unjudged rather than passed on a zero nobody measured.
- */
-export const UNSEEN_METRICS: ReadonlySet<SloMetric> = new Set<SloMetric>([
-  'breaker.opens',
-  'breaker.openAtEnd',
-  'streams.continued',
-  'streams.prefillRefused',
-]);
 
 /**
  * Where to cut the scenario so at most `maxRequests` are sent and drill time stays within
@@ -110,49 +103,6 @@ function withHeaders(transport: Transport, headers: Readonly<Record<string, stri
   return async (request, signal) => {
     for (const [name, value] of Object.entries(headers)) request.headers.set(name, value);
     return transport(request, signal);
-  };
-}
-
-/**
- * The caller's outcome of a request the gateway answered: the answer is the last provider
- * attempt that succeeded (a cache hit inside the gateway has none), the attempts those the
- * providers saw.
- */
-function gatewayOutcome(
-  requestId: string,
-  outcome: AttemptOutcome,
-  attempts: readonly {
-    readonly target: Target;
-    readonly attempt: number;
-    readonly end?: { readonly ok: boolean } | undefined;
-  }[],
-  latencyMs: number,
-): RequestOutcome {
-  if (outcome.ok) {
-    const answered = attempts.findLast((a) => a.end?.ok === true);
-    return {
-      ok: true,
-      requestId,
-      target: answered?.target ?? { provider: 'gateway', model: outcome.responseModel },
-      text: outcome.text,
-      usage: outcome.usage,
-      responseModel: outcome.responseModel,
-      attempt: answered?.attempt ?? 0,
-      attempts: attempts.length,
-      latencyMs,
-      degraded: false,
-    };
-  }
-  return {
-    ok: false,
-    requestId,
-    reason: outcome.reason,
-    message: outcome.message,
-    ...(outcome.status === undefined ? {} : { status: outcome.status }),
-    ...(outcome.code === undefined ? {} : { code: outcome.code }),
-    ...(outcome.refusal === undefined ? {} : { refusal: outcome.refusal }),
-    attempts: attempts.length,
-    latencyMs,
   };
 }
 
@@ -248,7 +198,7 @@ function gatewaySender(
     });
     const latencyMs = clock.now() - at;
     const attempts = attribution.flight(request.id)?.attempts ?? [];
-    const result = gatewayOutcome(request.id, outcome, attempts, latencyMs);
+    const result = blackBoxOutcome(request.id, outcome, attempts, latencyMs);
     emit({ type: 'request:end', at: clock.now(), outcome: result });
     attribution.close(request.id);
   };

@@ -19,6 +19,9 @@ import { wallTimer } from '../engine/runtime/system-clock.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { faultSchema } from '../scenario/schema.js';
 import { seededRng } from '../seeded-rng.js';
+import type { AttemptObserver, ServedAttemptEnd } from '../simulator/attribution.js';
+
+export type { AttemptObserver };
 import {
   createLimitedServer,
   HTTP_LIMITS,
@@ -46,33 +49,6 @@ export interface ServeOptions {
   /** Bounds on what a client may send. @defaultValue {@link HTTP_LIMITS} */
   readonly limits?: Partial<HttpLimits>;
 }
-
-/** How a provider's answer to one request ended, as the provider saw it. */
-export interface ServedAttemptEnd {
-  /** A success status, and the whole body written. */
-  readonly ok: boolean;
-  readonly status?: number;
-  /**
-   * `http-status` an error status; `network` a dropped connection; `stream-cut` the body broke
-   * off; `timeout` the caller hung up before the answer was complete.
-   */
-  readonly reason?: 'http-status' | 'network' | 'stream-cut' | 'timeout';
-  /** The Retry-After the provider gave, in ms. */
-  readonly retryAfterMs?: number;
-}
-
-/** One provider request under observation. */
-export interface ServedAttempt {
-  /** Sent to the mock provider as `x-client-request-id`, so the bill names it. */
-  readonly attemptId: string;
-  end(result: ServedAttemptEnd): void;
-}
-
-/** Sees each provider request as it arrives; may return a handle to hear how it ended. */
-export type AttemptObserver = (request: {
-  readonly provider: string;
-  readonly body: Buffer | undefined;
-}) => ServedAttempt | undefined;
 
 /** A running server. */
 export interface Serving {

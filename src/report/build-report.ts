@@ -65,6 +65,8 @@ export interface ReportInput {
   readonly slos?: readonly Slo[];
   /** How a live drill of an external gateway ran, for `failover-drill drill`. */
   readonly live?: Report['live'];
+  /** The subject drilled in virtual time, for `--subject`. */
+  readonly subject?: Report['subject'];
 }
 
 /** Builds report.json. Everything but `wallMs` is a function of scenario, seed and config. */
@@ -121,6 +123,7 @@ export function buildReport(input: ReportInput): Report {
       baselineMinutes: b.minutes.map((m) => ({ ...m, costUsd: usd(m.costUsd) })),
     },
     ...(input.live === undefined ? {} : { live: input.live }),
+    ...(input.subject === undefined ? {} : { subject: input.subject }),
     replay: input.replay,
   };
   const slos = (input.slos ?? input.scenario.slos).map((slo) => {

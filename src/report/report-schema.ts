@@ -201,6 +201,46 @@ export const reportSchema = z
         description:
           'Present when the drill sent its traffic through an external gateway in real time (`failover-drill drill`) instead of simulating the engine. Attempts, retries and failovers are then what the providers saw.',
       }),
+    subject: z
+      .strictObject({
+        name: z.string().meta({
+          description:
+            'The subject as `--subject` named it: a shipped subject (engine, openai-sdk, sdk-fallback-chain, portkey) or a module.',
+        }),
+        module: z.string().meta({
+          description:
+            'The module drilled: a path relative to the working directory, or a package specifier.',
+        }),
+        package: z
+          .strictObject({ name: z.string(), version: z.string() })
+          .optional()
+          .meta({ description: 'The package the subject drills, with its installed version.' }),
+        configFile: z
+          .string()
+          .optional()
+          .meta({ description: 'The `--subject-config` file the subject was given.' }),
+        requestTimeoutMs: z.number().meta({
+          description:
+            'Drill time a request may take before the caller gives up on it (reason `timeout`).',
+        }),
+        unattributedAttempts: z.number().int().meta({
+          description:
+            'Provider requests that carried no drill request marker (the subject’s own probes, say); counted in attempts.',
+        }),
+        subjectErrors: z.number().int().meta({
+          description:
+            'Requests for which the subject’s fetch threw or rejected; failed with reason `subject-error`.',
+        }),
+        unjudged: z.array(z.string()).meta({
+          description:
+            'SLOs not judged: their metrics (breakers, stream continuation) are inside the subject, where a drill counting from the providers’ side cannot see.',
+        }),
+      })
+      .optional()
+      .meta({
+        description:
+          'Present when the drill ran a subject (`--subject`) in virtual time instead of our engine natively. Attempts, retries and failovers are then what the providers saw.',
+      }),
     slos: z.array(
       z.strictObject({
         name: z.string(),

@@ -17,7 +17,7 @@ import { Recorder, type SimulationResult } from '../report/recorder.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { inProcessTransport } from './in-process-transport.js';
 import { seededRng } from '../seeded-rng.js';
-import { arrivalTimes, RequestFactory } from './traffic.js';
+import { scheduleArrivals } from './traffic.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /** The host a provider is simulated at (a reserved `.test` name, never resolvable). */
@@ -82,28 +82,20 @@ export async function simulate(
   engine.events.on(recorder.onEvent);
   if (options.onEvent !== undefined) engine.events.on(options.onEvent);
 
-  // Arrivals are scheduled one ahead, so the heap holds requests in flight, not the whole hour.
-  const trafficRng = seededRng(seed, 'traffic');
-  const arrivals = arrivalTimes(scenario.traffic, scenario.duration, trafficRng);
-  const factory = new RequestFactory(scenario.traffic, trafficRng);
   let lastEnd = scenario.startsAt;
-  const scheduleNext = (): void => {
-    const next = arrivals.next();
-    if (next.done === true) {
-      // The last request is under way: stop probing, so the drill can end when it has.
-      engine.stopHealthChecks();
-      return;
-    }
-    clock.setTimer(scenario.startsAt + next.value - clock.now(), () => {
-      const request = factory.next();
+  scheduleArrivals(
+    scenario,
+    seed,
+    clock,
+    (request) => {
       void engine.handle(request).then(() => {
         lastEnd = Math.max(lastEnd, clock.now());
       });
       engine.startHealthChecks();
-      scheduleNext();
-    });
-  };
-  scheduleNext();
+    },
+    // The last request is under way: stop probing, so the drill can end when it has.
+    () => engine.stopHealthChecks(),
+  );
 
   const onProgress = options.onProgress;
   await clock.run(

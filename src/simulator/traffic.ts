@@ -5,7 +5,9 @@
  * draws come from the traffic rng stream in a fixed order, so the same seed sends the same
  * requests whatever the engine does with them.
  */
+import type { Clock } from '../engine/clock.js';
 import type { Rng } from '../engine/rng.js';
+import { seededRng } from '../seeded-rng.js';
 import type { ChatMessage, ChatRequest } from '../engine/types.js';
 import { exponential, sample, sampleCount } from '../scenario/sample.js';
 import { rateFunction } from '../scenario/arrival-rate.js';
@@ -113,4 +115,42 @@ function conversation(turns: number, inputTokens: number, outputTokens: number):
     content: ask + promptText(total - ask.length - share * (count - 1)),
   });
   return messages;
+}
+
+/** What {@link scheduleArrivals} needs of a scenario. */
+export interface TrafficPlan {
+  readonly traffic: TrafficSpec;
+  /** Drill length, ms. */
+  readonly duration: number;
+  /** Drill time at the start, ms since the Unix epoch. */
+  readonly startsAt: number;
+}
+
+/**
+ * Sends the scenario's requests at their arrival times on `clock`: `onRequest` at each arrival,
+ * `onLast` once the last one is under way. Arrivals are scheduled one ahead, so the clock holds
+ * the requests in flight, not the whole hour.
+ */
+export function scheduleArrivals(
+  plan: TrafficPlan,
+  seed: number,
+  clock: Clock,
+  onRequest: (request: ChatRequest) => void,
+  onLast: () => void,
+): void {
+  const rng = seededRng(seed, 'traffic');
+  const arrivals = arrivalTimes(plan.traffic, plan.duration, rng);
+  const factory = new RequestFactory(plan.traffic, rng);
+  const scheduleNext = (): void => {
+    const next = arrivals.next();
+    if (next.done === true) {
+      onLast();
+      return;
+    }
+    clock.setTimer(plan.startsAt + next.value - clock.now(), () => {
+      onRequest(factory.next());
+      scheduleNext();
+    });
+  };
+  scheduleNext();
 }

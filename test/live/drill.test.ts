@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { engineGateway } from '../../src/live/engine-gateway.js';
-import { markedRequestId } from '../../src/live/attribution.js';
+import { markedRequestId } from '../../src/simulator/attribution.js';
 import { liveDrill, planCut, publicTarget } from '../../src/live/drill.js';
 import { reportSchema, type Report } from '../../src/report/report-schema.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';

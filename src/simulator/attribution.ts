@@ -1,13 +1,54 @@
 /**
- * @module live/attribution
- * How a live drill counts a black box from the providers' side: each caller request carries a
- * marker in its first message, and every provider request that carries it becomes an attempt of
- * that request, turned into the engine events a simulated run emits.
+ * @module simulator/attribution
+ * How a drill counts a black box (a gateway over HTTP, a subject in process) from the providers'
+ * side: each caller request carries a marker in its first message, and every provider request
+ * that carries it becomes an attempt of that request, turned into the engine events a simulated
+ * run of our engine emits.
  */
+import type { Clock } from '../engine/clock.js';
 import type { EngineEvent } from '../engine/events.js';
-import type { ChatRequest, FailureReason, Target, Usage } from '../engine/types.js';
+import type {
+  AttemptOutcome,
+  ChatRequest,
+  FailureReason,
+  RequestOutcome,
+  Target,
+  Usage,
+} from '../engine/types.js';
 import type { BillingRecord } from '../providers/response-plan.js';
-import type { LiveClock, ServedAttempt, ServedAttemptEnd } from './serve.js';
+import type { SloMetric } from '../scenario/slo.js';
+
+/**
+ * Metrics a black box hides: its breakers and its stream continuation happen inside it. SLOs on
+ * them are listed as unjudged rather than passed on a zero nobody measured.
+ */
+export const UNSEEN_METRICS: ReadonlySet<SloMetric> = new Set<SloMetric>([
+  'breaker.opens',
+  'breaker.openAtEnd',
+  'streams.continued',
+  'streams.prefillRefused',
+]);
+
+/** How a provider's answer to one request ended, as the provider saw it. */
+export interface ServedAttemptEnd {
+  /** A success status, and the whole body written. */
+  readonly ok: boolean;
+  readonly status?: number;
+  /**
+   * `http-status` an error status; `network` a dropped connection; `stream-cut` the body broke
+   * off; `timeout` the caller hung up before the answer was complete.
+   */
+  readonly reason?: 'http-status' | 'network' | 'stream-cut' | 'timeout';
+  /** The Retry-After the provider gave, in ms. */
+  readonly retryAfterMs?: number;
+}
+
+/** One provider request under observation. */
+export interface ServedAttempt {
+  /** Sent to the mock provider as `x-client-request-id`, so the bill names it. */
+  readonly attemptId: string;
+  end(result: ServedAttemptEnd): void;
+}
 
 /** Marks a request's first message so the providers can tell whose attempt they serve. */
 export const MARKER = '[drill:';
@@ -23,6 +64,7 @@ export function markedRequestId(body: Buffer | undefined): string | undefined {
   return body.subarray(at + MARKER_BYTES.length, end).toString('utf8');
 }
 
+/** The request with the marker before its first message. */
 export function marked(request: ChatRequest): ChatRequest {
   const [first, ...rest] = request.messages;
   if (first === undefined) return request;
@@ -46,6 +88,12 @@ interface Flight {
   ended: boolean;
 }
 
+/** Sees each provider request as it arrives; may return a handle to hear how it ended. */
+export type AttemptObserver = (request: {
+  readonly provider: string;
+  readonly body: Buffer | undefined;
+}) => ServedAttempt | undefined;
+
 /**
  * Turns what the providers see into engine events: each provider request becomes an attempt of
  * the caller request its marker names; a second attempt on the same target is a retry, on
@@ -54,11 +102,11 @@ interface Flight {
 export class Attribution {
   readonly #flights = new Map<string, Flight>();
   readonly #emit: (event: EngineEvent) => void;
-  readonly #clock: LiveClock;
+  readonly #clock: Pick<Clock, 'now'>;
   readonly #bills = new Map<string, Usage>();
   unattributed = 0;
 
-  constructor(clock: LiveClock, emit: (event: EngineEvent) => void) {
+  constructor(clock: Pick<Clock, 'now'>, emit: (event: EngineEvent) => void) {
     this.#clock = clock;
     this.#emit = emit;
   }
@@ -186,3 +234,47 @@ function modelOf(body: Buffer | undefined): string {
     return 'unknown';
   }
 }
+
+/**
+ * The caller's outcome of a request a black box answered: the answer is the last provider
+ * attempt that succeeded (a cache hit inside a gateway has none), the attempts those the
+ * providers saw.
+ */
+export function blackBoxOutcome(
+  requestId: string,
+  outcome: AttemptOutcome,
+  attempts: readonly {
+    readonly target: Target;
+    readonly attempt: number;
+    readonly end?: { readonly ok: boolean } | undefined;
+  }[],
+  latencyMs: number,
+): RequestOutcome {
+  if (outcome.ok) {
+    const answered = attempts.findLast((a) => a.end?.ok === true);
+    return {
+      ok: true,
+      requestId,
+      target: answered?.target ?? { provider: 'gateway', model: outcome.responseModel },
+      text: outcome.text,
+      usage: outcome.usage,
+      responseModel: outcome.responseModel,
+      attempt: answered?.attempt ?? 0,
+      attempts: attempts.length,
+      latencyMs,
+      degraded: false,
+    };
+  }
+  return {
+    ok: false,
+    requestId,
+    reason: outcome.reason,
+    message: outcome.message,
+    ...(outcome.status === undefined ? {} : { status: outcome.status }),
+    ...(outcome.code === undefined ? {} : { code: outcome.code }),
+    ...(outcome.refusal === undefined ? {} : { refusal: outcome.refusal }),
+    attempts: attempts.length,
+    latencyMs,
+  };
+}
+

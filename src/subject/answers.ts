@@ -1,0 +1,85 @@
+/**
+ * @module subject/answers
+ * Answers on the OpenAI chat-completions wire, for subjects that wrap an SDK: a whole answer
+ * (as JSON, or as a one-chunk stream when the caller asked for one), a stream re-sent chunk by
+ * chunk, and an error the way a gateway reports one.
+ */
+import { answerResponse } from '../engine/runtime/chat-completions.js';
+
+/** A finished answer, whatever SDK produced it. */
+export interface ChatAnswer {
+  readonly text: string;
+  /** The model that answered, as the provider named it. */
+  readonly model: string;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+let answered = 0;
+
+/** The answer as an OpenAI chat completion, streamed in one chunk when `stream` is set. */
+export function chatAnswer(answer: ChatAnswer, stream: boolean): Response {
+  return answerResponse(
+    `subject-${++answered}`,
+    {
+      ok: true,
+      requestId: '',
+      target: { provider: '', model: answer.model },
+      text: answer.text,
+      usage: { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens },
+      responseModel: answer.model,
+      attempt: 1,
+      attempts: 1,
+      latencyMs: 0,
+      degraded: false,
+    },
+    stream,
+  );
+}
+
+/**
+ * Chat-completion chunks (the OpenAI SDK's stream, say) re-sent as server-sent events as they
+ * come. A chunk source that fails mid-way breaks the stream, as a gateway's would.
+ */
+export function sseAnswer(chunks: AsyncIterable<unknown>): Response {
+  const encoder = new TextEncoder();
+  const iterator = chunks[Symbol.asyncIterator]();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await iterator.next();
+      if (next.done === true) {
+        controller.enqueue(encoder.encode('data: [DONE]\n\n'));
+        controller.close();
+        return;
+      }
+      controller.enqueue(encoder.encode(`data: ${JSON.stringify(next.value)}\n\n`));
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+  return new Response(body, {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },
+  });
+}
+
+/**
+ * A failure as a gateway answers it: an SDK error's own HTTP status (a 429 stays a 429), 504
+ * for a timeout, 502 for anything else, with the message in an OpenAI error body.
+ */
+export function errorAnswer(error: unknown): Response {
+  const status = (error as { status?: unknown } | null)?.status;
+  const name = error instanceof Error ? error.name : '';
+  const message = error instanceof Error ? error.message : String(error);
+  const code =
+    typeof status === 'number' && status >= 400 && status <= 599
+      ? status
+      : /timeout/i.test(name) || /timed? ?out/i.test(message)
+        ? 504
+        : 502;
+  return new Response(JSON.stringify({ error: { message, type: 'gateway_error' } }), {
+    status: code,
+    headers: { 'content-type': 'application/json' },
+  });
+}

@@ -1,0 +1,337 @@
+/**
+ * @module subject/drill-subject
+ * A drill of a subject in virtual time: the scenario's mock providers in process, the drill's
+ * globals installed, the subject created, the traffic sent to its `fetch` as OpenAI chat
+ * completions, attempts counted from the providers' side by the marker in each request. Then
+ * the simulated plain-client baseline and the report, as for any drill.
+ */
+import type { RequestHandler } from 'msw';
+import { createAttempt } from '../engine/attempt.js';
+import type { EngineEvent } from '../engine/events.js';
+import { EventHub } from '../engine/events.js';
+import { AttemptTimeoutError } from '../engine/policies/timeout.js';
+import { systemClock } from '../engine/runtime/system-clock.js';
+import type { ChatRequest } from '../engine/types.js';
+import { HarnessError, InputError } from '../errors.js';
+import { buildTimeline, faultsOf } from '../providers/fault-timeline.js';
+import { createMockProvider } from '../providers/mock-provider.js';
+import { ProviderModel } from '../providers/provider-model.js';
+import type { BillingRecord } from '../providers/response-plan.js';
+import { buildReport } from '../report/build-report.js';
+import { Recorder } from '../report/recorder.js';
+import type { Report } from '../report/report-schema.js';
+import type { Scenario } from '../scenario/load-scenario.js';
+import { seededRng } from '../seeded-rng.js';
+import {
+  Attribution,
+  blackBoxOutcome,
+  marked,
+  UNSEEN_METRICS,
+} from '../simulator/attribution.js';
+import { simulatePlainClient } from '../simulator/plain-client-baseline.js';
+import { baselineConfig } from '../simulator/run-drill.js';
+import { simulatedBaseUrl } from '../simulator/simulate.js';
+import { scheduleArrivals } from '../simulator/traffic.js';
+import type { TelemetryOptions } from '../telemetry/drill-telemetry.js';
+import type { DrillSubject, SubjectContext, SubjectProvider } from './contract.js';
+import { firstLine, type LoadedSubject } from './load-subject.js';
+import { providerFetch, type ProviderSites } from './provider-fetch.js';
+import { VirtualGlobals } from './virtual-globals.js';
+
+/** Where the drill's caller reaches the subject (never resolved: the subject is in process). */
+export const SUBJECT_BASE_URL = 'http://subject.failover-drill.test/v1';
+
+/** Drill time a request may take before the caller gives up, unless told otherwise. */
+export const SUBJECT_REQUEST_TIMEOUT_MS = 60_000;
+
+/** Options of {@link drillSubject}. */
+export interface SubjectDrillOptions {
+  readonly seed?: number;
+  /** The command that replays this drill, recorded in the report. */
+  readonly replay?: string;
+  /** Called now and then with the share of drill time done, 0 to 1. */
+  readonly onProgress?: (done: number) => void;
+  readonly telemetry?: Omit<TelemetryOptions, 'scenario' | 'seed'>;
+  readonly onExportFailures?: (messages: readonly string[]) => void;
+  /** Drill time a request may take, ms. @defaultValue {@link SUBJECT_REQUEST_TIMEOUT_MS} */
+  readonly requestTimeoutMs?: number;
+}
+
+/** A subject drill's report, and the lines the subject logged. */
+export interface SubjectDrillResult {
+  readonly report: Report;
+  readonly log: readonly string[];
+}
+
+/** The scenario's mock providers in process, on the drill's clock. */
+function providerSites(
+  scenario: Scenario,
+  seed: number,
+  clock: VirtualGlobals,
+  onBill: (record: BillingRecord) => void,
+): { sites: ProviderSites; providers: Record<string, SubjectProvider> } {
+  const timeline = buildTimeline(scenario.faults);
+  const byOrigin = new Map<string, { provider: string; handlers: RequestHandler[] }>();
+  const providers: Record<string, SubjectProvider> = {};
+  for (const [name, spec] of Object.entries(scenario.providers)) {
+    const baseUrl = simulatedBaseUrl(name);
+    const model = new ProviderModel(
+      name,
+      spec,
+      faultsOf(timeline, name),
+      seededRng(seed, `provider:${name}`),
+      scenario.startsAt,
+    );
+    byOrigin.set(new URL(baseUrl).origin, {
+      provider: name,
+      handlers: createMockProvider({ model, clock, baseUrl, onBill }),
+    });
+    providers[name] = { baseUrl, wire: spec.wire, apiKey: 'drill-key' };
+  }
+  return { sites: { byOrigin }, providers };
+}
+
+/** Runs drill time until `promise` settles, and returns what it settled to. */
+async function inDrillTime<T>(clock: VirtualGlobals, promise: Promise<T>): Promise<T> {
+  let settled = false;
+  const watched = promise.finally(() => {
+    settled = true;
+  });
+  watched.catch(() => undefined);
+  await clock.run(() => settled, { waitForRealIo: true });
+  return watched;
+}
+
+/** Creates the subject through its module's default export; a failure is bad input. */
+async function createSubject(
+  clock: VirtualGlobals,
+  subject: LoadedSubject,
+  context: SubjectContext,
+): Promise<DrillSubject> {
+  let created: DrillSubject;
+  try {
+    created = await inDrillTime(clock, Promise.resolve().then(() => subject.create(context)));
+  } catch (error) {
+    throw InputError.of('--subject', `${subject.module}: createSubject threw: ${firstLine(error)}`);
+  }
+  if (typeof (created as Partial<DrillSubject> | undefined)?.fetch !== 'function')
+    throw InputError.of(
+      '--subject',
+      `${subject.module}: createSubject(context) must return { fetch(request) }, not ${typeof created}`,
+    );
+  return created;
+}
+
+/** What one run of the subject counted. */
+interface SubjectRun {
+  readonly recorder: Recorder;
+  readonly attribution: Attribution;
+  readonly lastEnd: number;
+  readonly subjectErrors: number;
+  readonly about: DrillSubject['about'];
+}
+
+/** Sends the traffic through the subject in drill time and waits for every request to end. */
+async function runSubject(
+  scenario: Scenario,
+  seed: number,
+  subject: LoadedSubject,
+  options: SubjectDrillOptions,
+  log: string[],
+  sinks: { events: ((event: EngineEvent) => void)[]; bills: ((record: BillingRecord) => void)[] },
+): Promise<SubjectRun> {
+  const emit = (event: EngineEvent): void => {
+    for (const sink of sinks.events) sink(event);
+  };
+  let clock: VirtualGlobals | undefined;
+  const attributionClock = { now: () => clock?.now() ?? scenario.startsAt };
+  const attribution = new Attribution(attributionClock, emit);
+  const onBill = (record: BillingRecord): void => {
+    attribution.onBill(record);
+    for (const sink of sinks.bills) sink(record);
+  };
+  let sites: ProviderSites | undefined;
+  clock = VirtualGlobals.install({
+    startsAt: scenario.startsAt,
+    // Named as the engine's stream: our engine drilled as a subject draws the same jitter.
+    rng: seededRng(seed, 'engine'),
+    fetch: (request) => {
+      if (sites === undefined) throw new TypeError('fetch failed');
+      return fetchFromProviders(request);
+    },
+  });
+  const drill = clock;
+  const built = providerSites(scenario, seed, drill, onBill);
+  sites = built.sites;
+  const fetchFromProviders = providerFetch(sites, drill, attribution.observe);
+  const recorder = new Recorder(drill);
+  sinks.events.unshift(recorder.onEvent);
+  sinks.bills.unshift(recorder.onBill);
+  try {
+    const created = await createSubject(drill, subject, {
+      providers: built.providers,
+      scenario: structuredClone(scenario),
+      seed,
+      config: subject.config,
+      configFile: subject.configFile,
+      log: (line) => log.push(String(line)),
+    });
+    const send = callerOf(drill, created, attribution, emit, options);
+    let inFlight = 0;
+    let sending = true;
+    let lastEnd = scenario.startsAt;
+    scheduleArrivals(
+      scenario,
+      seed,
+      drill,
+      (request) => {
+        inFlight++;
+        void send.request(request).then(() => {
+          inFlight--;
+          lastEnd = Math.max(lastEnd, drill.now());
+        });
+      },
+      () => {
+        sending = false;
+      },
+    );
+    const onProgress = options.onProgress;
+    await drill.run(
+      () => !sending && inFlight === 0,
+      onProgress === undefined
+        ? {}
+        : {
+            onTick: (now) =>
+              onProgress(Math.min(1, (now - scenario.startsAt) / scenario.duration)),
+          },
+    );
+    if (created.close !== undefined) await inDrillTime(drill, Promise.resolve(created.close()));
+    return { recorder, attribution, lastEnd, subjectErrors: send.errors(), about: created.about };
+  } finally {
+    drill.uninstall();
+  }
+}
+
+/**
+ * The caller: each request sent to the subject as one OpenAI chat-completions exchange under
+ * the request timeout, its start and end told as engine events.
+ */
+function callerOf(
+  clock: VirtualGlobals,
+  subject: DrillSubject,
+  attribution: Attribution,
+  emit: (event: EngineEvent) => void,
+  options: SubjectDrillOptions,
+): { request: (request: ChatRequest) => Promise<void>; errors: () => number } {
+  const threw = new Set<string>();
+  let errors = 0;
+  const timeoutMs = options.requestTimeoutMs ?? SUBJECT_REQUEST_TIMEOUT_MS;
+  const attempt = createAttempt({
+    clock,
+    events: new EventHub(),
+    endpoint: () => ({ wire: 'openai', baseUrl: SUBJECT_BASE_URL }),
+    transport: async (request, signal) => {
+      const id = request.headers.get('x-client-request-id') ?? '';
+      try {
+        const response: unknown = await subject.fetch(new Request(request, { signal }));
+        if (!(response instanceof Response))
+          throw new TypeError(`the subject's fetch resolved to ${typeof response}, not a Response`);
+        return response;
+      } catch (error) {
+        if (!signal.aborted) threw.add(id.split('#')[0] ?? id);
+        throw error;
+      }
+    },
+  });
+  const request = async (request: ChatRequest): Promise<void> => {
+    const at = clock.now();
+    attribution.open(request.id, request.group);
+    emit({ type: 'request:start', at, requestId: request.id, group: request.group, request });
+    const controller = new AbortController();
+    const timer = clock.setTimer(timeoutMs, () =>
+      controller.abort(new AttemptTimeoutError(timeoutMs)),
+    );
+    const outcome = await attempt({
+      request: marked(request),
+      target: { provider: 'subject', model: request.group },
+      signal: controller.signal,
+      state: { attempts: 0, deadline: Number.POSITIVE_INFINITY, startedAt: at },
+    }).finally(() => timer.dispose());
+    const attempts = attribution.flight(request.id)?.attempts ?? [];
+    let result = blackBoxOutcome(request.id, outcome, attempts, clock.now() - at);
+    if (!result.ok && threw.delete(request.id)) {
+      errors++;
+      result = { ...result, reason: 'subject-error' };
+    }
+    emit({ type: 'request:end', at: clock.now(), outcome: result });
+    attribution.close(request.id);
+  };
+  return { request, errors: () => errors };
+}
+
+/** Drills the subject on the scenario's traffic and faults, and reports on it. */
+export async function drillSubject(
+  scenario: Scenario,
+  subject: LoadedSubject,
+  options: SubjectDrillOptions = {},
+): Promise<SubjectDrillResult> {
+  const seed = options.seed ?? scenario.seed;
+  const started = systemClock.now();
+  const telemetry =
+    options.telemetry === undefined
+      ? undefined
+      : new (await import('../telemetry/drill-telemetry.js')).DrillTelemetry({
+          ...options.telemetry,
+          scenario: scenario.name,
+          seed,
+        });
+  const log: string[] = [];
+  let run: SubjectRun;
+  try {
+    run = await runSubject(scenario, seed, subject, options, log, {
+      events: telemetry === undefined ? [] : [telemetry.onEvent],
+      bills: telemetry === undefined ? [] : [telemetry.onBill],
+    });
+  } catch (error) {
+    telemetry?.abort();
+    throw error;
+  }
+  const aggregate = run.recorder.summary();
+  if (aggregate.unfinished > 0)
+    throw new HarnessError(
+      `${aggregate.unfinished} request(s) of the drill of subject ${subject.name} on ${scenario.name} (seed ${seed}) never ended`,
+    );
+  const exportFailures = (await telemetry?.finish()) ?? [];
+  const baseline = simulatePlainClient(scenario, baselineConfig(scenario.failover), seed);
+  options.onProgress?.(1);
+  const unjudged = scenario.slos.filter((slo) => UNSEEN_METRICS.has(slo.metric));
+  const drilledPackage = run.about ?? subject.modulePackage;
+  const report = buildReport({
+    scenario,
+    seed,
+    engine: {
+      aggregate,
+      simulatedMs: Math.max(scenario.duration, run.lastEnd - scenario.startsAt),
+    },
+    baseline,
+    wallMs: systemClock.now() - started,
+    replay:
+      options.replay ??
+      `npx failover-drill run ${scenario.file} --subject ${subject.name} --seed ${seed}`,
+    slos: scenario.slos.filter((slo) => !UNSEEN_METRICS.has(slo.metric)),
+    subject: {
+      name: subject.name,
+      module: subject.module,
+      ...(drilledPackage === undefined
+        ? {}
+        : { package: { name: drilledPackage.package, version: drilledPackage.version } }),
+      ...(subject.configFile === undefined ? {} : { configFile: subject.configFile }),
+      requestTimeoutMs: options.requestTimeoutMs ?? SUBJECT_REQUEST_TIMEOUT_MS,
+      unattributedAttempts: run.attribution.unattributed,
+      subjectErrors: run.subjectErrors,
+      unjudged: unjudged.map((slo) => slo.name),
+    },
+  });
+  if (exportFailures.length > 0) options.onExportFailures?.(exportFailures);
+  return { report, log };
+}
