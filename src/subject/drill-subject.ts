@@ -5,6 +5,7 @@
  * completions, attempts counted from the providers' side by the marker in each request. Then
  * the simulated plain-client baseline and the report, as for any drill.
  */
+import { format } from 'node:util';
 import type { RequestHandler } from 'msw';
 import { createAttempt } from '../engine/attempt.js';
 import type { EngineEvent } from '../engine/events.js';
@@ -151,6 +152,7 @@ async function runSubject(
     for (const sink of sinks.bills) sink(record);
   };
   let sites: ProviderSites | undefined;
+  const restoreConsole = consoleTo(log);
   clock = VirtualGlobals.install({
     startsAt: scenario.startsAt,
     // Named as the engine's stream: our engine drilled as a subject draws the same jitter.
@@ -209,7 +211,22 @@ async function runSubject(
     return { recorder, attribution, lastEnd, subjectErrors: send.errors(), about: created.about };
   } finally {
     drill.uninstall();
+    restoreConsole();
   }
+}
+
+const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace', 'clear'] as const;
+
+/** Sends what the subject prints to its log instead of the terminal; returns the undo. */
+function consoleTo(log: string[]): () => void {
+  const saved = CONSOLE_METHODS.map((name) => [name, console[name]] as const);
+  for (const name of CONSOLE_METHODS)
+    console[name] = (...args: unknown[]) => {
+      log.push(`${name}: ${format(...args)}`);
+    };
+  return () => {
+    for (const [name, method] of saved) console[name] = method;
+  };
 }
 
 /**
