@@ -22,8 +22,14 @@ export default function createSubject({ scenario, providers }) {
     const provider = first === undefined ? undefined : providers[first.provider];
     if (first === undefined || provider === undefined) continue;
     if (provider.wire !== 'openai')
-      throw new Error(`group ${group} starts on ${first.provider}, which speaks the Anthropic wire`);
-    const client = new OpenAI({ baseURL: provider.baseUrl, apiKey: provider.apiKey, maxRetries: 2 });
+      throw new Error(
+        `group ${group} starts on ${first.provider}, which speaks the Anthropic wire`,
+      );
+    const client = new OpenAI({
+      baseURL: provider.baseUrl,
+      apiKey: provider.apiKey,
+      maxRetries: 2,
+    });
     byGroup.set(group, { client, model: first.model });
   }
   return {
@@ -31,7 +37,8 @@ export default function createSubject({ scenario, providers }) {
     async fetch(request) {
       const body = await request.json();
       const route = byGroup.get(body.model);
-      if (route === undefined) return errorAnswer({ status: 404, message: `no group ${body.model}` });
+      if (route === undefined)
+        return errorAnswer({ status: 404, message: `no group ${body.model}` });
       try {
         const params = { ...body, model: route.model };
         if (body.stream !== true)

@@ -42,12 +42,14 @@ function pointAtDrill(config, providers) {
   if (typeof config !== 'object' || config === null) return config;
   const out = {};
   for (const [key, value] of Object.entries(config)) {
-    const name = key === 'custom_host' && typeof value === 'string'
-      ? new URL(value).pathname.split('/')[1]
-      : undefined;
-    out[key] = name !== undefined && providers[name] !== undefined
-      ? providers[name].baseUrl
-      : pointAtDrill(value, providers);
+    const name =
+      key === 'custom_host' && typeof value === 'string'
+        ? new URL(value).pathname.split('/')[1]
+        : undefined;
+    out[key] =
+      name !== undefined && providers[name] !== undefined
+        ? providers[name].baseUrl
+        : pointAtDrill(value, providers);
   }
   return out;
 }
@@ -56,7 +58,10 @@ function pointAtDrill(config, providers) {
 async function importGateway(log) {
   hookNodeServer();
   const entry = import.meta.resolve(`${PORTKEY}/build/start-server.js`);
-  const listeners = ['uncaughtException', 'unhandledRejection'].map((e) => [e, process.listeners(e)]);
+  const listeners = ['uncaughtException', 'unhandledRejection'].map((e) => [
+    e,
+    process.listeners(e),
+  ]);
   const write = process.stdout.write;
   // The gateway's start-up spinner writes straight to stdout.
   process.stdout.write = (chunk) => {
@@ -80,9 +85,9 @@ async function importGateway(log) {
 
 /** @type {import('failover-drill/subject').CreateSubject} */
 export default async function createSubject({ providers, config, log }) {
-  const given = config ?? JSON.parse(
-    readFileSync(new URL('../recipes/portkey/config.json', import.meta.url), 'utf8'),
-  );
+  const given =
+    config ??
+    JSON.parse(readFileSync(new URL('../recipes/portkey/config.json', import.meta.url), 'utf8'));
   const header = JSON.stringify(pointAtDrill(given, providers));
   // Portkey refuses custom hosts on reserved names (.test) unless trusted, as a self-hosted
   // deployment trusts its own: the drill's provider hosts are added for the drill.
@@ -100,7 +105,9 @@ export default async function createSubject({ providers, config, log }) {
     restore();
     throw error;
   }
-  const version = JSON.parse(readFileSync(findPackageJSON(PORTKEY, import.meta.url), 'utf8')).version;
+  const version = JSON.parse(
+    readFileSync(findPackageJSON(PORTKEY, import.meta.url), 'utf8'),
+  ).version;
   return {
     about: { package: PORTKEY, version },
     close: restore,

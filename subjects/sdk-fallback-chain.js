@@ -18,9 +18,12 @@ export default function createSubject({ scenario, providers }) {
   const clients = Object.fromEntries(
     Object.entries(providers).map(([name, { wire, baseUrl, apiKey }]) => {
       const options = { apiKey, maxRetries: 1, timeout: 30_000 };
-      return [name, wire === 'openai'
-        ? { wire, client: new OpenAI({ ...options, baseURL: baseUrl }) }
-        : { wire, client: new Anthropic({ ...options, baseURL: baseUrl.replace(/\/v1$/, '') }) }];
+      return [
+        name,
+        wire === 'openai'
+          ? { wire, client: new OpenAI({ ...options, baseURL: baseUrl }) }
+          : { wire, client: new Anthropic({ ...options, baseURL: baseUrl.replace(/\/v1$/, '') }) },
+      ];
     }),
   );
   /** Asks one target; resolves to the answer or throws the SDK's error. */
@@ -29,13 +32,29 @@ export default function createSubject({ scenario, providers }) {
     if (wire === 'openai') {
       const r = await client.chat.completions.create({ model, messages, max_tokens }, { signal });
       const { prompt_tokens = 0, completion_tokens = 0 } = r.usage ?? {};
-      return { text: r.choices[0]?.message.content ?? '', model: r.model, inputTokens: prompt_tokens, outputTokens: completion_tokens };
+      return {
+        text: r.choices[0]?.message.content ?? '',
+        model: r.model,
+        inputTokens: prompt_tokens,
+        outputTokens: completion_tokens,
+      };
     }
-    const system = messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n');
+    const system = messages
+      .filter((m) => m.role === 'system')
+      .map((m) => m.content)
+      .join('\n');
     const turns = messages.filter((m) => m.role !== 'system');
-    const r = await client.messages.create({ model, max_tokens, messages: turns, ...(system ? { system } : {}) }, { signal });
+    const r = await client.messages.create(
+      { model, max_tokens, messages: turns, ...(system ? { system } : {}) },
+      { signal },
+    );
     const text = r.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
-    return { text, model: r.model, inputTokens: r.usage.input_tokens, outputTokens: r.usage.output_tokens };
+    return {
+      text,
+      model: r.model,
+      inputTokens: r.usage.input_tokens,
+      outputTokens: r.usage.output_tokens,
+    };
   }
   return {
     async fetch(request) {

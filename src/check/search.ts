@@ -26,6 +26,8 @@ export interface SearchOptions {
   readonly kinds?: readonly FaultKind[];
   /** Told after every drill: drills so far, and whether the search is shrinking. */
   readonly onRun?: (done: number, shrinking: boolean) => void;
+  /** Drills one schedule. @defaultValue our engine, natively ({@link runDrill}) */
+  readonly drill?: (scenario: Scenario, options: { readonly seed: number }) => Promise<Report>;
 }
 
 /** What the search found. */
@@ -59,6 +61,7 @@ export async function searchBreach(
   clock: { now(): number },
 ): Promise<SearchResult> {
   const started = clock.now();
+  const runOne = options.drill ?? runDrill;
   const targets = Object.keys(scenario.providers);
   let drills = 0;
   let firstFound: FaultInput[] | undefined;
@@ -69,7 +72,7 @@ export async function searchBreach(
     ...(options.kinds === undefined ? {} : { kinds: options.kinds }),
   });
   const property = fc.asyncProperty(arbitrary, async (faults) => {
-    const report = await runDrill(withFaults(scenario, faults), { seed: scenario.seed });
+    const report = await runOne(withFaults(scenario, faults), { seed: scenario.seed });
     drills++;
     options.onRun?.(drills, firstFound !== undefined);
     if (!report.pass) firstFound ??= faults;
@@ -93,12 +96,12 @@ export async function searchBreach(
   // fast-check shrinks a schedule mostly fault by fault; a last pass drops any fault the
   // breach does not need, one at a time, while the rest still break an SLO.
   let faults = counterexample;
-  let report = await runDrill(withFaults(scenario, faults), { seed: scenario.seed });
+  let report = await runOne(withFaults(scenario, faults), { seed: scenario.seed });
   drills++;
   let shrinks = details.numShrinks;
   for (let i = faults.length - 1; i >= 0 && faults.length > 1; i--) {
     const fewer = faults.filter((_, k) => k !== i);
-    const attempt = await runDrill(withFaults(scenario, fewer), { seed: scenario.seed });
+    const attempt = await runOne(withFaults(scenario, fewer), { seed: scenario.seed });
     drills++;
     options.onRun?.(drills, true);
     if (!attempt.pass) {

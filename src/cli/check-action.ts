@@ -13,7 +13,8 @@ import { systemClock } from '../engine/runtime/system-clock.js';
 import { HarnessError } from '../errors.js';
 import { writeReportFiles } from '../report/write-report.js';
 import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
-import { drillLimits } from './options.js';
+import { checkSubjectFlags, drillLimits } from './options.js';
+import { drillerFor } from './driller.js';
 import { createProgress } from './progress.js';
 import { replayCommand } from './replay.js';
 import { displayPath, ensureWritableDir } from './report-files.js';
@@ -45,6 +46,7 @@ function counterexampleYaml(
 
 /** Runs `check <scenario>`: the search, its progress line, and the counterexample file. */
 export async function checkScenario(file: string, options: CheckOptions): Promise<void> {
+  checkSubjectFlags(options);
   const scenario = loadScenario(file, {
     limits: drillLimits(options),
     ...(options.config === undefined ? {} : { configFile: options.config }),
@@ -52,6 +54,7 @@ export async function checkScenario(file: string, options: CheckOptions): Promis
   const outDir = options.out ?? join('reports', scenario.name);
   ensureWritableDir(outDir);
   const seed = options.seed ?? scenario.seed;
+  const drill = await drillerFor(options);
   const progress = createProgress(`check ${scenario.name}`);
   let result;
   try {
@@ -63,6 +66,7 @@ export async function checkScenario(file: string, options: CheckOptions): Promis
         timeLimitMs: options.timeLimit,
         maxFaults: options.maxFaults,
         onRun: (done) => progress.update(Math.min(1, done / options.runs)),
+        drill: async (drilled, drillOptions) => (await drill(drilled, drillOptions)).report,
       },
       systemClock,
     );
@@ -97,7 +101,7 @@ export async function checkScenario(file: string, options: CheckOptions): Promis
     `search seed ${seed}; ${speed}; first breaking schedule had ${breach.firstFound.length} fault(s), shrunk in ${breach.shrinks} step(s) to ${breach.faults.length}:`,
     ...breach.faults.map((f) => `  - ${describeFault(f)}`),
     `written: ${path}`,
-    `replay: ${replayCommand(path, scenario.seed, options.config)}`,
+    `replay: ${replayCommand(path, scenario.seed, options.config, options)}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   process.exitCode = EXIT.breached;

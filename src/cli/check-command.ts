@@ -10,11 +10,14 @@ import {
   maxRequestsOption,
   parsePositiveDuration,
   parseSeed,
+  subjectConfigOption,
+  subjectOption,
   type DrillLimitFlags,
+  type SubjectFlags,
 } from './options.js';
 
 /** The flags of `check`, as commander parses them. */
-export interface CheckOptions extends DrillLimitFlags {
+export interface CheckOptions extends DrillLimitFlags, SubjectFlags {
   readonly config?: string;
   readonly runs: number;
   readonly seed?: number;
@@ -40,6 +43,8 @@ export function checkCommand(): Command {
     )
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .option('--config <file>', "failover config to check instead of the scenario's own")
+    .addOption(subjectOption())
+    .addOption(subjectConfigOption())
     .option('--runs <n>', 'fault schedules to try', parsePositiveInt('--runs', 100_000), 100)
     .option('--seed <n>', 'seed of the search (default: the scenario’s)', parseSeed)
     .option(
@@ -67,8 +72,12 @@ shrunk (fewer faults, shorter windows, simpler kinds) while it still breaks one.
 Exit codes: 1 a breaking schedule was found (and written), 0 none within the budget, 2 bad
 input, 3 the harness failed.
 
-Example:
-  $ failover-drill check scenarios/naive-single-provider.yaml --runs 50 --seed 1`,
+With --subject, each try drills the subject (Portkey, your own SDK code) in virtual time, and
+the counterexample replays with run --subject.
+
+Examples:
+  $ failover-drill check scenarios/naive-single-provider.yaml --runs 50 --seed 1
+  $ failover-drill check scenarios/black-friday.yaml --subject portkey --runs 30`,
     )
     .action(async (file: string, options: CheckOptions) => {
       const { checkScenario } = await import('./check-action.js');

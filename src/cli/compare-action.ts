@@ -15,41 +15,85 @@ import {
 import type { Report } from '../report/report-schema.js';
 import { reportJson, writeReportFiles } from '../report/write-report.js';
 import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
-import { runDrill } from '../simulator/run-drill.js';
 import { drillLimits } from './options.js';
+import { drillerFor, nativeDriller, type Driller } from './driller.js';
 import { createProgress } from './progress.js';
 import { ensureWritableDir, displayPath } from './report-files.js';
 import { EXIT } from './exit-codes.js';
 
-/** Runs `compare`: each scenario and seed under each config, side by side. */
+/** One column of the comparison: what is drilled, and how. */
+interface Column {
+  readonly label: string;
+  readonly file: string;
+  readonly scenarios: readonly Scenario[];
+  readonly drill: Driller;
+}
+
+/** The columns: each config under our engine, then each subject. Everything is checked first. */
+async function columnsOf(files: string[], options: CompareOptions): Promise<Column[]> {
+  const total = options.config.length + options.subject.length;
+  if (total < 2)
+    throw InputError.of(
+      '--config',
+      'compare needs at least two columns: --config A --config B, --subject X --subject Y, or a mix',
+    );
+  if (options.subjectConfig !== undefined && options.subject.length !== 1)
+    throw InputError.of(
+      '--subject-config',
+      `configures the one --subject; ${options.subject.length} were given`,
+    );
+  const limits = drillLimits(options);
+  const configLabelsOf = configLabels(options.config);
+  const columns: Column[] = options.config.map((configFile, k) => ({
+    label: configLabelsOf[k] ?? configFile,
+    file: configFile,
+    scenarios: files.map((file) => loadScenario(file, { configFile, limits })),
+    drill: nativeDriller,
+  }));
+  const own = files.map((file) => loadScenario(file, { limits }));
+  for (const subject of options.subject) {
+    columns.push({
+      label: subject,
+      file: subject,
+      scenarios: own,
+      drill: await drillerFor({
+        subject,
+        ...(options.subjectConfig === undefined ? {} : { subjectConfig: options.subjectConfig }),
+      }),
+    });
+  }
+  return columns;
+}
+
+/** Runs `compare`: each scenario and seed under each config or subject, side by side. */
 export async function compareConfigs(files: string[], options: CompareOptions): Promise<void> {
-  if (options.config.length < 2)
-    throw InputError.of('--config', 'compare needs at least two configs: --config A --config B');
-  // Every scenario under every config is loaded (and so checked) before anything runs.
-  const loaded: Scenario[][] = options.config.map((configFile) =>
-    files.map((file) => loadScenario(file, { configFile, limits: drillLimits(options) })),
-  );
+  const columns = await columnsOf(files, options);
   ensureWritableDir(options.out);
-  const labels = configLabels(options.config);
   const configs: ComparedConfig[] = [];
-  for (const [k, scenarios] of loaded.entries()) {
+  for (const column of columns) {
     const reports: Report[] = [];
-    for (const scenario of scenarios) {
+    for (const scenario of column.scenarios) {
       const seed = options.seed ?? scenario.seed;
-      const progress = createProgress(`${scenario.name} / ${labels[k] ?? ''}`);
+      const progress = createProgress(`${scenario.name} / ${column.label}`);
       try {
-        reports.push(await runDrill(scenario, { seed, onProgress: (d) => progress.update(d) }));
+        const drilled = await column.drill(scenario, {
+          seed,
+          onProgress: (d) => progress.update(d),
+        });
+        reports.push(drilled.report);
       } catch (error) {
         if (error instanceof InputError) throw error;
         throw new HarnessError(
-          `the drill ${scenario.name} under ${options.config[k] ?? ''} failed (seed ${seed})`,
-          { cause: error },
+          `the drill ${scenario.name} under ${column.file} failed (seed ${seed})`,
+          {
+            cause: error,
+          },
         );
       } finally {
         progress.stop();
       }
     }
-    configs.push({ label: labels[k] ?? '', file: options.config[k] ?? '', reports });
+    configs.push({ label: column.label, file: column.file, reports });
   }
   const out: Record<string, string> = {};
   if (options.format.includes('json'))

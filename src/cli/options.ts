@@ -243,3 +243,46 @@ export function recordContentOption(): Option {
     'record prompts and answers in the traces (off: no message text)',
   );
 }
+
+/** The flags naming a subject to drill instead of the engine. */
+export interface SubjectFlags {
+  readonly subject?: string;
+  readonly subjectConfig?: string;
+}
+
+/** `--subject`: a shipped subject, a module file, or an installed package. */
+export function subjectOption(): Option {
+  return new Option(
+    '--subject <name-or-module>',
+    'drill this failover implementation in virtual time instead of the engine: engine, openai-sdk, sdk-fallback-chain, portkey, or a module whose default export is createSubject(context)',
+  );
+}
+
+/** `--subject-config`: the subject's own config file, JSON or YAML. */
+export function subjectConfigOption(): Option {
+  return new Option(
+    '--subject-config <file>',
+    "the subject's config, JSON or YAML, handed to it as context.config (portkey: a Portkey config; default recipes/portkey/config.json)",
+  );
+}
+
+/** Refuses flags that do not go with `--subject`. */
+export function checkSubjectFlags(
+  options: SubjectFlags & { readonly config?: string | readonly string[]; readonly otlp?: string },
+): void {
+  if (options.subject === undefined) {
+    if (options.subjectConfig !== undefined)
+      throw InputError.of('--subject-config', 'is the config of a --subject; name the subject too');
+    return;
+  }
+  if (typeof options.config === 'string')
+    throw InputError.of(
+      '--config',
+      'configures our engine; a --subject has its own config (--subject-config)',
+    );
+  if (options.otlp !== undefined)
+    throw InputError.of(
+      '--otlp',
+      'is not available with --subject: a subject drill treats any socket opened while it runs as an escape from virtual time; its traces.jsonl can be sent on afterwards',
+    );
+}

@@ -24,8 +24,9 @@ export function writeDrillReports(
   dir: string,
   formats: readonly Format[],
   junit: boolean,
+  extra: Readonly<Record<string, string>> = {},
 ): void {
-  const files: Record<string, string> = {};
+  const files: Record<string, string> = { ...extra };
   if (formats.includes('json')) files['report.json'] = reportJson(report);
   if (formats.includes('md')) files['report.md'] = renderMarkdown(report);
   if (formats.includes('html')) files['report.html'] = renderHtml(report);

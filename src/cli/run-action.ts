@@ -11,8 +11,15 @@ import { renderSuiteMarkdown } from '../report/render-markdown.js';
 import { renderJunit } from '../report/render-junit.js';
 import type { Report } from '../report/report-schema.js';
 import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
-import { runDrill } from '../simulator/run-drill.js';
-import { telemetryOptions, drillLimits, type DrillLimitFlags, type Format } from './options.js';
+import {
+  checkSubjectFlags,
+  drillLimits,
+  telemetryOptions,
+  type DrillLimitFlags,
+  type Format,
+  type SubjectFlags,
+} from './options.js';
+import { drillerFor } from './driller.js';
 import { createProgress } from './progress.js';
 import {
   appendStepSummary,
@@ -24,7 +31,7 @@ import { replayCommand } from './replay.js';
 import { EXIT } from './exit-codes.js';
 
 /** The flags of `run`, as commander parses them. */
-export interface RunOptions extends DrillLimitFlags {
+export interface RunOptions extends DrillLimitFlags, SubjectFlags {
   readonly seed?: number;
   readonly config?: string;
   readonly out?: string;
@@ -37,6 +44,7 @@ export interface RunOptions extends DrillLimitFlags {
 
 /** Runs `run <scenario...>`: every file checked first, then each drilled and reported. */
 export async function runScenarios(files: string[], options: RunOptions): Promise<void> {
+  checkSubjectFlags(options);
   // Every file is checked before anything runs, so bad input writes nothing.
   const scenarios: Scenario[] = files.map((file) =>
     loadScenario(file, {
@@ -60,16 +68,17 @@ export async function runScenarios(files: string[], options: RunOptions): Promis
       options.out === undefined ? { file: scenario.file, path: ['name'] } : undefined,
     );
   if (suiteDir !== undefined) ensureWritableDir(suiteDir);
+  const drill = await drillerFor(options);
   let breached = false;
   const reports: Report[] = [];
   for (const scenario of scenarios) {
     const seed = options.seed ?? scenario.seed;
-    const replay = replayCommand(scenario.file, seed, options.config);
+    const replay = replayCommand(scenario.file, seed, options.config, options);
     const progress = createProgress(scenario.name);
-    let report;
+    let drilled;
     try {
       const telemetry = telemetryOptions(options, outDir(scenario));
-      report = await runDrill(scenario, {
+      drilled = await drill(scenario, {
         seed,
         replay,
         onProgress: (d) => progress.update(d),
@@ -88,8 +97,9 @@ export async function runScenarios(files: string[], options: RunOptions): Promis
     } finally {
       progress.stop();
     }
+    const { report, files: extra } = drilled;
     reports.push(report);
-    writeDrillReports(report, outDir(scenario), options.format, suiteDir === undefined);
+    writeDrillReports(report, outDir(scenario), options.format, suiteDir === undefined, extra);
     if (!report.pass) {
       breached = true;
       process.stdout.write(`replay: ${replay}\n`);

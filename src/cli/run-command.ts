@@ -14,6 +14,8 @@ import {
   tracesOption,
   maxDurationOption,
   maxRequestsOption,
+  subjectConfigOption,
+  subjectOption,
 } from './options.js';
 
 /** The `run` command. Sets `process.exitCode`; throws InputError on bad input. */
@@ -25,6 +27,8 @@ export function runCommand(): Command {
     .argument('<scenario...>', 'scenario files (YAML or JSON)')
     .option('--seed <n>', "seed for every random draw (default: the scenario's own)", parseSeed)
     .option('--config <file>', "failover config to drill instead of the scenario's own")
+    .addOption(subjectOption())
+    .addOption(subjectConfigOption())
     .option(
       '--out <dir>',
       'report folder (default: reports/<scenario name>/; with several scenarios, <dir>/<scenario name>/)',
@@ -58,4 +62,10 @@ Examples:
   $ failover-drill run scenarios/black-friday.yaml
   $ failover-drill run scenarios/black-friday.yaml --seed 7 --out /tmp/drill
   $ failover-drill run scenarios/*.yaml --config configs/candidate.yaml --format json,md,junit
-  $ failover-drill run scenarios/black-friday.yaml --otlp http://127.0.0.1:4318 --trace-sample 10%`;
+  $ failover-drill run scenarios/black-friday.yaml --otlp http://127.0.0.1:4318 --trace-sample 10%
+  $ failover-drill run scenarios/black-friday.yaml --subject portkey --subject-config portkey.json
+  $ failover-drill run scenarios/black-friday.yaml --subject ./my-failover-subject.js
+
+Subjects: --subject drills any failover code whose network calls go through fetch, in process
+and in virtual time (docs/subjects.md): attempts are counted at the providers, breaker and
+stream-continuation SLOs are listed as unjudged, and what the subject prints goes to subject.log.`;

@@ -26,12 +26,7 @@ import { baselineConfig } from '../simulator/run-drill.js';
 import { seededRng } from '../seeded-rng.js';
 import { arrivalTimes, RequestFactory } from '../simulator/traffic.js';
 import type { TelemetryOptions } from '../telemetry/drill-telemetry.js';
-import {
-  Attribution,
-  blackBoxOutcome,
-  marked,
-  UNSEEN_METRICS,
-} from '../simulator/attribution.js';
+import { Attribution, blackBoxOutcome, marked, UNSEEN_METRICS } from '../simulator/attribution.js';
 import { scaledClock, serve, type LiveClock, type Serving } from './serve.js';
 
 /** Options of {@link liveDrill}. */

@@ -46,3 +46,10 @@ export function suiteCells(report: Report): string[] {
     `${report.slos.filter((s) => s.pass).length}/${report.slos.length}`,
   ];
 }
+
+/** The heading of the drilled column: our engine, a subject, or a gateway over HTTP. */
+export function drilledColumn(report: Report): string {
+  if (report.live !== undefined) return 'through the gateway';
+  if (report.subject !== undefined) return `subject ${report.subject.name}`;
+  return 'with failover';
+}

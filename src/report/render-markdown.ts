@@ -5,7 +5,16 @@
  * fault windows, cost, and the minutes. Long lists are cut so a report stays far under the
  * step summary's 1 MiB.
  */
-import { clockTime, dur, int, pct, SUITE_COLUMNS, suiteCells, usd } from './format.js';
+import {
+  clockTime,
+  drilledColumn,
+  dur,
+  int,
+  pct,
+  SUITE_COLUMNS,
+  suiteCells,
+  usd,
+} from './format.js';
 import type { Report } from './report-schema.js';
 import { detailSections, moreNote, type Section } from './sections.js';
 import { markdownTable } from './tables.js';
@@ -23,20 +32,17 @@ export function renderMarkdown(report: Report): string {
   const out: string[] = [];
   out.push(`## failover-drill: ${report.scenario} — ${verdict}`);
   const live = report.live;
+  const subject = report.subject;
   out.push(
     live === undefined
-      ? `Seed ${report.seed}, ${dur(report.simulatedMs)} of drill time simulated in ${(report.wallMs / 1_000).toFixed(2)} s. Replay:\n\n\`\`\`sh\n${report.replay}\n\`\`\``
+      ? `Seed ${report.seed}, ${dur(report.simulatedMs)} of drill time simulated in ${(report.wallMs / 1_000).toFixed(2)} s.${subject === undefined ? '' : ` Drilled: the subject \`${subject.name}\` (\`${subject.module}\`${subject.package === undefined ? '' : `, ${subject.package.name} ${subject.package.version}`}) in virtual time; attempts, retries and failovers are what the providers saw.${subject.unjudged.length === 0 ? '' : ` Not judged (inside the subject): ${subject.unjudged.map((n) => `\`${n}\``).join(', ')}.`}`} Replay:\n\n\`\`\`sh\n${report.replay}\n\`\`\``
       : `Seed ${report.seed}, live: ${int(live.requestsSent)} requests sent through \`${live.target}\` in real time at ${live.speed}× speed, ${dur(report.simulatedMs)} of drill time in ${(report.wallMs / 1_000).toFixed(2)} s. Attempts, retries and failovers are what the providers saw; the gateway is a black box.${live.unjudged.length === 0 ? '' : ` Not judged (inside the gateway): ${live.unjudged.map((n) => `\`${n}\``).join(', ')}.`}${(live.queuedForConnection ?? 0) > 0 ? `\n\n> **Warning:** ${int(live.queuedForConnection ?? 0)} request(s) waited for one of the drill's own connections; their latency includes that wait. Raise \`--connections\`.` : ''} Replay:\n\n\`\`\`sh\n${report.replay}\n\`\`\``,
   );
 
   out.push('### With failover, and without');
   out.push(
     markdownTable({
-      head: [
-        '',
-        live === undefined ? 'with failover' : 'through the gateway',
-        'no failover (baseline)',
-      ],
+      head: ['', drilledColumn(report), 'no failover (baseline)'],
       rows: [
         ['requests', int(report.requests.total), int(b.requests.total)],
         ['availability', pct(report.availability), pct(b.availability)],

@@ -3,6 +3,7 @@
  * The short summary a terminal shows after a drill: engine against baseline, failovers, SLOs.
  */
 import {
+  drilledColumn,
   clockTime,
   dur,
   formatSloValue,
@@ -20,14 +21,15 @@ export function renderSummary(report: Report, reportPath?: string): string {
   const b = report.baseline;
   const lines: string[] = [];
   const live = report.live;
+  const subject = report.subject;
   lines.push(
     live === undefined
-      ? `${report.scenario}  (seed ${report.seed}, ${dur(report.simulatedMs)} simulated in ${(report.wallMs / 1_000).toFixed(2)}s)`
+      ? `${report.scenario}  (seed ${report.seed}, ${subject === undefined ? '' : `subject ${subject.name}, `}${dur(report.simulatedMs)} simulated in ${(report.wallMs / 1_000).toFixed(2)}s)`
       : `${report.scenario}  (seed ${report.seed}, live through ${live.target} at ${live.speed}x: ${dur(report.simulatedMs)} of drill time in ${(report.wallMs / 1_000).toFixed(2)}s)`,
   );
   lines.push(
     textTable([
-      ['', live === undefined ? 'with failover' : 'through the gateway', 'no failover (baseline)'],
+      ['', drilledColumn(report), 'no failover (baseline)'],
       ['requests', int(report.requests.total), int(b.requests.total)],
       ['availability', pct(report.availability), pct(b.availability)],
       ['failed', int(report.requests.failed), int(b.requests.failed)],

@@ -277,4 +277,3 @@ export function blackBoxOutcome(
     latencyMs,
   };
 }
-

@@ -23,12 +23,7 @@ import { Recorder } from '../report/recorder.js';
 import type { Report } from '../report/report-schema.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { seededRng } from '../seeded-rng.js';
-import {
-  Attribution,
-  blackBoxOutcome,
-  marked,
-  UNSEEN_METRICS,
-} from '../simulator/attribution.js';
+import { Attribution, blackBoxOutcome, marked, UNSEEN_METRICS } from '../simulator/attribution.js';
 import { simulatePlainClient } from '../simulator/plain-client-baseline.js';
 import { baselineConfig } from '../simulator/run-drill.js';
 import { simulatedBaseUrl } from '../simulator/simulate.js';
@@ -111,7 +106,10 @@ async function createSubject(
 ): Promise<DrillSubject> {
   let created: DrillSubject;
   try {
-    created = await inDrillTime(clock, Promise.resolve().then(() => subject.create(context)));
+    created = await inDrillTime(
+      clock,
+      Promise.resolve().then(() => subject.create(context)),
+    );
   } catch (error) {
     throw InputError.of('--subject', `${subject.module}: createSubject threw: ${firstLine(error)}`);
   }
@@ -144,28 +142,27 @@ async function runSubject(
   const emit = (event: EngineEvent): void => {
     for (const sink of sinks.events) sink(event);
   };
-  let clock: VirtualGlobals | undefined;
-  const attributionClock = { now: () => clock?.now() ?? scenario.startsAt };
-  const attribution = new Attribution(attributionClock, emit);
+  // The attribution reads the drill's clock, which exists once the globals are installed.
+  const clockRef: { current?: VirtualGlobals } = {};
+  const attribution = new Attribution(
+    { now: () => clockRef.current?.now() ?? scenario.startsAt },
+    emit,
+  );
   const onBill = (record: BillingRecord): void => {
     attribution.onBill(record);
     for (const sink of sinks.bills) sink(record);
   };
-  let sites: ProviderSites | undefined;
+  const fetchRef: { current?: (request: Request) => Promise<Response> } = {};
   const restoreConsole = consoleTo(log);
-  clock = VirtualGlobals.install({
+  const drill = VirtualGlobals.install({
     startsAt: scenario.startsAt,
     // Named as the engine's stream: our engine drilled as a subject draws the same jitter.
     rng: seededRng(seed, 'engine'),
-    fetch: (request) => {
-      if (sites === undefined) throw new TypeError('fetch failed');
-      return fetchFromProviders(request);
-    },
+    fetch: (request) => (fetchRef.current as (request: Request) => Promise<Response>)(request),
   });
-  const drill = clock;
+  clockRef.current = drill;
   const built = providerSites(scenario, seed, drill, onBill);
-  sites = built.sites;
-  const fetchFromProviders = providerFetch(sites, drill, attribution.observe);
+  fetchRef.current = providerFetch(built.sites, drill, attribution.observe);
   const recorder = new Recorder(drill);
   sinks.events.unshift(recorder.onEvent);
   sinks.bills.unshift(recorder.onBill);
@@ -179,6 +176,7 @@ async function runSubject(
       log: (line) => log.push(String(line)),
     });
     const send = callerOf(drill, created, attribution, emit, options);
+    const close = created.close?.bind(created);
     let inFlight = 0;
     let sending = true;
     let lastEnd = scenario.startsAt;
@@ -203,11 +201,10 @@ async function runSubject(
       onProgress === undefined
         ? {}
         : {
-            onTick: (now) =>
-              onProgress(Math.min(1, (now - scenario.startsAt) / scenario.duration)),
+            onTick: (now) => onProgress(Math.min(1, (now - scenario.startsAt) / scenario.duration)),
           },
     );
-    if (created.close !== undefined) await inDrillTime(drill, Promise.resolve(created.close()));
+    if (close !== undefined) await inDrillTime(drill, Promise.resolve(close()));
     return { recorder, attribution, lastEnd, subjectErrors: send.errors(), about: created.about };
   } finally {
     drill.uninstall();
@@ -219,6 +216,7 @@ const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace', 'clea
 
 /** Sends what the subject prints to its log instead of the terminal; returns the undo. */
 function consoleTo(log: string[]): () => void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as they were, unbound
   const saved = CONSOLE_METHODS.map((name) => [name, console[name]] as const);
   for (const name of CONSOLE_METHODS)
     console[name] = (...args: unknown[]) => {

@@ -3,12 +3,7 @@
  * `failover-drill/subject`: the contract a drilled subject keeps, the answer helpers subjects
  * that wrap an SDK use, and the drill of a subject for programmatic use.
  */
-export type {
-  CreateSubject,
-  DrillSubject,
-  SubjectContext,
-  SubjectProvider,
-} from './contract.js';
+export type { CreateSubject, DrillSubject, SubjectContext, SubjectProvider } from './contract.js';
 export { chatAnswer, errorAnswer, sseAnswer } from './answers.js';
 export type { ChatAnswer } from './answers.js';
 export { loadSubject, SHIPPED_SUBJECTS } from './load-subject.js';

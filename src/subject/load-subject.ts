@@ -33,11 +33,7 @@ export interface LoadedSubject {
 const SUBJECTS_DIR = new URL('../../subjects/', import.meta.url);
 
 function looksLikePath(spec: string): boolean {
-  return (
-    spec.startsWith('.') ||
-    isAbsolute(spec) ||
-    /\.(?:[cm]?js|[cm]?ts)$/.test(spec)
-  );
+  return spec.startsWith('.') || isAbsolute(spec) || /\.(?:[cm]?js|[cm]?ts)$/.test(spec);
 }
 
 /** Where the module is: a file URL, and how the report names it. */

@@ -20,7 +20,10 @@ function fetchFailed(code: string, message: string): TypeError {
 /** What the subject's `fetch` reaches: each provider's handlers by origin. */
 export interface ProviderSites {
   /** Origin (`scheme://host`) to provider name and its handlers. */
-  readonly byOrigin: ReadonlyMap<string, { readonly provider: string; readonly handlers: RequestHandler[] }>;
+  readonly byOrigin: ReadonlyMap<
+    string,
+    { readonly provider: string; readonly handlers: RequestHandler[] }
+  >;
 }
 
 /** The subject's `fetch`: provider requests in process, observed; anything else refused. */
@@ -38,8 +41,7 @@ export function providerFetch(
         `getaddrinfo ENOTFOUND ${url.hostname}: a drilled subject reaches only the scenario's providers (${[...sites.byOrigin.keys()].join(', ')})`,
       );
     if (request.signal.aborted) throw request.signal.reason;
-    const body =
-      request.body === null ? undefined : Buffer.from(await request.arrayBuffer());
+    const body = request.body === null ? undefined : Buffer.from(await request.arrayBuffer());
     const attempt = observe({ provider: site.provider, body });
     let ended = false;
     const end = (result: ServedAttemptEnd): void => {
@@ -57,24 +59,31 @@ export function providerFetch(
     };
     request.signal.addEventListener('abort', onAbort, { once: true });
     const response = await Promise.race([
-      getResponse(site.handlers, new Request(url, {
-        method: request.method,
-        headers,
-        ...(body === undefined ? {} : { body }),
-        signal: hangUp.signal,
-      })),
+      getResponse(
+        site.handlers,
+        new Request(url, {
+          method: request.method,
+          headers,
+          ...(body === undefined ? {} : { body }),
+          signal: hangUp.signal,
+        }),
+      ),
       new Promise<never>((_, reject) => {
-        if (hangUp.signal.aborted) reject(request.signal.reason);
-        hangUp.signal.addEventListener('abort', () => reject(request.signal.reason), {
-          once: true,
-        });
+        const give = (): void => reject(request.signal.reason as Error);
+        if (hangUp.signal.aborted) give();
+        hangUp.signal.addEventListener('abort', give, { once: true });
       }),
     ]);
     if (response === undefined) {
       end({ ok: false, status: 404, reason: 'http-status' });
       request.signal.removeEventListener('abort', onAbort);
       return Response.json(
-        { error: { message: `no route for ${request.method} ${url.pathname}`, type: 'invalid_request_error' } },
+        {
+          error: {
+            message: `no route for ${request.method} ${url.pathname}`,
+            type: 'invalid_request_error',
+          },
+        },
         { status: 404 },
       );
     }
@@ -112,13 +121,17 @@ function relayed(
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       }
     : { ok: true, status: response.status };
-  const init = { status: response.status, statusText: response.statusText, headers: response.headers };
+  const init = {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  };
   if (response.body === null) {
     end(whole);
     done();
     return new Response(null, init);
   }
-  const reader = response.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
   let open = true;
   const body = new ReadableStream<Uint8Array>({
     start(controller) {

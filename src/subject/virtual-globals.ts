@@ -136,7 +136,7 @@ export class VirtualGlobals implements Clock {
     void process.stderr;
     this.#real = descriptorsOf(SWAPPED);
     this.#random = Math.random;
-    this.#abortTimeout = AbortSignal.timeout;
+    this.#abortTimeout = AbortSignal.timeout.bind(AbortSignal);
     this.#clock = withGlobal(globalThis).install({
       now: options.startsAt,
       toFake: [...FAKED_BY_CLOCK],

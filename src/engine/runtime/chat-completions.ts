@@ -68,7 +68,9 @@ export function answerResponse(
   const chunk = (choices: unknown[], extra: object = {}): string =>
     `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices, ...extra })}\n\n`;
   const text =
-    chunk([{ index: 0, delta: { role: 'assistant', content: outcome.text }, finish_reason: null }]) +
+    chunk([
+      { index: 0, delta: { role: 'assistant', content: outcome.text }, finish_reason: null },
+    ]) +
     chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]) +
     chunk([], { usage }) +
     'data: [DONE]\n\n';
