@@ -11,6 +11,7 @@ import { loadScenario } from '../dist/scenario/load-scenario.js';
 import { runDrill } from '../dist/simulator/run-drill.js';
 import { simulate } from '../dist/simulator/simulate.js';
 import { DrillTelemetry } from '../dist/telemetry/drill-telemetry.js';
+import { drillSubject, loadSubject } from '../dist/subject/index.js';
 import { bareGetResponseRate } from './bare-get-response.ts';
 import { coldDrill, startupFigures } from './startup.ts';
 
@@ -58,6 +59,19 @@ console.log(
 console.log(
   `black-friday whole drill:       ${drillWall} ms wall for 1h simulated, engine + baseline = ${Math.round(3_600_000 / drillWall).toLocaleString('en-US')}x real time (target < 1000 ms: ${mark(drillWall < 1_000)})`,
 );
+
+// Subjects: the same drill through a subject in virtual time (globals faked, the subject's own
+// code in the loop), each as a ratio to the native drill measured just above.
+for (const name of ['engine', 'portkey', 'openai-sdk']) {
+  const subject = await loadSubject(name);
+  const walls: number[] = [];
+  for (let i = 0; i < (quick ? 1 : 3); i++)
+    walls.push((await drillSubject(scenario, subject)).report.wallMs);
+  const wall = median(walls);
+  console.log(
+    `black-friday, subject ${`${name}:`.padEnd(12)}${wall} ms wall = ${(wall / drillWall).toFixed(2)}x the native drill (target <= 5x: ${mark(wall / drillWall <= 5)})`,
+  );
+}
 
 const coldDir = mkdtempSync(join(tmpdir(), 'failover-drill-cold-'));
 const cold = coldDrill(quick ? 2 : 5, coldDir);
