@@ -83,9 +83,9 @@ describe('failover-drill compare', () => {
     expect(existsSync(join(out, 'compare.html'))).toBe(true);
   });
 
-  it('needs two configs (exit 2)', () => {
+  it('needs two configs or subjects (exit 2)', () => {
     const run = cli('compare', writeTemp('s.yaml', scenarioYaml()), '--config', 'a.yaml');
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/at least two configs/);
+    expect(run.stderr).toMatch(/at least two columns: --config A --config B, --subject X --subject Y, or a mix/);
   });
 });
