@@ -86,6 +86,8 @@ describe('failover-drill compare', () => {
   it('needs two configs or subjects (exit 2)', () => {
     const run = cli('compare', writeTemp('s.yaml', scenarioYaml()), '--config', 'a.yaml');
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/at least two columns: --config A --config B, --subject X --subject Y, or a mix/);
+    expect(run.stderr).toMatch(
+      /at least two columns: --config A --config B, --subject X --subject Y, or a mix/,
+    );
   });
 });
