@@ -14,12 +14,15 @@ import { createMockProvider } from '../providers/mock-provider.js';
 import { networkErrorCode } from '../providers/network-error.js';
 import { ProviderModel } from '../providers/provider-model.js';
 import type { BillingRecord } from '../providers/response-plan.js';
-import { parseRetryAfter } from '../engine/policies/retry-after.js';
 import { wallTimer } from '../engine/runtime/system-clock.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { faultSchema } from '../scenario/schema.js';
 import { seededRng } from '../seeded-rng.js';
-import type { AttemptObserver, ServedAttemptEnd } from '../simulator/attribution.js';
+import {
+  answerEnd,
+  type AttemptObserver,
+  type ServedAttemptEnd,
+} from '../simulator/attribution.js';
 
 export type { AttemptObserver };
 import {
@@ -262,16 +265,7 @@ async function relay(
   res: ServerResponse,
   end: (result: ServedAttemptEnd) => void,
 ): Promise<void> {
-  const failed = response.status >= 400;
-  const retryAfterMs = failed ? parseRetryAfter(response.headers, clock.now()) : undefined;
-  const done: ServedAttemptEnd = failed
-    ? {
-        ok: false,
-        status: response.status,
-        reason: 'http-status',
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      }
-    : { ok: true, status: response.status };
+  const done = answerEnd(response, clock.now());
   if (response.body === null) {
     end(done);
     res.end();

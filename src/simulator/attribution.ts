@@ -6,6 +6,7 @@
  * run of our engine emits.
  */
 import type { Clock } from '../engine/clock.js';
+import { parseRetryAfter } from '../engine/policies/retry-after.js';
 import type { EngineEvent } from '../engine/events.js';
 import type {
   AttemptOutcome,
@@ -41,6 +42,18 @@ export interface ServedAttemptEnd {
   readonly reason?: 'http-status' | 'network' | 'stream-cut' | 'timeout';
   /** The Retry-After the provider gave, in ms. */
   readonly retryAfterMs?: number;
+}
+
+/** How an answer ends once its whole body is sent: by its status, with any Retry-After. */
+export function answerEnd(response: Response, now: number): ServedAttemptEnd {
+  if (response.status < 400) return { ok: true, status: response.status };
+  const retryAfterMs = parseRetryAfter(response.headers, now);
+  return {
+    ok: false,
+    status: response.status,
+    reason: 'http-status',
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  };
 }
 
 /** One provider request under observation. */

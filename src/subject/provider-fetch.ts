@@ -7,10 +7,13 @@
  * read it), breaks off with the stream, or is given up by the caller.
  */
 import { getResponse, type RequestHandler } from 'msw';
-import { parseRetryAfter } from '../engine/policies/retry-after.js';
 import type { Clock } from '../engine/clock.js';
 import { networkErrorCode } from '../providers/network-error.js';
-import type { AttemptObserver, ServedAttemptEnd } from '../simulator/attribution.js';
+import {
+  answerEnd,
+  type AttemptObserver,
+  type ServedAttemptEnd,
+} from '../simulator/attribution.js';
 
 /** A rejection as `fetch` gives it for a connection that failed. */
 function fetchFailed(code: string, message: string): TypeError {
@@ -111,16 +114,7 @@ function relayed(
   end: (result: ServedAttemptEnd) => void,
   done: () => void,
 ): Response {
-  const failed = response.status >= 400;
-  const retryAfterMs = failed ? parseRetryAfter(response.headers, clock.now()) : undefined;
-  const whole: ServedAttemptEnd = failed
-    ? {
-        ok: false,
-        status: response.status,
-        reason: 'http-status',
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      }
-    : { ok: true, status: response.status };
+  const whole = answerEnd(response, clock.now());
   const init = {
     status: response.status,
     statusText: response.statusText,
