@@ -141,8 +141,8 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
   },
   {
-    // Shipped subjects are plain modules for Node, to copy as they are.
-    files: ['subjects/**/*.js'],
+    // Shipped subjects and the recipes' preloads are plain modules for Node, to copy as they are.
+    files: ['subjects/**/*.js', 'recipes/**/*.mjs'],
     languageOptions: {
       globals: Object.fromEntries(
         ['process', 'console', 'URL', 'Request', 'Response', 'Headers', 'AbortSignal'].map(

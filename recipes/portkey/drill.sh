@@ -2,7 +2,8 @@
 # Drills the Portkey AI gateway (npm package @portkey-ai/gateway) on a live scenario.
 #
 # 1. Starts Portkey with npx on 127.0.0.1:$PORTKEY_PORT. loopback.mjs is preloaded because the
-#    gateway has no listen-address flag and would otherwise listen on every interface.
+#    gateway has no listen-address flag and would otherwise listen on every interface;
+#    time-scale.mjs runs the gateway's own timers (its retry backoffs) at the drill's --speed.
 # 2. Runs `failover-drill drill`, which serves the scenario's providers on 127.0.0.1:8788 and
 #    sends the traffic through Portkey with config.json as the x-portkey-config header: a
 #    fallback from primary (OpenAI wire) to backup (Anthropic wire), each pointed at the served
@@ -20,9 +21,19 @@ shift || true
 port="${PORTKEY_PORT:-8787}"
 version="${PORTKEY_VERSION:-1.15.2}"
 log="$(mktemp)"
+# The drill's --speed, for the gateway's timers.
+speed=1
+args=("$@")
+for i in "${!args[@]}"; do
+  case "${args[$i]}" in
+    --speed) speed="${args[$((i + 1))]:-1}" ;;
+    --speed=*) speed="${args[$i]#--speed=}" ;;
+  esac
+done
 
 # In a session of its own, so that stopping it stops npx's child too.
-NODE_OPTIONS="--import=$root/recipes/portkey/loopback.mjs" \
+DRILL_SPEED="$speed" \
+  NODE_OPTIONS="--import=$root/recipes/portkey/loopback.mjs --import=$root/recipes/portkey/time-scale.mjs" \
   setsid npx --yes "@portkey-ai/gateway@$version" --port="$port" --headless >"$log" 2>&1 &
 gateway=$!
 trap 'kill -- "-$gateway" 2>/dev/null || true; rm -f "$log"' EXIT

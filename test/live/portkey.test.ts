@@ -1,7 +1,10 @@
 /**
  * The Portkey recipe (recipes/portkey/): the real Portkey AI gateway, started with npx on
  * loopback with a fallback config pointing at the served providers, drilled by
- * `failover-drill drill`. Skipped, with the reason, when the package cannot be installed.
+ * `failover-drill drill` at --speed 20 with the gateway's own timers at the same speed
+ * (time-scale.mjs). Then fidelity: the same scenario and config through `--subject portkey`, the
+ * same package in process and in virtual time, must tell the same story. Skipped, with the
+ * reason, when the package cannot be installed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -17,6 +20,9 @@ const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'dist', 'cli', 'bin.js');
 const PACKAGE = '@portkey-ai/gateway@1.15.2';
 const loopbackShim = join(root, 'recipes', 'portkey', 'loopback.mjs');
+const timeScaleShim = join(root, 'recipes', 'portkey', 'time-scale.mjs');
+const SCENARIO = 'scenarios/live/primary-outage.yaml';
+const SPEED = 20;
 
 /** Installs the gateway into npx's cache; the reason it could not, if it could not. */
 function install(): string | undefined {
@@ -62,6 +68,7 @@ describe.skipIf(skipReason !== undefined)(
     let report: Report;
     let status: number | null;
     let stdout = '';
+    let virtual: Report;
 
     beforeAll(async () => {
       port = await freePort();
@@ -77,7 +84,11 @@ describe.skipIf(skipReason !== undefined)(
         ),
       );
       gateway = spawn('npx', ['--yes', PACKAGE, `--port=${port}`, '--headless'], {
-        env: { ...process.env, NODE_OPTIONS: `--import=${loopbackShim}` },
+        env: {
+          ...process.env,
+          DRILL_SPEED: String(SPEED),
+          NODE_OPTIONS: `--import=${loopbackShim} --import=${timeScaleShim}`,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
       });
@@ -108,7 +119,7 @@ describe.skipIf(skipReason !== undefined)(
           [
             bin,
             'drill',
-            'scenarios/live/primary-outage.yaml',
+            SCENARIO,
             '--target',
             `http://127.0.0.1:${port}/v1`,
             '--providers-port',
@@ -116,7 +127,7 @@ describe.skipIf(skipReason !== undefined)(
             '--header',
             `x-portkey-config: @${config}`,
             '--speed',
-            '20',
+            String(SPEED),
             '--out',
             out,
             '--traces',
@@ -131,6 +142,28 @@ describe.skipIf(skipReason !== undefined)(
       status = result.status;
       stdout = result.stdout;
       report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
+      // The same scenario and config, the same package, in process and in virtual time.
+      const virtualOut = join(dir, 'virtual');
+      const drilled = spawnSync(
+        process.execPath,
+        [
+          bin,
+          'run',
+          SCENARIO,
+          '--subject',
+          'portkey',
+          '--subject-config',
+          config,
+          '--out',
+          virtualOut,
+          '--traces',
+          'off',
+        ],
+        { cwd: root, encoding: 'utf8' },
+      );
+      expect(drilled.stderr).toBe('');
+      expect([0, 1]).toContain(drilled.status);
+      virtual = JSON.parse(readFileSync(join(virtualOut, 'report.json'), 'utf8')) as Report;
     }, 180_000);
 
     afterAll(async () => {
@@ -172,6 +205,21 @@ describe.skipIf(skipReason !== undefined)(
       expect(report.attempts.byProvider.primary).toBeGreaterThanOrEqual(report.requests.total);
       expect(report.attempts.retries).toBeGreaterThan(0);
       expect(report.breakers).toEqual({});
+    });
+
+    it('is matched by Portkey in virtual time (--subject portkey): requests, availability, attempts within 5%, detection within 1 s', () => {
+      expect(virtual.subject?.package).toEqual({ name: '@portkey-ai/gateway', version: '1.15.2' });
+      expect(virtual.requests.total).toBe(report.requests.total);
+      expect(virtual.availability).toBe(report.availability);
+      expect(Math.abs(virtual.attempts.total / report.attempts.total - 1)).toBeLessThanOrEqual(
+        0.05,
+      );
+      expect(virtual.failovers.map((f) => [f.from, f.to])).toEqual(
+        report.failovers.map((f) => [f.from, f.to]),
+      );
+      expect(
+        Math.abs(virtual.failovers[0]!.detectionMs - report.failovers[0]!.detectionMs),
+      ).toBeLessThanOrEqual(1_000);
     });
   },
 );
