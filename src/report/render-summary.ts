@@ -95,6 +95,8 @@ export function renderSummary(report: Report, reportPath?: string): string {
     );
   for (const name of live?.unjudged ?? [])
     lines.push(`  ----  ${name}  (not judged: inside the gateway, out of sight of a live drill)`);
+  for (const name of report.subject?.unjudged ?? [])
+    lines.push(`  ----  ${name}  (not judged: inside the subject, out of sight of the providers)`);
   lines.push(report.pass ? 'result: every SLO held' : 'result: SLO breached');
   if (reportPath !== undefined) lines.push(`report: ${reportPath}`);
   return lines.join('\n');
