@@ -67,6 +67,20 @@ function moreLine(more: number): string {
   return `… and ${more.toLocaleString('en-US')} more problem${more === 1 ? '' : 's'}`;
 }
 
+/**
+ * A subject's `createSubject` threw for this scenario (it cannot drill it: `openai-sdk` on a group
+ * that starts on the Anthropic wire, say). Bad input for `run`; a scorecard's n/a cell.
+ */
+export class SubjectRefusedError extends InputError {
+  /** Why, in the subject's words. */
+  readonly reason: string;
+  constructor(module: string, reason: string) {
+    super([{ file: '--subject', path: [], message: `${module}: createSubject threw: ${reason}` }]);
+    this.name = 'SubjectRefusedError';
+    this.reason = reason;
+  }
+}
+
 /** The harness itself went wrong (not the input, not an SLO). The CLI exits 3. */
 export class HarnessError extends Error {
   readonly code = 'HARNESS_FAILED' as const;

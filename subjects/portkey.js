@@ -4,10 +4,12 @@
  * place of `@hono/node-server` for the gateway alone, so its `serve` hands over the app's
  * `fetch` handler; every request then carries the Portkey config as `x-portkey-config`.
  *
- * The config is `--subject-config` (default: recipes/portkey/config.json, the live recipe's). A
- * `custom_host` whose path starts with a scenario provider's name (`…/primary/v1`) is pointed at
- * that provider in the drill, so the live recipe's config drills unchanged. What the gateway
- * prints goes to subject.log beside the report.
+ * The config is `--subject-config`, a Portkey config sent with every request; a `custom_host`
+ * whose path starts with a scenario provider's name (`…/primary/v1`) is pointed at that provider
+ * in the drill, so the live recipe's config (recipes/portkey/config.json) drills unchanged.
+ * Without one, each model group gets the recipe's config for its own chain: a fallback along its
+ * targets on 429 and 5xx, each target but the last retried once (our choice, as the recipe's;
+ * Portkey's own default is no retry). What the gateway prints goes to subject.log.
  *
  *   npx failover-drill run scenarios/black-friday.yaml --subject portkey
  *   npx failover-drill check scenarios/black-friday.yaml --subject portkey
@@ -83,12 +85,36 @@ async function importGateway(log) {
   return app;
 }
 
+const ON_STATUS = [429, 500, 502, 503, 504];
+
+/**
+ * The recipe's config (recipes/portkey/config.json) for each group's own chain: a fallback
+ * along its targets on 429 and 5xx, each target but the last retried once.
+ */
+function chainConfig(targets, providers) {
+  return {
+    strategy: { mode: 'fallback', on_status_codes: ON_STATUS },
+    targets: targets.map(({ provider, model }, i) => ({
+      provider: providers[provider].wire === 'openai' ? 'openai' : 'anthropic',
+      api_key: providers[provider].apiKey,
+      custom_host: providers[provider].baseUrl,
+      override_params: { model },
+      ...(i < targets.length - 1 && { retry: { attempts: 1, on_status_codes: ON_STATUS } }),
+    })),
+  };
+}
+
 /** @type {import('failover-drill/subject').CreateSubject} */
-export default async function createSubject({ providers, config, log }) {
-  const given =
-    config ??
-    JSON.parse(readFileSync(new URL('../recipes/portkey/config.json', import.meta.url), 'utf8'));
-  const header = JSON.stringify(pointAtDrill(given, providers));
+export default async function createSubject({ scenario, providers, config, log }) {
+  // One config for every request when given; else each group's chain as the recipe's config.
+  const given = config === undefined ? undefined : JSON.stringify(pointAtDrill(config, providers));
+  const byGroup = new Map(
+    Object.entries(scenario.failover.groups).map(([group, { targets }]) => [
+      group,
+      given ?? JSON.stringify(chainConfig(targets, providers)),
+    ]),
+  );
+  const only = byGroup.size === 1 ? [...byGroup.values()][0] : undefined;
   // Portkey refuses custom hosts on reserved names (.test) unless trusted, as a self-hosted
   // deployment trusts its own: the drill's provider hosts are added for the drill.
   const trusted = process.env.TRUSTED_CUSTOM_HOSTS;
@@ -111,7 +137,8 @@ export default async function createSubject({ providers, config, log }) {
   return {
     about: { package: PORTKEY, version },
     close: restore,
-    fetch(request) {
+    async fetch(request) {
+      const header = given ?? only ?? byGroup.get((await request.clone().json()).model) ?? '{}';
       const headers = new Headers(request.headers);
       headers.set('x-portkey-config', header);
       return app(new Request(request, { headers }));

@@ -43,7 +43,7 @@ export function compareCommand(): Command {
     )
     .option(
       '--subject <name-or-module>',
-      'a failover implementation drilled in virtual time (engine, openai-sdk, sdk-fallback-chain, portkey, or a module); repeatable, after the configs',
+      'a failover implementation drilled in virtual time (engine, openai-sdk, sdk-fallback-chain, portkey, ai-sdk, langchain, or a module); repeatable, after the configs',
       (value: string, previous: string[] = []) => [...previous, value],
       [],
     )

@@ -254,7 +254,7 @@ export interface SubjectFlags {
 export function subjectOption(): Option {
   return new Option(
     '--subject <name-or-module>',
-    'drill this failover implementation in virtual time instead of the engine: engine, openai-sdk, sdk-fallback-chain, portkey, or a module whose default export is createSubject(context)',
+    'drill this failover implementation in virtual time instead of the engine: engine, openai-sdk, sdk-fallback-chain, portkey, ai-sdk, langchain, or a module whose default export is createSubject(context)',
   );
 }
 
@@ -262,7 +262,7 @@ export function subjectOption(): Option {
 export function subjectConfigOption(): Option {
   return new Option(
     '--subject-config <file>',
-    "the subject's config, JSON or YAML, handed to it as context.config (portkey: a Portkey config; default recipes/portkey/config.json)",
+    "the subject's config, JSON or YAML, handed to it as context.config (portkey: a Portkey config sent with every request; default: each group's chain as a fallback config)",
   );
 }
 

@@ -64,14 +64,64 @@ export function sseAnswer(chunks: AsyncIterable<unknown>): Response {
   });
 }
 
+/** One piece of a streamed answer, whatever SDK produced it: a text delta, or how it ended. */
+export type TextStreamPiece =
+  | { readonly text: string }
+  | {
+      readonly finishReason: string;
+      readonly inputTokens?: number | undefined;
+      readonly outputTokens?: number | undefined;
+    };
+
+/**
+ * An SDK's text stream (its deltas as they come, then how it finished) re-sent as chat-completion
+ * chunks. A source that fails mid-way, or ends without a finish piece, breaks the stream: the
+ * caller cannot tell such an answer is whole, so it is not sent as whole.
+ */
+export function textStreamAnswer(pieces: AsyncIterable<TextStreamPiece>, model: string): Response {
+  const id = `subject-${++answered}`;
+  const chunk = (choice: object, usage?: object): object => ({
+    id,
+    object: 'chat.completion.chunk',
+    created: 0,
+    model,
+    choices: [{ index: 0, ...choice }],
+    ...(usage === undefined ? {} : { usage }),
+  });
+  async function* chunks(): AsyncGenerator<object> {
+    for await (const piece of pieces) {
+      if ('text' in piece) {
+        if (piece.text !== '') yield chunk({ delta: { content: piece.text }, finish_reason: null });
+        continue;
+      }
+      const input = piece.inputTokens ?? 0;
+      const output = piece.outputTokens ?? 0;
+      yield chunk(
+        { delta: {}, finish_reason: piece.finishReason },
+        { prompt_tokens: input, completion_tokens: output, total_tokens: input + output },
+      );
+      return;
+    }
+    throw new Error('the stream ended without saying how it finished');
+  }
+  return sseAnswer(chunks());
+}
+
 /**
  * A failure as a gateway answers it: an SDK error's own HTTP status (a 429 stays a 429), 504
  * for a timeout, 502 for anything else, with the message in an OpenAI error body.
  */
 export function errorAnswer(error: unknown): Response {
-  const status = (error as { status?: unknown } | null)?.status;
-  const name = error instanceof Error ? error.name : '';
-  const message = error instanceof Error ? error.message : String(error);
+  const fields = (typeof error === 'object' && error !== null ? error : {}) as {
+    status?: unknown;
+    statusCode?: unknown;
+    name?: unknown;
+    message?: unknown;
+  };
+  // `status` on the official SDKs' errors, `statusCode` on the AI SDK's.
+  const status = fields.status ?? fields.statusCode;
+  const name = typeof fields.name === 'string' ? fields.name : '';
+  const message = typeof fields.message === 'string' ? fields.message : String(error);
   const code =
     typeof status === 'number' && status >= 400 && status <= 599
       ? status

@@ -13,7 +13,7 @@ import { EventHub } from '../engine/events.js';
 import { AttemptTimeoutError } from '../engine/policies/timeout.js';
 import { systemClock } from '../engine/runtime/system-clock.js';
 import type { ChatRequest } from '../engine/types.js';
-import { HarnessError, InputError } from '../errors.js';
+import { HarnessError, InputError, SubjectRefusedError } from '../errors.js';
 import { buildTimeline, faultsOf } from '../providers/fault-timeline.js';
 import { createMockProvider } from '../providers/mock-provider.js';
 import { ProviderModel } from '../providers/provider-model.js';
@@ -111,7 +111,7 @@ async function createSubject(
       Promise.resolve().then(() => subject.create(context)),
     );
   } catch (error) {
-    throw InputError.of('--subject', `${subject.module}: createSubject threw: ${firstLine(error)}`);
+    throw new SubjectRefusedError(subject.module, firstLine(error));
   }
   if (typeof (created as Partial<DrillSubject> | undefined)?.fetch !== 'function')
     throw InputError.of(

@@ -4,8 +4,8 @@
  * that wrap an SDK use, and the drill of a subject for programmatic use.
  */
 export type { CreateSubject, DrillSubject, SubjectContext, SubjectProvider } from './contract.js';
-export { chatAnswer, errorAnswer, sseAnswer } from './answers.js';
-export type { ChatAnswer } from './answers.js';
+export { chatAnswer, errorAnswer, sseAnswer, textStreamAnswer } from './answers.js';
+export type { ChatAnswer, TextStreamPiece } from './answers.js';
 export { loadSubject, SHIPPED_SUBJECTS } from './load-subject.js';
 export type { LoadedSubject } from './load-subject.js';
 export { drillSubject, SUBJECT_REQUEST_TIMEOUT_MS } from './drill-subject.js';

@@ -14,7 +14,14 @@ import { readSource } from '../scenario/parse-file.js';
 import type { CreateSubject } from './contract.js';
 
 /** The subjects this package ships, in `subjects/`. */
-export const SHIPPED_SUBJECTS = ['engine', 'openai-sdk', 'sdk-fallback-chain', 'portkey'] as const;
+export const SHIPPED_SUBJECTS = [
+  'engine',
+  'openai-sdk',
+  'sdk-fallback-chain',
+  'portkey',
+  'ai-sdk',
+  'langchain',
+] as const;
 
 /** A subject module, imported and checked, with its config read. */
 export interface LoadedSubject {

@@ -10,6 +10,7 @@ import { EscapeError } from '../../src/subject/virtual-globals.js';
 import { writeTemp } from '../support/helpers.js';
 
 const outage = loadScenario('scenarios/live/primary-outage.yaml');
+const streamedOutage = loadScenario('scenarios/live/primary-outage-streamed.yaml');
 
 /** The report without its wall time, as bytes. */
 function bytes(report: Report): string {
@@ -59,8 +60,9 @@ describe('every shipped subject', () => {
     '%s gives a byte-identical report for the same scenario and seed',
     async (name) => {
       const subject = await loadSubject(name);
-      const first = await drillSubject(outage, subject);
-      const second = await drillSubject(outage, subject);
+      // 30% streamed: each subject's streaming path too.
+      const first = await drillSubject(streamedOutage, subject);
+      const second = await drillSubject(streamedOutage, subject);
       expect(bytes(second.report)).toBe(bytes(first.report));
       expect(first.report.requests.total).toBe(254);
       expect(first.report.attempts.total).toBeGreaterThan(0);
@@ -76,7 +78,7 @@ describe('every shipped subject', () => {
       reports[name] = (await drillSubject(outage, await loadSubject(name))).report;
     expect(reports['openai-sdk']!.availability).toBeLessThan(0.6);
     expect(reports['openai-sdk']!.attempts.byProvider.backup).toBeUndefined();
-    for (const name of ['engine', 'sdk-fallback-chain', 'portkey']) {
+    for (const name of ['engine', 'sdk-fallback-chain', 'portkey', 'ai-sdk', 'langchain']) {
       expect(reports[name]!.availability, name).toBe(1);
       expect(reports[name]!.attempts.byProvider.backup, name).toBeGreaterThan(0);
     }
