@@ -6,7 +6,6 @@
 import type { CompareOptions } from './compare-command.js';
 import { HarnessError, InputError } from '../errors.js';
 import {
-  configLabels,
   renderComparison,
   renderComparisonHtml,
   renderComparisonMarkdown,
@@ -14,60 +13,14 @@ import {
 } from '../report/compare.js';
 import type { Report } from '../report/report-schema.js';
 import { reportJson, writeReportFiles } from '../report/write-report.js';
-import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
-import { drillLimits } from './options.js';
-import { drillerFor, nativeDriller, type Driller } from './driller.js';
+import { columnsOf } from './columns.js';
 import { createProgress } from './progress.js';
 import { ensureWritableDir, displayPath } from './report-files.js';
 import { EXIT } from './exit-codes.js';
 
-/** One column of the comparison: what is drilled, and how. */
-interface Column {
-  readonly label: string;
-  readonly file: string;
-  readonly scenarios: readonly Scenario[];
-  readonly drill: Driller;
-}
-
-/** The columns: each config under our engine, then each subject. Everything is checked first. */
-async function columnsOf(files: string[], options: CompareOptions): Promise<Column[]> {
-  const total = options.config.length + options.subject.length;
-  if (total < 2)
-    throw InputError.of(
-      '--config',
-      'compare needs at least two columns: --config A --config B, --subject X --subject Y, or a mix',
-    );
-  if (options.subjectConfig !== undefined && options.subject.length !== 1)
-    throw InputError.of(
-      '--subject-config',
-      `configures the one --subject; ${options.subject.length} were given`,
-    );
-  const limits = drillLimits(options);
-  const configLabelsOf = configLabels(options.config);
-  const columns: Column[] = options.config.map((configFile, k) => ({
-    label: configLabelsOf[k] ?? configFile,
-    file: configFile,
-    scenarios: files.map((file) => loadScenario(file, { configFile, limits })),
-    drill: nativeDriller,
-  }));
-  const own = files.map((file) => loadScenario(file, { limits }));
-  for (const subject of options.subject) {
-    columns.push({
-      label: subject,
-      file: subject,
-      scenarios: own,
-      drill: await drillerFor({
-        subject,
-        ...(options.subjectConfig === undefined ? {} : { subjectConfig: options.subjectConfig }),
-      }),
-    });
-  }
-  return columns;
-}
-
 /** Runs `compare`: each scenario and seed under each config or subject, side by side. */
 export async function compareConfigs(files: string[], options: CompareOptions): Promise<void> {
-  const columns = await columnsOf(files, options);
+  const columns = await columnsOf(files, options, 2, 'compare');
   ensureWritableDir(options.out);
   const configs: ComparedConfig[] = [];
   for (const column of columns) {

@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { HarnessError, InputError } from '../errors.js';
 import { runCommand } from './run-command.js';
 import { compareCommand } from './compare-command.js';
+import { scorecardCommand } from './scorecard-command.js';
 import { checkCommand } from './check-command.js';
 import { serveCommand } from './serve-command.js';
 import { drillCommand } from './drill-command.js';
@@ -55,6 +56,7 @@ export function createProgram(): Command {
     validateCommand(),
     checkCommand(),
     compareCommand(),
+    scorecardCommand(),
     serveCommand(),
     drillCommand(),
     gatewayCommand(),

@@ -1,0 +1,77 @@
+/**
+ * @module cli/columns
+ * The columns of `compare` and `scorecard`: each `--config` (our engine under it), then each
+ * `--subject`, in the order given. Every scenario is loaded and every subject imported before
+ * anything runs, so bad input writes nothing.
+ */
+import { InputError } from '../errors.js';
+import { configLabels } from '../report/compare.js';
+import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
+import { drillLimits, type DrillLimitFlags } from './options.js';
+import { drillerFor, nativeDriller, type Driller } from './driller.js';
+
+/** The flags that choose the columns. */
+export interface ColumnFlags extends DrillLimitFlags {
+  readonly config: readonly string[];
+  readonly subject: readonly string[];
+  readonly subjectConfig?: string;
+}
+
+/** One column: what is drilled, on which scenarios, and how. */
+export interface Column {
+  readonly label: string;
+  /** The config file or the subject, as given. */
+  readonly file: string;
+  /** `--config FILE` or `--subject NAME`: what drills this column again. */
+  readonly flags: readonly string[];
+  readonly scenarios: readonly Scenario[];
+  readonly drill: Driller;
+}
+
+/** The columns for these scenario files and flags; `fewest` columns or it is bad input. */
+export async function columnsOf(
+  files: readonly string[],
+  options: ColumnFlags,
+  fewest: number,
+  command: string,
+): Promise<Column[]> {
+  const total = options.config.length + options.subject.length;
+  if (total < fewest)
+    throw InputError.of(
+      '--config',
+      fewest === 1
+        ? `${command} needs something to drill: --config FILE or --subject NAME, repeatable`
+        : `${command} needs at least two columns: --config A --config B, --subject X --subject Y, or a mix`,
+    );
+  if (options.subjectConfig !== undefined && options.subject.length !== 1)
+    throw InputError.of(
+      '--subject-config',
+      `configures the one --subject; ${options.subject.length} were given`,
+    );
+  const limits = drillLimits(options);
+  const labels = configLabels(options.config);
+  const columns: Column[] = options.config.map((configFile, k) => ({
+    label: labels[k] ?? configFile,
+    file: configFile,
+    flags: ['--config', configFile],
+    scenarios: files.map((file) => loadScenario(file, { configFile, limits })),
+    drill: nativeDriller,
+  }));
+  const own = files.map((file) => loadScenario(file, { limits }));
+  for (const subject of options.subject) {
+    const subjectConfig =
+      options.subjectConfig === undefined ? {} : { subjectConfig: options.subjectConfig };
+    columns.push({
+      label: subject,
+      file: subject,
+      flags: [
+        '--subject',
+        subject,
+        ...(options.subjectConfig === undefined ? [] : ['--subject-config', options.subjectConfig]),
+      ],
+      scenarios: own,
+      drill: await drillerFor({ subject, ...subjectConfig }),
+    });
+  }
+  return columns;
+}

@@ -1,0 +1,107 @@
+/**
+ * @module cli/scorecard-action
+ * What `scorecard` does: finds the scenarios (folders are read for their scenario files), loads
+ * them and every implementation first, drills each cell, writes the scorecard's files and sets
+ * the exit code. Loaded only when `scorecard` runs.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../errors.js';
+import { reportJson, writeReportFiles } from '../report/write-report.js';
+import {
+  renderScorecardHtml,
+  renderScorecardMarkdown,
+  renderScorecardSummary,
+  scoreCell,
+  scorecardJson,
+  scorecardPassed,
+  type Scorecard,
+} from '../report/scorecard.js';
+import { columnsOf } from './columns.js';
+import { EXIT } from './exit-codes.js';
+import { createProgress } from './progress.js';
+import { displayPath, ensureWritableDir } from './report-files.js';
+import {
+  drillCell,
+  drillCellsInWorkers,
+  type CellJob,
+  type CellResult,
+} from './scorecard-cells.js';
+import type { ScorecardOptions } from './scorecard-command.js';
+
+const SCENARIO_FILE = /\.(ya?ml|json)$/;
+
+/** The scenario files: each argument as given, a folder as its scenario files in name order. */
+export function scenarioFiles(args: readonly string[]): string[] {
+  return args.flatMap((arg) => {
+    // A missing path is left to loading, which names the missing file.
+    if (statSync(arg, { throwIfNoEntry: false })?.isDirectory() !== true) return [arg];
+    const found = readdirSync(arg)
+      .filter((f) => SCENARIO_FILE.test(f))
+      .sort()
+      .map((f) => join(arg, f));
+    if (found.length === 0) throw InputError.of(arg, 'this folder holds no scenario files');
+    return found;
+  });
+}
+
+/** Runs `scorecard`: every scenario under every implementation, one table of verdicts. */
+export async function runScorecard(args: string[], options: ScorecardOptions): Promise<void> {
+  const files = scenarioFiles(args);
+  const columns = await columnsOf(files, options, 1, 'scorecard');
+  ensureWritableDir(options.out);
+  const jobs: CellJob[] = files.flatMap((_, row) => columns.map((_, column) => ({ row, column })));
+  const progress = createProgress(`scorecard: ${jobs.length} drills`);
+  let results: CellResult[];
+  try {
+    if (options.workers <= 1) {
+      results = [];
+      for (const job of jobs) {
+        results.push(await drillCell(columns, job, options.seed));
+        progress.update(results.length / jobs.length);
+      }
+    } else {
+      const flags = {
+        config: options.config,
+        subject: options.subject,
+        ...(options.subjectConfig === undefined ? {} : { subjectConfig: options.subjectConfig }),
+        ...(options.seed === undefined ? {} : { seed: options.seed }),
+        ...(options.maxRequests === undefined ? {} : { maxRequests: options.maxRequests }),
+        ...(options.maxDuration === undefined ? {} : { maxDuration: options.maxDuration }),
+      };
+      results = await drillCellsInWorkers(files, flags, jobs, options.workers, (done) =>
+        progress.update(done / jobs.length),
+      );
+    }
+  } finally {
+    progress.stop();
+  }
+  const card: Scorecard = {
+    scenarios: files.map((file, row) => ({ name: columns[0]?.scenarios[row]?.name ?? file, file })),
+    columns: columns.map((c) => ({ label: c.label, file: c.file })),
+    cells: files.map((_, row) =>
+      columns.map((_, column) => {
+        const result = results[row * columns.length + column];
+        if (result === undefined) return { verdict: 'n/a' as const, reason: 'not drilled' };
+        return 'report' in result
+          ? scoreCell(result.report)
+          : { verdict: 'n/a' as const, reason: result.refused };
+      }),
+    ),
+  };
+  // A subject that refuses every scenario is not scored; it is bad input.
+  card.columns.forEach((column, c) => {
+    const refusals = card.cells.map((row) => row[c]);
+    const first = refusals[0];
+    if (first?.verdict === 'n/a' && refusals.every((cell) => cell?.verdict === 'n/a'))
+      throw InputError.of('--subject', `${column.label} refused every scenario: ${first.reason}`);
+  });
+  const out: Record<string, string> = {};
+  if (options.format.includes('json')) out['scorecard.json'] = reportJson(scorecardJson(card));
+  if (options.format.includes('md')) out['scorecard.md'] = renderScorecardMarkdown(card);
+  if (options.format.includes('html')) out['scorecard.html'] = renderScorecardHtml(card);
+  const written = writeReportFiles(options.out, out);
+  process.stdout.write(`${renderScorecardSummary(card)}\n`);
+  if (written.length > 0) process.stdout.write(`written: ${written.map(displayPath).join(', ')}\n`);
+  process.exitCode = scorecardPassed(card) ? EXIT.ok : EXIT.breached;
+}
