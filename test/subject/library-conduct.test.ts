@@ -4,6 +4,7 @@
  * Each claim is checked against the library's documented behaviour in the docs; a test failing
  * here after an upgrade means the claim must be re-checked, not the threshold moved.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report-schema.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
@@ -37,6 +38,45 @@ describe('ai-sdk (ai 7, ai-fallback 3)', () => {
   }, 60_000);
 });
 
+/** A wrapper of `ai-sdk` that logs each streamed answer's length against the tokens it reports. */
+const measuredAiSdk = (): string =>
+  writeTemp(
+    'measured-ai-sdk.mjs',
+    `import createSubject from ${JSON.stringify(join(import.meta.dirname, '..', '..', 'subjects', 'ai-sdk.js'))};
+export default function (context) {
+  const inner = createSubject(context);
+  return { ...inner, async fetch(request) {
+    const answer = await inner.fetch(request);
+    if (!(answer.headers.get('content-type') ?? '').includes('event-stream')) return answer;
+    const [mine, theirs] = answer.body.tee();
+    void new Response(mine).text().then((sse) => {
+      const chunks = sse.split('\\n').filter((l) => l.startsWith('data: {')).map((l) => JSON.parse(l.slice(6)));
+      const text = chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('');
+      const usage = chunks.find((c) => c.usage)?.usage;
+      if (usage !== undefined) context.log(\`\${text.length} \${usage.completion_tokens}\`);
+    });
+    return new Response(theirs, answer);
+  } };
+}
+`,
+  );
+
+describe('ai-sdk streams', () => {
+  it('a stream that breaks after output is restarted on the next model and appended: the caller gets the cut part, then the whole fallback answer', async () => {
+    const { log } = await drillSubject(
+      loadScenario('scenarios/conduct/stream-cut.yaml'),
+      await loadSubject(measuredAiSdk()),
+    );
+    // The mock providers send 4 characters a token: an answer longer than its tokens carries
+    // the 40 tokens the primary sent before the cut (ai-fallback's retryAfterOutput, default true).
+    const doubled = log
+      .map((line) => line.split(' ').map(Number) as [number, number])
+      .filter(([chars, tokens]) => chars > 4 * tokens);
+    expect(doubled.length).toBeGreaterThan(0);
+    for (const [chars, tokens] of doubled) expect(chars - 4 * tokens).toBe(160);
+  }, 60_000);
+});
+
 describe('langchain (@langchain/core 1.4)', () => {
   it('with the retries its fallback guide says to turn off left on (maxRetries 6), fails over only after about a minute of retries', async () => {
     const report = await drill(
@@ -61,6 +101,12 @@ describe('langchain (@langchain/core 1.4)', () => {
     expect(report.attempts.byProvider.fallback).toBeGreaterThan(0);
   }, 60_000);
 
+  it('withFallbacks falls back only before a stream starts: a stream cut after its first chunks reaches the caller cut', async () => {
+    const report = await drill('stream-cut', 'langchain');
+    expect(report.failures.byReason['stream-cut']).toBeGreaterThan(0);
+    expect(report.attempts.byProvider.fallback).toBeUndefined();
+  }, 60_000);
+
   it('refuses a bad maxRetries as bad input', async () => {
     const config = writeTemp('lc.yaml', 'maxRetries: -1\n');
     await expect(drill('500-once', 'langchain', config)).rejects.toThrow(/maxRetries must be/);
@@ -78,6 +124,23 @@ describe('portkey (@portkey-ai/gateway 1.15.2)', () => {
     const report = await drill('no-response', 'portkey');
     expect(report.failures.byReason.timeout).toBeGreaterThan(0);
     expect(report.attempts.byProvider.fallback ?? 0).toBe(0);
+  }, 60_000);
+});
+
+describe('portkey and Retry-After', () => {
+  it('retries a 429 before its Retry-After; the opt-in use_retry_after_header throws a TypeError in 1.15.2 and falls back instead', async () => {
+    const plain = await drill('429-retry-after', 'portkey');
+    expect(plain.attempts.earlyRetries).toBeGreaterThan(0);
+    const loaded = await loadSubject('portkey', 'recipes/portkey/retry-after.json');
+    const { report, log } = await drillSubject(
+      loadScenario('scenarios/conduct/429-retry-after.yaml'),
+      loaded,
+    );
+    // async-retry calls its function with (bail, attempt); the gateway sets `_timeouts` on a
+    // third argument that is never passed.
+    expect(log.join('\n')).toContain("Cannot set properties of undefined (setting '_timeouts')");
+    expect(report.attempts.earlyRetries).toBeGreaterThan(0);
+    expect(report.attempts.byProvider.fallback).toBeGreaterThan(0);
   }, 60_000);
 });
 
