@@ -73,6 +73,37 @@ for (const name of ['engine', 'portkey', 'openai-sdk']) {
   );
 }
 
+// The conduct scorecard: 17 scenarios x 6 subjects through the CLI, two workers and one.
+const SCORED = ['engine', 'portkey', 'openai-sdk', 'sdk-fallback-chain', 'ai-sdk', 'langchain'];
+const scorecardDir = mkdtempSync(join(tmpdir(), 'failover-drill-scorecard-'));
+const scorecardWall = (workers: number): number => {
+  const started = performance.now();
+  const result = spawnSync(
+    process.execPath,
+    [
+      new URL('../dist/cli/bin.js', import.meta.url).pathname,
+      'scorecard',
+      new URL('../scenarios/conduct', import.meta.url).pathname,
+      ...SCORED.flatMap((s) => ['--subject', s]),
+      '--workers',
+      String(workers),
+      '--format',
+      'json',
+      '--out',
+      scorecardDir,
+    ],
+    { encoding: 'utf8' },
+  );
+  if (result.status !== 0 && result.status !== 1) throw new Error(`scorecard: ${result.stderr}`);
+  return performance.now() - started;
+};
+const scoredTwo = scorecardWall(2);
+const scoredOne = quick ? undefined : scorecardWall(1);
+rmSync(scorecardDir, { recursive: true, force: true });
+console.log(
+  `conduct scorecard, 17 x 6:       ${(scoredTwo / 1_000).toFixed(1)} s wall with --workers 2${scoredOne === undefined ? '' : ` (${(scoredOne / 1_000).toFixed(1)} s with 1 = ${(scoredOne / scoredTwo).toFixed(2)}x)`} (target < 60 s: ${mark(scoredTwo < 60_000)})`,
+);
+
 const coldDir = mkdtempSync(join(tmpdir(), 'failover-drill-cold-'));
 const cold = coldDrill(quick ? 2 : 5, coldDir);
 rmSync(coldDir, { recursive: true, force: true });

@@ -52,9 +52,7 @@ export function scoreCell(report: Report): ScorecardCell {
 }
 
 /** Each column's totals: passed, failed, not drillable, and SLOs left unjudged. */
-export function scorecardTotals(
-  card: Scorecard,
-): {
+export function scorecardTotals(card: Scorecard): {
   readonly pass: number;
   readonly fail: number;
   readonly na: number;
