@@ -101,6 +101,37 @@ export function parseCount(value: string): number {
   return n;
 }
 
+/** The most seeds one sweep drills. */
+export const MAX_SEEDS = 100_000;
+
+/** `--seeds`: how many seeds (`200`, from the scenario's seed on) or which (`1..100`). */
+export type SeedsFlag = { readonly count: number } | { readonly from: number; readonly to: number };
+
+/** Parses `--seeds N` or `--seeds A..B`. */
+export function parseSeeds(value: string): SeedsFlag {
+  const range = /^(\d+)\.\.(\d+)$/.exec(value);
+  if (range !== null) {
+    const from = Number(range[1]);
+    const to = Number(range[2]);
+    if (from <= to && to - from < MAX_SEEDS && Number.isSafeInteger(to)) return { from, to };
+    throw new InvalidArgumentError(
+      `a range A..B with A <= B and at most ${MAX_SEEDS.toLocaleString('en-US')} seeds`,
+    );
+  }
+  const count = Number(value);
+  if (/^\d+$/.test(value) && count >= 1 && count <= MAX_SEEDS) return { count };
+  throw new InvalidArgumentError(
+    `a number of seeds from 1 to ${MAX_SEEDS.toLocaleString('en-US')}, or a range such as 1..100`,
+  );
+}
+
+/** The seeds a `--seeds` flag stands for, counting from `first` when it gives a count. */
+export function seedList(flag: SeedsFlag, first: number): number[] {
+  const from = 'count' in flag ? first : flag.from;
+  const n = 'count' in flag ? flag.count : flag.to - flag.from + 1;
+  return Array.from({ length: n }, (_, i) => from + i);
+}
+
 /** A positive duration such as `90s`, `10m` or `500ms`, in ms. */
 export function parsePositiveDuration(value: string): number {
   const ms = parseDuration(value);

@@ -17,6 +17,7 @@ import {
   telemetryOptions,
   type DrillLimitFlags,
   type Format,
+  type SeedsFlag,
   type SubjectFlags,
 } from './options.js';
 import { drillerFor } from './driller.js';
@@ -33,6 +34,7 @@ import { EXIT } from './exit-codes.js';
 /** The flags of `run`, as commander parses them. */
 export interface RunOptions extends DrillLimitFlags, SubjectFlags {
   readonly seed?: number;
+  readonly seeds?: SeedsFlag;
   readonly config?: string;
   readonly out?: string;
   readonly format: Format[];
@@ -45,6 +47,11 @@ export interface RunOptions extends DrillLimitFlags, SubjectFlags {
 /** Runs `run <scenario...>`: every file checked first, then each drilled and reported. */
 export async function runScenarios(files: string[], options: RunOptions): Promise<void> {
   checkSubjectFlags(options);
+  if (options.seeds !== undefined && options.otlp !== undefined)
+    throw InputError.of(
+      '--otlp',
+      'a sweep (--seeds) writes no traces: replay one seed to trace it',
+    );
   // Every file is checked before anything runs, so bad input writes nothing.
   const scenarios: Scenario[] = files.map((file) =>
     loadScenario(file, {
@@ -69,6 +76,17 @@ export async function runScenarios(files: string[], options: RunOptions): Promis
     );
   if (suiteDir !== undefined) ensureWritableDir(suiteDir);
   const drill = await drillerFor(options);
+  if (options.seeds !== undefined) {
+    const { sweepScenario } = await import('./sweep-action.js');
+    let failed = false;
+    for (const scenario of scenarios) {
+      const sweep = await sweepScenario(scenario, options.seeds, drill, options, outDir(scenario));
+      failed ||= !sweep.pass;
+      if (scenarios.length > 1) process.stdout.write('\n');
+    }
+    process.exitCode = failed ? EXIT.breached : EXIT.ok;
+    return;
+  }
   let breached = false;
   const reports: Report[] = [];
   for (const scenario of scenarios) {

@@ -9,6 +9,7 @@ import {
   formatOption,
   otlpOption,
   parseSeed,
+  parseSeeds,
   recordContentOption,
   traceSampleOption,
   tracesOption,
@@ -26,6 +27,11 @@ export function runCommand(): Command {
     )
     .argument('<scenario...>', 'scenario files (YAML or JSON)')
     .option('--seed <n>', "seed for every random draw (default: the scenario's own)", parseSeed)
+    .option(
+      '--seeds <n-or-range>',
+      "a sweep: drill each scenario under N seeds (from --seed or the scenario's own on) or under A..B, and judge each SLO on how often it held; writes sweep.json, .md, .html",
+      parseSeeds,
+    )
     .option('--config <file>', "failover config to drill instead of the scenario's own")
     .addOption(subjectOption())
     .addOption(subjectConfigOption())

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { failoverConfigSchema } from '../engine/config.js';
 import { reportSchema } from '../report/report-schema.js';
+import { sweepSchema } from '../report/sweep-schema.js';
 import { scenarioSchema } from '../scenario/schema.js';
 
 /** File name to JSON Schema document. */
@@ -17,5 +18,6 @@ export function jsonSchemas(): Record<string, unknown> {
     'scenario.schema.json': make(scenarioSchema, 'input'),
     'failover-config.schema.json': make(failoverConfigSchema, 'input'),
     'report.schema.json': make(reportSchema, 'output'),
+    'sweep.schema.json': make(sweepSchema, 'output'),
   };
 }

@@ -328,6 +328,13 @@ export function referenceDocs(): Record<string, string> {
       { stops: {}, given: {}, resolved: {} },
       'Written, not read: times are milliseconds (`atMs` from the start of the drill), shares are fractions from 0 to 1, money is US dollars. A `*` marks a field every report has.',
     ),
+    'docs/reference/sweep.md': page(
+      'sweep.json: every field',
+      'The fields of `sweep.json`, written by `run --seeds`, as `schemas/sweep.schema.json` describes them. New fields may appear; none is renamed or removed within `sweepVersion` 1. The guide is [sweeps](../sweeps.md).',
+      schemas['sweep.schema.json'] as Node,
+      { stops: {}, given: {}, resolved: {} },
+      'Written, not read: latencies are milliseconds, shares are fractions from 0 to 1, money is US dollars. A `*` marks a field every sweep has.',
+    ),
     'docs/reference/failover-config.md': page(
       'Failover config: every key',
       'The keys of a failover config, inline in a scenario or in a file given with `--config`, as `schemas/failover-config.schema.json` and the loader accept them. A `preset` replaces these defaults with its own where it sets them; the guide is [the failover config](../failover-config.md).',

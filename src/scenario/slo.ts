@@ -1,7 +1,9 @@
 /**
  * @module scenario/slo
  * The SLO language: `<metric> <op> <value>`, e.g. `availability >= 99.9%`,
- * `latency.p95 <= 2s`, `cost.total <= $50`, `failover.detection.max <= 200ms`.
+ * `latency.p95 <= 2s`, `cost.total <= $50`, `failover.detection.max <= 200ms`; and, for sweeps
+ * over many seeds, how often it must hold: `availability >= 99.9% in 99% of seeds` (by default,
+ * in every seed).
  */
 import { parseDuration } from '../units.js';
 
@@ -42,7 +44,11 @@ export interface Slo {
   readonly metric: SloMetric;
   readonly op: SloOp;
   readonly threshold: number;
+  /** In a sweep, the share of seeds it must hold in (`in 99% of seeds`); every seed if absent. */
+  readonly share?: number;
 }
+
+const QUANTIFIER = /\s+in\s+(\S+)\s+of\s+seeds\s*$/i;
 
 const EXPRESSION = /^\s*([a-zA-Z][a-zA-Z0-9.]*)\s*(>=|<=|==|>|<)\s*(.+?)\s*$/;
 
@@ -76,7 +82,15 @@ const UNIT_HINT = {
 
 /** Parses an SLO expression; a string result explains what is wrong. */
 export function parseSlo(text: string): Slo | string {
-  const match = EXPRESSION.exec(text);
+  const quantifier = QUANTIFIER.exec(text);
+  let share: number | undefined;
+  if (quantifier !== null) {
+    const percent = /^(\d+(?:\.\d+)?)%$/.exec(quantifier[1] ?? '');
+    share = percent === null ? undefined : Number(`${percent[1]}e-2`);
+    if (share === undefined || share <= 0 || share > 1)
+      return `"${quantifier[1]}" is not a share of seeds: write e.g. in 99% of seeds (above 0%, at most 100%)`;
+  }
+  const match = EXPRESSION.exec(quantifier === null ? text : text.slice(0, quantifier.index));
   if (match === null)
     return `"${text}" is not an SLO: write <metric> <op> <value>, e.g. availability >= 99.9%`;
   const [, metric = '', op = '', value = ''] = match;
@@ -87,7 +101,13 @@ export function parseSlo(text: string): Slo | string {
   const threshold = readValue(SLO_METRICS[known], value);
   if (threshold === undefined)
     return `"${value}" is not a value for ${metric}: write ${UNIT_HINT[SLO_METRICS[known]]}`;
-  return { name: text.trim().replace(/\s+/g, ' '), metric: known, op: op as SloOp, threshold };
+  return {
+    name: text.trim().replace(/\s+/g, ' '),
+    metric: known,
+    op: op as SloOp,
+    threshold,
+    ...(share === undefined ? {} : { share }),
+  };
 }
 
 /** Whether `actual` meets the SLO. */

@@ -1,0 +1,78 @@
+/**
+ * @module cli/sweep-action
+ * `run --seeds`: each scenario drilled under many seeds, one row kept per seed, then one verdict
+ * per SLO on how often it held. Writes sweep.json, sweep.md and sweep.html in the scenario's
+ * report folder; a sweep writes no per-seed reports or traces (replay a seed for those).
+ */
+import { HarnessError, InputError } from '../errors.js';
+import type { Scenario } from '../scenario/load-scenario.js';
+import { reportJson, writeReportFiles } from '../report/write-report.js';
+import {
+  buildSweep,
+  renderSweepHtml,
+  renderSweepMarkdown,
+  renderSweepSummary,
+  sweepRow,
+} from '../report/sweep.js';
+import type { Sweep } from '../report/sweep-schema.js';
+import type { Driller } from './driller.js';
+import { seedList, type SeedsFlag } from './options.js';
+import { createProgress } from './progress.js';
+import { appendStepSummary, displayPath } from './report-files.js';
+import { replayCommand } from './replay.js';
+import type { RunOptions } from './run-action.js';
+
+/** Sweeps one scenario: every seed drilled, its row kept, the sweep written and printed. */
+export async function sweepScenario(
+  scenario: Scenario,
+  seeds: SeedsFlag,
+  drill: Driller,
+  options: RunOptions,
+  dir: string,
+): Promise<Sweep> {
+  const list = seedList(seeds, options.seed ?? scenario.seed);
+  const replay = (seed: number): string =>
+    replayCommand(scenario.file, seed, options.config, options);
+  const progress = createProgress(`${scenario.name}: ${list.length} seeds`);
+  const rows = [];
+  try {
+    for (const [i, seed] of list.entries()) {
+      try {
+        const { report } = await drill(scenario, { seed, replay: replay(seed) });
+        rows.push(sweepRow(seed, report));
+      } catch (error) {
+        if (error instanceof InputError) throw error;
+        throw new HarnessError(
+          `the drill ${scenario.name} failed (seed ${seed}); replay: ${replay(seed)}`,
+          { cause: error },
+        );
+      }
+      progress.update((i + 1) / list.length);
+    }
+  } finally {
+    progress.stop();
+  }
+  const sweep = buildSweep({
+    scenario: scenario.name,
+    file: scenario.file,
+    drilled:
+      options.subject !== undefined
+        ? `subject ${options.subject}`
+        : options.config !== undefined
+          ? `config ${options.config}`
+          : 'engine',
+    rows,
+    slos: scenario.slos,
+    replay,
+  });
+  const files: Record<string, string> = {};
+  if (options.format.includes('json')) files['sweep.json'] = reportJson(sweep);
+  if (options.format.includes('md')) files['sweep.md'] = renderSweepMarkdown(sweep);
+  if (options.format.includes('html')) files['sweep.html'] = renderSweepHtml(sweep);
+  const written = writeReportFiles(dir, files);
+  process.stdout.write(
+    `${renderSweepSummary(sweep, written.length === 0 ? undefined : written.map(displayPath).join(', '))}\n`,
+  );
+  appendStepSummary(renderSweepMarkdown(sweep));
+  return sweep;
+}
