@@ -99,9 +99,38 @@ const scorecardWall = (workers: number): number => {
 };
 const scoredTwo = scorecardWall(2);
 const scoredOne = quick ? undefined : scorecardWall(1);
-rmSync(scorecardDir, { recursive: true, force: true });
 console.log(
   `conduct scorecard, 17 x 6:       ${(scoredTwo / 1_000).toFixed(1)} s wall with --workers 2${scoredOne === undefined ? '' : ` (${(scoredOne / 1_000).toFixed(1)} s with 1 = ${(scoredOne / scoredTwo).toFixed(2)}x)`} (target < 60 s: ${mark(scoredTwo < 60_000)})`,
+);
+
+// A 100-seed sweep of a conduct scenario through the CLI, two workers against one.
+const sweepWall = (workers: number): number => {
+  const started = performance.now();
+  const result = spawnSync(
+    process.execPath,
+    [
+      new URL('../dist/cli/bin.js', import.meta.url).pathname,
+      'run',
+      new URL('../scenarios/conduct/500-once.yaml', import.meta.url).pathname,
+      '--seeds',
+      '100',
+      '--workers',
+      String(workers),
+      '--format',
+      'json',
+      '--out',
+      scorecardDir,
+    ],
+    { encoding: 'utf8' },
+  );
+  if (result.status !== 0 && result.status !== 1) throw new Error(`sweep: ${result.stderr}`);
+  return performance.now() - started;
+};
+const sweptOne = sweepWall(1);
+const sweptTwo = sweepWall(2);
+rmSync(scorecardDir, { recursive: true, force: true });
+console.log(
+  `100-seed sweep, 500-once:        ${(sweptTwo / 1_000).toFixed(1)} s with --workers 2, ${(sweptOne / 1_000).toFixed(1)} s with 1 = ${(sweptOne / sweptTwo).toFixed(2)}x (target >= 1.7x: ${mark(sweptOne / sweptTwo >= 1.7)})`,
 );
 
 const coldDir = mkdtempSync(join(tmpdir(), 'failover-drill-cold-'));

@@ -12,6 +12,8 @@ import { drillerFor, nativeDriller, type Driller } from './driller.js';
 
 /** The flags that choose the columns. */
 export interface ColumnFlags extends DrillLimitFlags {
+  /** A first column of our engine under each scenario's own config. */
+  readonly own?: boolean;
   readonly config: readonly string[];
   readonly subject: readonly string[];
   readonly subjectConfig?: string;
@@ -35,7 +37,7 @@ export async function columnsOf(
   fewest: number,
   command: string,
 ): Promise<Column[]> {
-  const total = options.config.length + options.subject.length;
+  const total = (options.own === true ? 1 : 0) + options.config.length + options.subject.length;
   if (total < fewest)
     throw InputError.of(
       '--config',
@@ -50,14 +52,28 @@ export async function columnsOf(
     );
   const limits = drillLimits(options);
   const labels = configLabels(options.config);
-  const columns: Column[] = options.config.map((configFile, k) => ({
-    label: labels[k] ?? configFile,
-    file: configFile,
-    flags: ['--config', configFile],
-    scenarios: files.map((file) => loadScenario(file, { configFile, limits })),
-    drill: nativeDriller,
-  }));
   const own = files.map((file) => loadScenario(file, { limits }));
+  const columns: Column[] =
+    options.own === true
+      ? [
+          {
+            label: 'engine',
+            file: 'its own config',
+            flags: [],
+            scenarios: own,
+            drill: nativeDriller,
+          },
+        ]
+      : [];
+  columns.push(
+    ...options.config.map((configFile, k) => ({
+      label: labels[k] ?? configFile,
+      file: configFile,
+      flags: ['--config', configFile],
+      scenarios: files.map((file) => loadScenario(file, { configFile, limits })),
+      drill: nativeDriller,
+    })),
+  );
   for (const subject of options.subject) {
     const subjectConfig =
       options.subjectConfig === undefined ? {} : { subjectConfig: options.subjectConfig };

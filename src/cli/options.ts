@@ -3,6 +3,7 @@
  * Flags and their parsers shared by the commands (seeds, formats, telemetry, drill limits,
  * ports). A bad flag is bad input: exit 2 with a plain message.
  */
+import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../errors.js';
 import { DRILL_LIMITS, type DrillLimits } from '../scenario/limits.js';
@@ -99,6 +100,13 @@ export function parseCount(value: string): number {
   if (!/^\d+$/.test(value) || n < 1 || !Number.isSafeInteger(n))
     throw new InvalidArgumentError('a whole number of at least 1');
   return n;
+}
+
+/** `--workers N`: drills at once, each in a child process; by default one per core. */
+export function workersOption(what: string): Option {
+  return new Option('--workers <n>', `${what} at once, each in a process of its own`)
+    .argParser(parseCount)
+    .default(availableParallelism(), "the machine's cores");
 }
 
 /** The most seeds one sweep drills. */

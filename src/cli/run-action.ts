@@ -35,6 +35,8 @@ import { EXIT } from './exit-codes.js';
 export interface RunOptions extends DrillLimitFlags, SubjectFlags {
   readonly seed?: number;
   readonly seeds?: SeedsFlag;
+  /** Drills at once in a sweep. */
+  readonly workers: number;
   readonly config?: string;
   readonly out?: string;
   readonly format: Format[];

@@ -10,6 +10,7 @@ import {
   otlpOption,
   parseSeed,
   parseSeeds,
+  workersOption,
   recordContentOption,
   traceSampleOption,
   tracesOption,
@@ -32,6 +33,7 @@ export function runCommand(): Command {
       "a sweep: drill each scenario under N seeds (from --seed or the scenario's own on) or under A..B, and judge each SLO on how often it held; writes sweep.json, .md, .html",
       parseSeeds,
     )
+    .addOption(workersOption("a sweep's drills"))
     .option('--config <file>', "failover config to drill instead of the scenario's own")
     .addOption(subjectOption())
     .addOption(subjectConfigOption())

@@ -14,10 +14,12 @@ import type { Column } from './columns.js';
 /** One cell's drill: a report, or the subject's refusal of the scenario. */
 export type CellResult = { readonly report: Report } | { readonly refused: string };
 
-/** One cell to drill: its scenario row and implementation column. */
+/** One cell to drill: its scenario row and implementation column, and a seed of its own. */
 export interface CellJob {
   readonly row: number;
   readonly column: number;
+  /** The seed for this drill; otherwise the run's, or the scenario's own. */
+  readonly seed?: number;
 }
 
 /** Drills one cell here. */
@@ -30,14 +32,15 @@ export async function drillCell(
   const scenario = column?.scenarios[job.row];
   if (column === undefined || scenario === undefined)
     throw new HarnessError(`no cell ${job.row}, ${job.column}`);
+  const drilled = job.seed ?? seed ?? scenario.seed;
   try {
-    const { report } = await column.drill(scenario, { seed: seed ?? scenario.seed });
+    const { report } = await column.drill(scenario, { seed: drilled });
     return { report };
   } catch (error) {
     if (error instanceof SubjectRefusedError) return { refused: error.reason };
     if (error instanceof InputError) throw error;
     throw new HarnessError(
-      `the drill ${scenario.name} under ${column.file} failed (seed ${seed ?? scenario.seed})`,
+      `the drill ${scenario.name} under ${column.file} failed (seed ${drilled})`,
       { cause: error },
     );
   }
@@ -81,7 +84,10 @@ export async function drillCellsInWorkers(
         child.send({ type: 'drill', index, ...job } satisfies WorkerRequest & { index: number });
       };
       for (let w = 0; w < Math.min(workers, jobs.length); w++) {
-        const child = fork(script, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+        const child = fork(script, [], {
+          stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+          serialization: 'advanced',
+        });
         children.push(child);
         child.on('message', (reply: WorkerReply) => {
           busy.delete(child);

@@ -9,8 +9,8 @@ import {
   formatsParser,
   maxDurationOption,
   maxRequestsOption,
-  parseCount,
   parseSeed,
+  workersOption,
 } from './options.js';
 import type { ColumnFlags } from './columns.js';
 
@@ -45,7 +45,7 @@ export function scorecardCommand(): Command {
     )
     .option('--subject-config <file>', 'the config of the one --subject')
     .option('--seed <n>', "seed for every drill (default: each scenario's own)", parseSeed)
-    .option('--workers <n>', 'drills run at once, each in a process of its own', parseCount, 1)
+    .addOption(workersOption('drills'))
     .option('--out <dir>', 'where scorecard.json, .md and .html go', 'reports/scorecard')
     .addOption(
       new Option('--format <list>', 'scorecard files: json, md, html')

@@ -2,9 +2,10 @@
  * @module cli/sweep-action
  * `run --seeds`: each scenario drilled under many seeds, one row kept per seed, then one verdict
  * per SLO on how often it held. Writes sweep.json, sweep.md and sweep.html in the scenario's
- * report folder; a sweep writes no per-seed reports or traces (replay a seed for those).
+ * report folder; a sweep writes no per-seed reports or traces (replay a seed for those). With
+ * `--workers N` the seeds are drilled N at a time in child processes, with the same result.
  */
-import { HarnessError, InputError } from '../errors.js';
+import { HarnessError, InputError, SubjectRefusedError } from '../errors.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { reportJson, writeReportFiles } from '../report/write-report.js';
 import {
@@ -18,6 +19,7 @@ import type { Sweep } from '../report/sweep-schema.js';
 import type { Driller } from './driller.js';
 import { seedList, type SeedsFlag } from './options.js';
 import { createProgress } from './progress.js';
+import { drillCellsInWorkers } from './scorecard-cells.js';
 import { appendStepSummary, displayPath } from './report-files.js';
 import { replayCommand } from './replay.js';
 import type { RunOptions } from './run-action.js';
@@ -36,7 +38,28 @@ export async function sweepScenario(
   const progress = createProgress(`${scenario.name}: ${list.length} seeds`);
   const rows = [];
   try {
-    for (const [i, seed] of list.entries()) {
+    if (options.workers > 1) {
+      const results = await drillCellsInWorkers(
+        [scenario.file],
+        {
+          own: options.config === undefined && options.subject === undefined,
+          config: options.config === undefined ? [] : [options.config],
+          subject: options.subject === undefined ? [] : [options.subject],
+          ...(options.subjectConfig === undefined ? {} : { subjectConfig: options.subjectConfig }),
+          ...(options.maxRequests === undefined ? {} : { maxRequests: options.maxRequests }),
+          ...(options.maxDuration === undefined ? {} : { maxDuration: options.maxDuration }),
+        },
+        list.map((seed) => ({ row: 0, column: 0, seed })),
+        options.workers,
+        (done) => progress.update(done / list.length),
+      );
+      for (const [i, result] of results.entries()) {
+        if (!('report' in result))
+          throw new SubjectRefusedError(options.subject ?? '', result.refused);
+        rows.push(sweepRow(list[i] ?? 0, result.report));
+      }
+    }
+    for (const [i, seed] of (options.workers > 1 ? [] : list).entries()) {
       try {
         const { report } = await drill(scenario, { seed, replay: replay(seed) });
         rows.push(sweepRow(seed, report));

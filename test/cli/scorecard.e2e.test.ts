@@ -34,7 +34,7 @@ describe('scorecard', () => {
   const dir = suite();
   const one = tempDir();
   const two = tempDir();
-  const first = runCli(['scorecard', dir, ...SUBJECTS, '--out', one]);
+  const first = runCli(['scorecard', dir, ...SUBJECTS, '--workers', '1', '--out', one]);
   const second = runCli(['scorecard', dir, ...SUBJECTS, '--workers', '2', '--out', two]);
   const card = JSON.parse(readFileSync(join(one, 'scorecard.json'), 'utf8')) as Card;
 

@@ -12,7 +12,18 @@ const FILE = 'scenarios/conduct/500-once.yaml';
 
 describe('run --seeds', () => {
   const out = tempDir();
-  const run = runCli(['run', FILE, '--seeds', '5..14', '--out', out, '--format', 'json,md,html']);
+  const run = runCli([
+    'run',
+    FILE,
+    '--seeds',
+    '5..14',
+    '--workers',
+    '1',
+    '--out',
+    out,
+    '--format',
+    'json,md,html',
+  ]);
   const sweep = sweepSchema.parse(JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')));
 
   it('drills every seed of the range and writes sweep.json, .md and .html', () => {
@@ -39,9 +50,20 @@ describe('run --seeds', () => {
     expect(again.stdout).toMatch(/FAIL {2}breaker\.opens == 0/);
   }, 120_000);
 
-  it('gives the same sweep.json for the same seeds', () => {
+  it('gives the same sweep.json for the same seeds, byte for byte, with two workers', () => {
     const second = tempDir();
-    runCli(['run', FILE, '--seeds', '5..14', '--out', second, '--format', 'json']);
+    runCli([
+      'run',
+      FILE,
+      '--seeds',
+      '5..14',
+      '--workers',
+      '2',
+      '--out',
+      second,
+      '--format',
+      'json',
+    ]);
     expect(readFileSync(join(second, 'sweep.json'), 'utf8')).toBe(
       readFileSync(join(out, 'sweep.json'), 'utf8'),
     );
