@@ -8,6 +8,7 @@ import { HarnessError, InputError } from '../errors.js';
 import { runCommand } from './run-command.js';
 import { compareCommand } from './compare-command.js';
 import { scorecardCommand } from './scorecard-command.js';
+import { mergeCommand } from './merge-command.js';
 import { checkCommand } from './check-command.js';
 import { serveCommand } from './serve-command.js';
 import { drillCommand } from './drill-command.js';
@@ -57,6 +58,7 @@ export function createProgram(): Command {
     checkCommand(),
     compareCommand(),
     scorecardCommand(),
+    mergeCommand(),
     serveCommand(),
     drillCommand(),
     gatewayCommand(),

@@ -109,6 +109,22 @@ export function workersOption(what: string): Option {
     .default(availableParallelism(), "the machine's cores");
 }
 
+/** `--shard i/n`. */
+export interface ShardFlag {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** Parses `--shard 2/3`. */
+export function parseShard(value: string): ShardFlag {
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (match === null || count < 1 || count > 10_000 || index < 1 || index > count)
+    throw new InvalidArgumentError('i/n, a shard from 1 to n of n shards, e.g. 2/3');
+  return { index, count };
+}
+
 /** The most seeds one sweep drills. */
 export const MAX_SEEDS = 100_000;
 

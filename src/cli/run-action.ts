@@ -18,6 +18,7 @@ import {
   type DrillLimitFlags,
   type Format,
   type SeedsFlag,
+  type ShardFlag,
   type SubjectFlags,
 } from './options.js';
 import { drillerFor } from './driller.js';
@@ -35,6 +36,8 @@ import { EXIT } from './exit-codes.js';
 export interface RunOptions extends DrillLimitFlags, SubjectFlags {
   readonly seed?: number;
   readonly seeds?: SeedsFlag;
+  /** `--shard i/n`: drill this share of the run's units and write a shard file. */
+  readonly shard?: ShardFlag;
   /** Drills at once in a sweep. */
   readonly workers: number;
   readonly config?: string;
@@ -61,14 +64,12 @@ export async function runScenarios(files: string[], options: RunOptions): Promis
       ...(options.config === undefined ? {} : { configFile: options.config }),
     }),
   );
-  const outDir = (scenario: Scenario): string =>
-    options.out === undefined
-      ? join('reports', scenario.name)
-      : scenarios.length > 1
-        ? join(options.out, scenario.name)
-        : options.out;
-  // With several scenarios (a suite), the suite's own files go in the parent folder.
-  const suiteDir = scenarios.length > 1 ? (options.out ?? 'reports') : undefined;
+  if (options.shard !== undefined) {
+    const { runShard } = await import('./shard-action.js');
+    await runShard(files, scenarios, options, options.shard);
+    return;
+  }
+  const { outDir, suiteDir } = reportDirs(scenarios, options.out);
   refuseSharedFolders(scenarios, outDir);
   // A folder that cannot be written is bad input too, found before an hour of drills.
   for (const scenario of scenarios)
@@ -119,19 +120,63 @@ export async function runScenarios(files: string[], options: RunOptions): Promis
     }
     const { report, files: extra } = drilled;
     reports.push(report);
-    writeDrillReports(report, outDir(scenario), options.format, suiteDir === undefined, extra);
-    if (!report.pass) {
-      breached = true;
-      process.stdout.write(`replay: ${replay}\n`);
-    }
-    if (scenarios.length > 1) process.stdout.write('\n');
+    breached =
+      reportDrill(
+        report,
+        extra,
+        replay,
+        outDir(scenario),
+        options.format,
+        suiteDir,
+        scenarios.length,
+      ) || breached;
   }
   if (suiteDir !== undefined) writeSuite(suiteDir, reports, options.format);
   process.exitCode = breached ? EXIT.breached : EXIT.ok;
 }
 
+/**
+ * Where a run's reports go: each scenario's folder (`reports/<name>/` by default; with `--out`,
+ * that folder for one scenario and `<out>/<name>/` for several), and a suite's own folder.
+ */
+export function reportDirs(
+  scenarios: readonly Scenario[],
+  out: string | undefined,
+): { outDir: (scenario: Scenario) => string; suiteDir: string | undefined } {
+  return {
+    outDir: (scenario) =>
+      out === undefined
+        ? join('reports', scenario.name)
+        : scenarios.length > 1
+          ? join(out, scenario.name)
+          : out,
+    // With several scenarios (a suite), the suite's own files go in the parent folder.
+    suiteDir: scenarios.length > 1 ? (out ?? 'reports') : undefined,
+  };
+}
+
+/** One drill's reports written and summed up, its replay printed on a breach; true if it breached. */
+export function reportDrill(
+  report: Report,
+  extra: Readonly<Record<string, string>>,
+  replay: string,
+  dir: string,
+  format: readonly Format[],
+  suiteDir: string | undefined,
+  drills: number,
+): boolean {
+  writeDrillReports(report, dir, format, suiteDir === undefined, extra);
+  if (!report.pass) process.stdout.write(`replay: ${replay}\n`);
+  if (drills > 1) process.stdout.write('\n');
+  return !report.pass;
+}
+
 /** A suite's own files (junit.xml, summary.md) and its summary table on stdout. */
-function writeSuite(suiteDir: string, reports: readonly Report[], format: readonly Format[]): void {
+export function writeSuite(
+  suiteDir: string,
+  reports: readonly Report[],
+  format: readonly Format[],
+): void {
   const suiteFiles: Record<string, string> = {};
   if (format.includes('junit')) suiteFiles['junit.xml'] = renderJunit(reports);
   if (format.includes('md')) suiteFiles['summary.md'] = renderSuiteMarkdown(reports);

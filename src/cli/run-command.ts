@@ -10,6 +10,7 @@ import {
   otlpOption,
   parseSeed,
   parseSeeds,
+  parseShard,
   workersOption,
   recordContentOption,
   traceSampleOption,
@@ -34,6 +35,11 @@ export function runCommand(): Command {
       parseSeeds,
     )
     .addOption(workersOption("a sweep's drills"))
+    .option(
+      '--shard <i/n>',
+      'drill only shard i of n of the run (its scenarios, or scenarios × seeds) and write shard-i-of-n.json to --out; `merge` writes the reports',
+      parseShard,
+    )
     .option('--config <file>', "failover config to drill instead of the scenario's own")
     .addOption(subjectOption())
     .addOption(subjectConfigOption())

@@ -75,6 +75,18 @@ export async function sweepScenario(
   } finally {
     progress.stop();
   }
+  return finishSweep(scenario, rows, options, dir);
+}
+
+/** A sweep's rows summed up, written to `dir` in the formats asked for, and printed. */
+export function finishSweep(
+  scenario: Scenario,
+  rows: readonly Sweep['rows'][number][],
+  options: Pick<RunOptions, 'subject' | 'subjectConfig' | 'config' | 'format'>,
+  dir: string,
+): Sweep {
+  const replay = (seed: number): string =>
+    replayCommand(scenario.file, seed, options.config, options);
   const sweep = buildSweep({
     scenario: scenario.name,
     file: scenario.file,

@@ -1,0 +1,92 @@
+/**
+ * @module cli/shard-action
+ * `run --shard i/n`: drills this shard's share of the run's work units and writes them, with
+ * the run's identity, to `shard-i-of-n.json` in `--out`. `merge` writes the reports.
+ */
+import { HarnessError, InputError } from '../errors.js';
+import { reportJson, writeReportFiles } from '../report/write-report.js';
+import { sweepRow } from '../report/sweep.js';
+import type { Scenario } from '../scenario/load-scenario.js';
+import { VERSION } from '../version.js';
+import { drillerFor } from './driller.js';
+import { seedList, type ShardFlag } from './options.js';
+import { createProgress } from './progress.js';
+import { displayPath, ensureWritableDir } from './report-files.js';
+import { replayCommand } from './replay.js';
+import type { RunOptions } from './run-action.js';
+import { ownsUnit, runIdentity, shardFileName, type ShardFile } from './shard.js';
+
+/** The run's work units in order: each scenario, or each scenario × seed in a sweep. */
+export function workUnits(
+  scenarios: readonly Scenario[],
+  options: Pick<RunOptions, 'seed' | 'seeds'>,
+): { scenario: number; seed: number }[] {
+  return scenarios.flatMap((scenario, i) => {
+    const first = options.seed ?? scenario.seed;
+    const seeds = options.seeds === undefined ? [first] : seedList(options.seeds, first);
+    return seeds.map((seed) => ({ scenario: i, seed }));
+  });
+}
+
+/** Runs one shard of `run`. */
+export async function runShard(
+  files: readonly string[],
+  scenarios: readonly Scenario[],
+  options: RunOptions,
+  shard: ShardFlag,
+): Promise<void> {
+  if (options.otlp !== undefined)
+    throw InputError.of('--otlp', 'a shard writes no traces: replay one drill to trace it');
+  const out = options.out ?? 'reports';
+  ensureWritableDir(out);
+  const drill = await drillerFor(options);
+  const all = workUnits(scenarios, options);
+  const mine = all.map((u, unit) => ({ ...u, unit })).filter((u) => ownsUnit(shard, u.unit));
+  const progress = createProgress(`shard ${shard.index}/${shard.count}: ${mine.length} drills`);
+  const units: ShardFile['units'] = [];
+  try {
+    for (const [done, unit] of mine.entries()) {
+      const scenario = scenarios[unit.scenario];
+      if (scenario === undefined) throw new HarnessError(`no scenario ${unit.scenario}`);
+      const replay = replayCommand(scenario.file, unit.seed, options.config, options);
+      let drilled;
+      try {
+        drilled = await drill(scenario, { seed: unit.seed, replay });
+      } catch (error) {
+        if (error instanceof InputError) throw error;
+        throw new HarnessError(
+          `the drill ${scenario.name} failed (seed ${unit.seed}); replay: ${replay}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      units.push(
+        options.seeds === undefined
+          ? { ...unit, report: drilled.report, files: { ...drilled.files } }
+          : { ...unit, row: sweepRow(unit.seed, drilled.report) },
+      );
+      progress.update((done + 1) / mine.length);
+    }
+  } finally {
+    progress.stop();
+  }
+  const file: ShardFile = {
+    shardVersion: 1,
+    shard: { index: shard.index, count: shard.count },
+    run: runIdentity(VERSION, files, {
+      seed: options.seed ?? null,
+      seeds: options.seeds ?? null,
+      config: options.config ?? null,
+      subject: options.subject ?? null,
+      subjectConfig: options.subjectConfig ?? null,
+      maxRequests: options.maxRequests ?? null,
+      maxDuration: options.maxDuration ?? null,
+    }),
+    units,
+  };
+  const written = writeReportFiles(out, { [shardFileName(shard)]: reportJson(file) });
+  process.stdout.write(
+    `shard ${shard.index}/${shard.count}: ${mine.length} of ${all.length} drills\nwritten: ${written.map(displayPath).join(', ')}\nmerge all ${shard.count} shards: npx failover-drill merge <their files or folders> --out <dir>\n`,
+  );
+}
