@@ -131,7 +131,10 @@ export function buildSweep(input: {
 
 const SHOW: Record<Figure, { label: string; show: (n: number) => string }> = {
   availability: { label: 'availability', show: pct },
-  failed: { label: 'failed requests', show: int },
+  failed: {
+    label: 'failed requests',
+    show: (n) => (Number.isInteger(n) ? int(n) : n.toFixed(1)),
+  },
   'latency.p95': { label: 'latency p95', show: dur },
   'latency.p99': { label: 'latency p99', show: dur },
   cost: { label: 'cost', show: usd },
@@ -223,9 +226,9 @@ function histogram(sweep: Sweep, figure: Figure): string {
   const mark =
     slo === undefined
       ? ''
-      : `<line x1="${x(slo.threshold).toFixed(1)}" x2="${x(slo.threshold).toFixed(1)}" y1="10" y2="100" stroke="#cf222e" stroke-dasharray="4 3"/><text x="${x(slo.threshold).toFixed(1)}" y="9" font-size="10" text-anchor="middle" fill="#cf222e">${escapeHtml(slo.name)}</text>`;
+      : `<line x1="${x(slo.threshold).toFixed(1)}" x2="${x(slo.threshold).toFixed(1)}" y1="10" y2="100" stroke="#cf222e" stroke-dasharray="4 3"/><text x="${x(slo.threshold).toFixed(1)}" y="9" font-size="10" text-anchor="${x(slo.threshold) > 260 ? 'end' : x(slo.threshold) < 140 ? 'start' : 'middle'}" fill="#cf222e">${escapeHtml(slo.name)}</text>`;
   const { label, show } = SHOW[figure];
-  return `<figure><svg viewBox="0 0 400 120" width="400" height="120" role="img" aria-label="${escapeHtml(label)} over ${sweep.seeds} seeds">${bars}${mark}<text x="20" y="115" font-size="10">${escapeHtml(show(lo))}</text><text x="380" y="115" font-size="10" text-anchor="end">${escapeHtml(show(hi))}</text></svg><figcaption>${escapeHtml(label)}</figcaption></figure>`;
+  return `<figure><svg viewBox="0 0 400 120" width="400" height="120" role="img" aria-label="${escapeHtml(label)} over ${sweep.seeds} seeds; the tallest bar is ${top} seeds">${bars}${mark}<text x="0" y="24" font-size="10" fill="#59636e">${top}</text><text x="20" y="115" font-size="10">${escapeHtml(show(lo))}</text><text x="380" y="115" font-size="10" text-anchor="end">${escapeHtml(show(hi))}</text></svg><figcaption>${escapeHtml(label)}</figcaption></figure>`;
 }
 
 /** The sweep as one self-contained HTML page: tables and a histogram per figure, no script. */
