@@ -74,6 +74,10 @@ export const sweepSchema = z
         pass: z.boolean().meta({ description: 'It held in at least `share` of the seeds.' }),
       }),
     ),
+    unjudged: z.array(z.string()).meta({
+      description:
+        'SLOs no drill could judge: on breakers or stream continuation, inside a subject or a gateway.',
+    }),
     pass: z.boolean().meta({ description: 'Every SLO held in its share of seeds.' }),
   })
   .meta({ title: 'failover-drill sweep (version 1)' });

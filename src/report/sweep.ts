@@ -125,6 +125,7 @@ export function buildSweep(input: {
     rows: [...rows],
     figures,
     slos,
+    unjudged: input.slos.map((s) => s.name).filter((name) => !slos.some((s) => s.name === name)),
     pass: slos.every((s) => s.pass),
   };
 }
@@ -173,6 +174,7 @@ export function renderSweepSummary(sweep: Sweep, written?: string): string {
     textTable([table.head, ...table.rows.map((r) => r.map(String))]),
     'SLOs:',
     ...sweep.slos.map((s) => `  ${sweepSloLine(s, sweep.seeds)}`),
+    ...sweep.unjudged.map((name) => `  ----  ${name}  (not judged: out of sight of the providers)`),
     ...sweep.slos
       .filter((s) => !s.pass)
       .map((s) => `replay the worst seed of ${s.name}: ${s.worst.replay}`),
@@ -198,7 +200,11 @@ function sloTable(sweep: Sweep): Table {
 
 /** The sweep as Markdown. */
 export function renderSweepMarkdown(sweep: Sweep): string {
-  return `## ${sweep.scenario}: ${sweep.seeds} seeds\n\n${sweep.pass ? '✅ every SLO held in its share of seeds' : '❌ **SLO breached**'} (${sweep.drilled}, \`${sweep.file}\`)\n\n${markdownTable(figureTable(sweep))}\n\n${markdownTable(sloTable(sweep))}\n`;
+  const unjudged =
+    sweep.unjudged.length === 0
+      ? ''
+      : `\nNot judged (out of sight of the providers): ${sweep.unjudged.map((n) => `\`${n}\``).join(', ')}.\n`;
+  return `## ${sweep.scenario}: ${sweep.seeds} seeds\n\n${sweep.pass ? '✅ every SLO held in its share of seeds' : '❌ **SLO breached**'} (${sweep.drilled}, \`${sweep.file}\`)\n\n${markdownTable(figureTable(sweep))}\n\n${markdownTable(sloTable(sweep))}\n${unjudged}`;
 }
 
 /** A histogram of one figure over the seeds, as inline SVG, the SLO's threshold marked. */

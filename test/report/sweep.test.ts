@@ -74,6 +74,20 @@ describe('buildSweep', () => {
     });
     expect(latency).toMatchObject({ held: 3, share: 0.75, pass: true, worst: { seed: 2 } });
     expect(sweep.pass).toBe(false);
+    expect(sweep.unjudged).toEqual([]);
+  });
+
+  it('lists the SLOs no seed could judge (a subject hides its breakers) as unjudged', () => {
+    const hidden = buildSweep({
+      scenario: 's',
+      file: 's.yaml',
+      drilled: 'subject x',
+      rows: [row(1, 1, 1500)],
+      slos: [...slos, slo('breaker.opens >= 1')],
+      replay: (seed) => `replay ${seed}`,
+    });
+    expect(hidden.unjudged).toEqual(['breaker.opens >= 1']);
+    expect(hidden.slos.map((s) => s.name)).toEqual(slos.map((s) => s.name));
   });
 
   it('gives each figure its distribution over the seeds', () => {
