@@ -79,6 +79,13 @@ Examples:
   $ failover-drill run scenarios/black-friday.yaml --otlp http://127.0.0.1:4318 --trace-sample 10%
   $ failover-drill run scenarios/black-friday.yaml --subject portkey --subject-config portkey.json
   $ failover-drill run scenarios/black-friday.yaml --subject ./my-failover-subject.js
+  $ failover-drill run scenarios/conduct/500-once.yaml --seeds 1..100
+  $ failover-drill run scenarios/conduct/*.yaml --seeds 100 --shard 2/4 --out shards
+
+Sweeps: --seeds drills each scenario under many seeds and judges each SLO on how often it held
+(every seed, unless it says "in 99% of seeds"): sweep.json with each figure's distribution, the
+breach rate's 95% interval and the worst seed's replay (docs/sweeps.md). --shard i/n drills one
+share of the run for \`failover-drill merge\`.
 
 Subjects: --subject drills any failover code whose network calls go through fetch, in process
 and in virtual time (docs/subjects.md): attempts are counted at the providers, breaker and
