@@ -22,7 +22,7 @@ import { Recorder } from '../report/recorder.js';
 import type { Report } from '../report/report-schema.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { simulatePlainClient } from '../simulator/plain-client-baseline.js';
-import { baselineConfig } from '../simulator/run-drill.js';
+import { baselineConfig, startTelemetry } from '../simulator/run-drill.js';
 import { seededRng } from '../seeded-rng.js';
 import { arrivalTimes, RequestFactory } from '../simulator/traffic.js';
 import type { TelemetryOptions } from '../telemetry/drill-telemetry.js';
@@ -266,14 +266,7 @@ export async function liveDrill(scenario: Scenario, options: LiveDrillOptions): 
     },
   });
   const pool = undiciTransport({ connections: options.connections });
-  const telemetry =
-    options.telemetry === undefined
-      ? undefined
-      : new (await import('../telemetry/drill-telemetry.js')).DrillTelemetry({
-          ...options.telemetry,
-          scenario: scenario.name,
-          seed,
-        });
+  const telemetry = await startTelemetry(options.telemetry, scenario.name, seed);
   try {
     await options.onServing?.(serving.providers);
     const attempt = createAttempt({

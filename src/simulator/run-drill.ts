@@ -12,7 +12,7 @@ import type { Report } from '../report/report-schema.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { simulatePlainClient } from './plain-client-baseline.js';
 import { simulate, type SimulationResult } from './simulate.js';
-import type { TelemetryOptions } from '../telemetry/drill-telemetry.js';
+import type { DrillTelemetry, TelemetryOptions } from '../telemetry/drill-telemetry.js';
 
 /** Options of {@link runDrill}. */
 export interface DrillOptions {
@@ -84,20 +84,26 @@ function checkFinished(
   }
 }
 
+/**
+ * A drill's telemetry, if it writes any. The OpenTelemetry SDK is loaded only for a drill that
+ * writes traces.
+ */
+export async function startTelemetry(
+  options: DrillOptions['telemetry'],
+  scenario: string,
+  seed: number,
+): Promise<DrillTelemetry | undefined> {
+  if (options === undefined) return undefined;
+  const { DrillTelemetry } = await import('../telemetry/drill-telemetry.js');
+  return new DrillTelemetry({ ...options, scenario, seed });
+}
+
 /** Runs a scenario with its engine and its baseline and reports on both. */
 export async function runDrill(scenario: Scenario, options: DrillOptions = {}): Promise<Report> {
   const seed = options.seed ?? scenario.seed;
   const started = systemClock.now();
   const progress = options.onProgress;
-  // The OpenTelemetry SDK is loaded only for a drill that writes traces.
-  const telemetry =
-    options.telemetry === undefined
-      ? undefined
-      : new (await import('../telemetry/drill-telemetry.js')).DrillTelemetry({
-          ...options.telemetry,
-          scenario: scenario.name,
-          seed,
-        });
+  const telemetry = await startTelemetry(options.telemetry, scenario.name, seed);
   let engine: SimulationResult;
   try {
     engine = await simulate(scenario, scenario.failover, {

@@ -39,6 +39,34 @@ export interface SimulateOptions {
 /** The result of one run. */
 export type { SimulationResult };
 
+/**
+ * Each scenario provider's model for a drill: its spec, its share of the fault timeline and its
+ * own seeded stream, at its in-process base URL.
+ */
+export function providerModels(
+  scenario: Scenario,
+  seed: number,
+): {
+  name: string;
+  wire: Scenario['providers'][string]['wire'];
+  baseUrl: string;
+  model: ProviderModel;
+}[] {
+  const timeline = buildTimeline(scenario.faults);
+  return Object.entries(scenario.providers).map(([name, spec]) => ({
+    name,
+    wire: spec.wire,
+    baseUrl: simulatedBaseUrl(name),
+    model: new ProviderModel(
+      name,
+      spec,
+      faultsOf(timeline, name),
+      seededRng(seed, `provider:${name}`),
+      scenario.startsAt,
+    ),
+  }));
+}
+
 /** Runs the scenario's traffic and faults against the engine configured by `config`. */
 export async function simulate(
   scenario: Scenario,
@@ -48,7 +76,6 @@ export async function simulate(
   const { seed } = options;
   const clock = new VirtualClock(scenario.startsAt);
   const recorder = new Recorder(clock);
-  const timeline = buildTimeline(scenario.faults);
 
   const extraBill = options.onBill;
   const onBill =
@@ -60,17 +87,9 @@ export async function simulate(
         };
   const handlers = new Map<string, RequestHandler[]>();
   const endpoints: Record<string, ResolvedEndpoint> = {};
-  for (const [name, spec] of Object.entries(scenario.providers)) {
-    const baseUrl = simulatedBaseUrl(name);
-    const model = new ProviderModel(
-      name,
-      spec,
-      faultsOf(timeline, name),
-      seededRng(seed, `provider:${name}`),
-      scenario.startsAt,
-    );
+  for (const { name, wire, baseUrl, model } of providerModels(scenario, seed)) {
     handlers.set(new URL(baseUrl).origin, createMockProvider({ model, clock, baseUrl, onBill }));
-    endpoints[name] = { wire: spec.wire, baseUrl, apiKey: 'drill-key' };
+    endpoints[name] = { wire, baseUrl, apiKey: 'drill-key' };
   }
 
   const engine = new FailoverEngine(withScenarioPrices(config, scenario), {

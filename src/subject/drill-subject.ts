@@ -14,9 +14,7 @@ import { AttemptTimeoutError } from '../engine/policies/timeout.js';
 import { systemClock } from '../engine/runtime/system-clock.js';
 import type { ChatRequest } from '../engine/types.js';
 import { HarnessError, InputError, SubjectRefusedError } from '../errors.js';
-import { buildTimeline, faultsOf } from '../providers/fault-timeline.js';
 import { createMockProvider } from '../providers/mock-provider.js';
-import { ProviderModel } from '../providers/provider-model.js';
 import type { BillingRecord } from '../providers/response-plan.js';
 import { buildReport } from '../report/build-report.js';
 import { Recorder } from '../report/recorder.js';
@@ -25,10 +23,9 @@ import type { Scenario } from '../scenario/load-scenario.js';
 import { seededRng } from '../seeded-rng.js';
 import { Attribution, blackBoxOutcome, marked, UNSEEN_METRICS } from '../simulator/attribution.js';
 import { simulatePlainClient } from '../simulator/plain-client-baseline.js';
-import { baselineConfig } from '../simulator/run-drill.js';
-import { simulatedBaseUrl } from '../simulator/simulate.js';
+import { baselineConfig, startTelemetry, type DrillOptions } from '../simulator/run-drill.js';
+import { providerModels } from '../simulator/simulate.js';
 import { scheduleArrivals } from '../simulator/traffic.js';
-import type { TelemetryOptions } from '../telemetry/drill-telemetry.js';
 import type { DrillSubject, SubjectContext, SubjectProvider } from './contract.js';
 import { firstLine, type LoadedSubject } from './load-subject.js';
 import { providerFetch, type ProviderSites } from './provider-fetch.js';
@@ -40,15 +37,8 @@ export const SUBJECT_BASE_URL = 'http://subject.failover-drill.test/v1';
 /** Drill time a request may take before the caller gives up, unless told otherwise. */
 export const SUBJECT_REQUEST_TIMEOUT_MS = 60_000;
 
-/** Options of {@link drillSubject}. */
-export interface SubjectDrillOptions {
-  readonly seed?: number;
-  /** The command that replays this drill, recorded in the report. */
-  readonly replay?: string;
-  /** Called now and then with the share of drill time done, 0 to 1. */
-  readonly onProgress?: (done: number) => void;
-  readonly telemetry?: Omit<TelemetryOptions, 'scenario' | 'seed'>;
-  readonly onExportFailures?: (messages: readonly string[]) => void;
+/** Options of {@link drillSubject}: a drill's, and how long the caller waits for an answer. */
+export interface SubjectDrillOptions extends DrillOptions {
   /** Drill time a request may take, ms. @defaultValue {@link SUBJECT_REQUEST_TIMEOUT_MS} */
   readonly requestTimeoutMs?: number;
 }
@@ -66,23 +56,14 @@ function providerSites(
   clock: VirtualGlobals,
   onBill: (record: BillingRecord) => void,
 ): { sites: ProviderSites; providers: Record<string, SubjectProvider> } {
-  const timeline = buildTimeline(scenario.faults);
   const byOrigin = new Map<string, { provider: string; handlers: RequestHandler[] }>();
   const providers: Record<string, SubjectProvider> = {};
-  for (const [name, spec] of Object.entries(scenario.providers)) {
-    const baseUrl = simulatedBaseUrl(name);
-    const model = new ProviderModel(
-      name,
-      spec,
-      faultsOf(timeline, name),
-      seededRng(seed, `provider:${name}`),
-      scenario.startsAt,
-    );
+  for (const { name, wire, baseUrl, model } of providerModels(scenario, seed)) {
     byOrigin.set(new URL(baseUrl).origin, {
       provider: name,
       handlers: createMockProvider({ model, clock, baseUrl, onBill }),
     });
-    providers[name] = { baseUrl, wire: spec.wire, apiKey: 'drill-key' };
+    providers[name] = { baseUrl, wire, apiKey: 'drill-key' };
   }
   return { sites: { byOrigin }, providers };
 }
@@ -292,14 +273,7 @@ export async function drillSubject(
 ): Promise<SubjectDrillResult> {
   const seed = options.seed ?? scenario.seed;
   const started = systemClock.now();
-  const telemetry =
-    options.telemetry === undefined
-      ? undefined
-      : new (await import('../telemetry/drill-telemetry.js')).DrillTelemetry({
-          ...options.telemetry,
-          scenario: scenario.name,
-          seed,
-        });
+  const telemetry = await startTelemetry(options.telemetry, scenario.name, seed);
   const log: string[] = [];
   let run: SubjectRun;
   try {
