@@ -76,15 +76,14 @@ for (const name of ['engine', 'portkey', 'openai-sdk']) {
 // The conduct scorecard: 17 scenarios x 6 subjects through the CLI, two workers and one.
 const SCORED = ['engine', 'portkey', 'openai-sdk', 'sdk-fallback-chain', 'ai-sdk', 'langchain'];
 const scorecardDir = mkdtempSync(join(tmpdir(), 'failover-drill-scorecard-'));
-const scorecardWall = (workers: number): number => {
+/** Wall time of one CLI command with `--workers N`, its JSON written to a scratch folder. */
+const cliWall = (args: readonly string[], workers: number): number => {
   const started = performance.now();
   const result = spawnSync(
     process.execPath,
     [
       new URL('../dist/cli/bin.js', import.meta.url).pathname,
-      'scorecard',
-      new URL('../scenarios/conduct', import.meta.url).pathname,
-      ...SCORED.flatMap((s) => ['--subject', s]),
+      ...args,
       '--workers',
       String(workers),
       '--format',
@@ -94,38 +93,28 @@ const scorecardWall = (workers: number): number => {
     ],
     { encoding: 'utf8' },
   );
-  if (result.status !== 0 && result.status !== 1) throw new Error(`scorecard: ${result.stderr}`);
+  if (result.status !== 0 && result.status !== 1) throw new Error(`${args[0]}: ${result.stderr}`);
   return performance.now() - started;
 };
-const scoredTwo = scorecardWall(2);
-const scoredOne = quick ? undefined : scorecardWall(1);
+const scorecardArgs = [
+  'scorecard',
+  new URL('../scenarios/conduct', import.meta.url).pathname,
+  ...SCORED.flatMap((s) => ['--subject', s]),
+];
+const scoredTwo = cliWall(scorecardArgs, 2);
+const scoredOne = quick ? undefined : cliWall(scorecardArgs, 1);
 console.log(
   `conduct scorecard, 17 x 6:       ${(scoredTwo / 1_000).toFixed(1)} s wall with --workers 2${scoredOne === undefined ? '' : ` (${(scoredOne / 1_000).toFixed(1)} s with 1 = ${(scoredOne / scoredTwo).toFixed(2)}x)`} (target < 60 s: ${mark(scoredTwo < 60_000)})`,
 );
 
 // A 100-seed sweep of a conduct scenario through the CLI, two workers against one.
-const sweepWall = (workers: number): number => {
-  const started = performance.now();
-  const result = spawnSync(
-    process.execPath,
-    [
-      new URL('../dist/cli/bin.js', import.meta.url).pathname,
-      'run',
-      new URL('../scenarios/conduct/500-once.yaml', import.meta.url).pathname,
-      '--seeds',
-      '100',
-      '--workers',
-      String(workers),
-      '--format',
-      'json',
-      '--out',
-      scorecardDir,
-    ],
-    { encoding: 'utf8' },
-  );
-  if (result.status !== 0 && result.status !== 1) throw new Error(`sweep: ${result.stderr}`);
-  return performance.now() - started;
-};
+const sweepArgs = [
+  'run',
+  new URL('../scenarios/conduct/500-once.yaml', import.meta.url).pathname,
+  '--seeds',
+  '100',
+];
+const sweepWall = (workers: number): number => cliWall(sweepArgs, workers);
 const sweptOne = sweepWall(1);
 const sweptTwo = sweepWall(2);
 rmSync(scorecardDir, { recursive: true, force: true });
