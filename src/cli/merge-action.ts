@@ -5,15 +5,14 @@
  * in the same order, with the same exit code.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { Report } from '../report/report-schema.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { EXIT } from './exit-codes.js';
 import type { MergeOptions } from './merge-command.js';
 import { drillLimits } from './options.js';
-import { ensureWritableDir } from './report-files.js';
+import { ensureWritableDir, expandFolders } from './report-files.js';
 import { replayCommand } from './replay.js';
 import { reportDirs, reportDrill, writeSuite } from './run-action.js';
 import { readShards } from './shard.js';
@@ -21,22 +20,9 @@ import { finishSweep } from './sweep-action.js';
 
 const SHARD_FILE = /^shard-\d+-of-\d+\.json$/;
 
-/** Shard files: each file as given, a folder as the shard files in it. */
-function shardPaths(args: readonly string[]): string[] {
-  return args.flatMap((arg) => {
-    if (statSync(arg, { throwIfNoEntry: false })?.isDirectory() !== true) return [arg];
-    const found = readdirSync(arg)
-      .filter((f) => SHARD_FILE.test(f))
-      .sort()
-      .map((f) => join(arg, f));
-    if (found.length === 0) throw InputError.of(arg, 'this folder holds no shard files');
-    return found;
-  });
-}
-
 /** Runs `merge`. */
 export function mergeShards(args: string[], options: MergeOptions): void {
-  const shards = readShards(shardPaths(args));
+  const shards = readShards(expandFolders(args, SHARD_FILE, 'shard files'));
   const run = shards[0]!.run;
   for (const { file, sha256 } of run.files) {
     let now: string;

@@ -4,8 +4,8 @@
  * drill runs, each drill's files in the formats asked for, its summary on the terminal and in
  * GitHub's job summary.
  */
-import { appendFileSync, accessSync, constants } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
+import { appendFileSync, accessSync, constants, readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
 import { InputError } from '../errors.js';
 import { renderHtml } from '../report/render-html.js';
 import { renderJunit } from '../report/render-junit.js';
@@ -99,4 +99,20 @@ export function ensureWritableDir(
 export function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
+/**
+ * Command-line paths with each folder replaced by the files in it whose names match, in name
+ * order; a folder with none is bad input. A missing path is left for loading to name.
+ */
+export function expandFolders(args: readonly string[], match: RegExp, what: string): string[] {
+  return args.flatMap((arg) => {
+    if (statSync(arg, { throwIfNoEntry: false })?.isDirectory() !== true) return [arg];
+    const found = readdirSync(arg)
+      .filter((f) => match.test(f))
+      .sort()
+      .map((f) => join(arg, f));
+    if (found.length === 0) throw InputError.of(arg, `this folder holds no ${what}`);
+    return found;
+  });
 }

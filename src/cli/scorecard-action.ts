@@ -4,8 +4,6 @@
  * them and every implementation first, drills each cell, writes the scorecard's files and sets
  * the exit code. Loaded only when `scorecard` runs.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { reportJson, writeReportFiles } from '../report/write-report.js';
 import {
@@ -20,7 +18,7 @@ import {
 import { columnsOf } from './columns.js';
 import { EXIT } from './exit-codes.js';
 import { createProgress } from './progress.js';
-import { displayPath, ensureWritableDir } from './report-files.js';
+import { displayPath, ensureWritableDir, expandFolders } from './report-files.js';
 import {
   drillCell,
   drillCellsInWorkers,
@@ -31,23 +29,9 @@ import type { ScorecardOptions } from './scorecard-command.js';
 
 const SCENARIO_FILE = /\.(ya?ml|json)$/;
 
-/** The scenario files: each argument as given, a folder as its scenario files in name order. */
-export function scenarioFiles(args: readonly string[]): string[] {
-  return args.flatMap((arg) => {
-    // A missing path is left to loading, which names the missing file.
-    if (statSync(arg, { throwIfNoEntry: false })?.isDirectory() !== true) return [arg];
-    const found = readdirSync(arg)
-      .filter((f) => SCENARIO_FILE.test(f))
-      .sort()
-      .map((f) => join(arg, f));
-    if (found.length === 0) throw InputError.of(arg, 'this folder holds no scenario files');
-    return found;
-  });
-}
-
 /** Runs `scorecard`: every scenario under every implementation, one table of verdicts. */
 export async function runScorecard(args: string[], options: ScorecardOptions): Promise<void> {
-  const files = scenarioFiles(args);
+  const files = expandFolders(args, SCENARIO_FILE, 'scenario files');
   const columns = await columnsOf(files, options, 1, 'scorecard');
   ensureWritableDir(options.out);
   const jobs: CellJob[] = files.flatMap((_, row) => columns.map((_, column) => ({ row, column })));
