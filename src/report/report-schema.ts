@@ -52,6 +52,14 @@ const minute = z.strictObject({
 });
 
 /** report.json, schema version 1. */
+/** An SLO as the reports write it: its text, metric, operator and threshold in base units. */
+export const sloRule = {
+  name: z.string(),
+  metric: z.string(),
+  op: z.enum(['>=', '<=', '>', '<', '==']),
+  threshold: z.number(),
+};
+
 export const reportSchema = z
   .strictObject({
     schemaVersion: z.literal(1),
@@ -241,16 +249,7 @@ export const reportSchema = z
         description:
           'Present when the drill ran a subject (`--subject`) in virtual time instead of our engine natively. Attempts, retries and failovers are then what the providers saw.',
       }),
-    slos: z.array(
-      z.strictObject({
-        name: z.string(),
-        metric: z.string(),
-        op: z.enum(['>=', '<=', '>', '<', '==']),
-        threshold: z.number(),
-        actual: z.number(),
-        pass: z.boolean(),
-      }),
-    ),
+    slos: z.array(z.strictObject({ ...sloRule, actual: z.number(), pass: z.boolean() })),
     pass: z.boolean().meta({ description: 'Every SLO held.' }),
     replay: z.string().meta({ description: 'The command that replays this drill.' }),
   })

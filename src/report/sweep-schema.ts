@@ -5,6 +5,7 @@
  * interval of its breach rate, and its worst seed with the command that replays it.
  */
 import { z } from 'zod';
+import { sloRule } from './report-schema.js';
 
 const distribution = z
   .strictObject({
@@ -54,10 +55,7 @@ export const sweepSchema = z
     ),
     slos: z.array(
       z.strictObject({
-        name: z.string(),
-        metric: z.string(),
-        op: z.enum(['>=', '<=', '>', '<', '==']),
-        threshold: z.number(),
+        ...sloRule,
         share: z
           .number()
           .meta({ description: 'The share of seeds it must hold in (1: every seed).' }),
