@@ -19,12 +19,7 @@ import { columnsOf } from './columns.js';
 import { EXIT } from './exit-codes.js';
 import { createProgress } from './progress.js';
 import { displayPath, ensureWritableDir, expandFolders } from './report-files.js';
-import {
-  drillCell,
-  drillCellsInWorkers,
-  type CellJob,
-  type CellResult,
-} from './scorecard-cells.js';
+import { drillCell, drillCellsInWorkers, type CellJob, type CellResult } from './drill-pool.js';
 import type { ScorecardOptions } from './scorecard-command.js';
 
 const SCENARIO_FILE = /\.(ya?ml|json)$/;

@@ -19,7 +19,7 @@ import type { Sweep } from '../report/sweep-schema.js';
 import type { Driller } from './driller.js';
 import { seedList, type SeedsFlag } from './options.js';
 import { createProgress } from './progress.js';
-import { drillCellsInWorkers } from './scorecard-cells.js';
+import { drillCellsInWorkers } from './drill-pool.js';
 import { appendStepSummary, displayPath } from './report-files.js';
 import { replayCommand } from './replay.js';
 import type { RunOptions } from './run-action.js';
@@ -33,55 +33,83 @@ export async function sweepScenario(
   dir: string,
 ): Promise<Sweep> {
   const list = seedList(seeds, options.seed ?? scenario.seed);
-  const replay = (seed: number): string =>
-    replayCommand(scenario.file, seed, options.config, options);
   const progress = createProgress(`${scenario.name}: ${list.length} seeds`);
-  const rows = [];
+  let rows: Row[];
   try {
-    if (options.workers > 1) {
-      const results = await drillCellsInWorkers(
-        [scenario.file],
-        {
-          own: options.config === undefined && options.subject === undefined,
-          config: options.config === undefined ? [] : [options.config],
-          subject: options.subject === undefined ? [] : [options.subject],
-          ...(options.subjectConfig === undefined ? {} : { subjectConfig: options.subjectConfig }),
-          ...(options.maxRequests === undefined ? {} : { maxRequests: options.maxRequests }),
-          ...(options.maxDuration === undefined ? {} : { maxDuration: options.maxDuration }),
-        },
-        list.map((seed) => ({ row: 0, column: 0, seed })),
-        options.workers,
-        (done) => progress.update(done / list.length),
-      );
-      for (const [i, result] of results.entries()) {
-        if (!('report' in result))
-          throw new SubjectRefusedError(options.subject ?? '', result.refused);
-        rows.push(sweepRow(list[i] ?? 0, result.report));
-      }
-    }
-    for (const [i, seed] of (options.workers > 1 ? [] : list).entries()) {
-      try {
-        const { report } = await drill(scenario, { seed, replay: replay(seed) });
-        rows.push(sweepRow(seed, report));
-      } catch (error) {
-        if (error instanceof InputError) throw error;
-        throw new HarnessError(
-          `the drill ${scenario.name} failed (seed ${seed}); replay: ${replay(seed)}`,
-          { cause: error },
-        );
-      }
-      progress.update((i + 1) / list.length);
-    }
+    rows =
+      options.workers > 1
+        ? await rowsInWorkers(scenario, list, options, (done) =>
+            progress.update(done / list.length),
+          )
+        : await rowsHere(scenario, list, drill, options, (done) =>
+            progress.update(done / list.length),
+          );
   } finally {
     progress.stop();
   }
   return finishSweep(scenario, rows, options, dir);
 }
 
+type Row = Sweep['rows'][number];
+
+/** The seeds drilled one after another in this process. */
+async function rowsHere(
+  scenario: Scenario,
+  seeds: readonly number[],
+  drill: Driller,
+  options: RunOptions,
+  onDone: (done: number) => void,
+): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const seed of seeds) {
+    const replay = replayCommand(scenario.file, seed, options.config, options);
+    try {
+      rows.push(sweepRow(seed, (await drill(scenario, { seed, replay })).report));
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      throw new HarnessError(
+        `the drill ${scenario.name} failed (seed ${seed}); replay: ${replay}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    onDone(rows.length);
+  }
+  return rows;
+}
+
+/** The seeds spread over `--workers` child processes, rows in seed order. */
+async function rowsInWorkers(
+  scenario: Scenario,
+  seeds: readonly number[],
+  options: RunOptions,
+  onDone: (done: number) => void,
+): Promise<Row[]> {
+  const results = await drillCellsInWorkers(
+    [scenario.file],
+    {
+      own: options.config === undefined && options.subject === undefined,
+      config: options.config === undefined ? [] : [options.config],
+      subject: options.subject === undefined ? [] : [options.subject],
+      ...(options.subjectConfig === undefined ? {} : { subjectConfig: options.subjectConfig }),
+      ...(options.maxRequests === undefined ? {} : { maxRequests: options.maxRequests }),
+      ...(options.maxDuration === undefined ? {} : { maxDuration: options.maxDuration }),
+    },
+    seeds.map((seed) => ({ row: 0, column: 0, seed })),
+    options.workers,
+    onDone,
+  );
+  return results.map((result, i) => {
+    if (!('report' in result)) throw new SubjectRefusedError(options.subject ?? '', result.refused);
+    return sweepRow(seeds[i] ?? 0, result.report);
+  });
+}
+
 /** A sweep's rows summed up, written to `dir` in the formats asked for, and printed. */
 export function finishSweep(
   scenario: Scenario,
-  rows: readonly Sweep['rows'][number][],
+  rows: readonly Row[],
   options: Pick<RunOptions, 'subject' | 'subjectConfig' | 'config' | 'format'>,
   dir: string,
 ): Sweep {

@@ -1,9 +1,9 @@
 /**
- * @module cli/scorecard-cells
- * The drills of a scorecard, one per scenario and column: in this process one after another, or
- * spread over `--workers` child processes (each runs one drill at a time, since a subject drill
- * owns its process's globals). Each cell's report is the same either way: a drill depends on its
- * scenario, seed and implementation alone.
+ * @module cli/drill-pool
+ * Drills as cells (a scenario row, an implementation column, a seed) for the scorecard and for
+ * sweeps: in this process one after another, or spread over `--workers` child processes (each
+ * runs one drill at a time, since a subject drill owns its process's globals). Each cell's
+ * report is the same either way: a drill depends on its scenario, seed and implementation alone.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -68,7 +68,7 @@ export async function drillCellsInWorkers(
   workers: number,
   onDone: (done: number) => void,
 ): Promise<CellResult[]> {
-  const script = fileURLToPath(new URL('./scorecard-worker.js', import.meta.url));
+  const script = fileURLToPath(new URL('./drill-worker.js', import.meta.url));
   const results: CellResult[] = new Array<CellResult>(jobs.length);
   const busy = new Set<ChildProcess>();
   const children: ChildProcess[] = [];

@@ -1,11 +1,12 @@
 /**
- * @module cli/scorecard-worker
- * A `scorecard --workers` child process: it loads the scorecard's scenarios and implementations
- * once, then drills the cells it is sent, one at a time, and answers each with its report.
+ * @module cli/drill-worker
+ * A `--workers` child process of the scorecard or a sweep: it loads the scenarios and
+ * implementations once, then drills the cells it is sent, one at a time, and answers each with
+ * its report.
  */
 import { HarnessError, InputError } from '../errors.js';
 import { columnsOf, type Column, type ColumnFlags } from './columns.js';
-import { drillCell, type WorkerReply, type WorkerRequest } from './scorecard-cells.js';
+import { drillCell, type WorkerReply, type WorkerRequest } from './drill-pool.js';
 
 let columns: Promise<Column[]> | undefined;
 let seed: number | undefined;
