@@ -58,18 +58,20 @@ export type WorkerReply =
   | { readonly index: number; readonly harness: string };
 
 /**
- * Drills every job over `workers` child processes, in any order; `results[i]` is `jobs[i]`'s.
+ * Drills every job over `workers` child processes, in any order; `results[i]` is what `keep`
+ * kept of `jobs[i]`'s result.
  * A worker that reports bad input or fails stops the whole run with that error.
  */
-export async function drillCellsInWorkers(
+export async function drillCellsInWorkers<T>(
   files: readonly string[],
   flags: unknown,
   jobs: readonly CellJob[],
   workers: number,
+  keep: (result: CellResult, index: number) => T,
   onDone: (done: number) => void,
-): Promise<CellResult[]> {
+): Promise<T[]> {
   const script = fileURLToPath(new URL('./drill-worker.js', import.meta.url));
-  const results: CellResult[] = new Array<CellResult>(jobs.length);
+  const results: T[] = new Array<T>(jobs.length);
   const busy = new Set<ChildProcess>();
   const children: ChildProcess[] = [];
   let next = 0;
@@ -93,8 +95,11 @@ export async function drillCellsInWorkers(
           busy.delete(child);
           if ('input' in reply) return reject(new InputError(reply.input));
           if ('harness' in reply) return reject(new HarnessError(reply.harness));
-          results[reply.index] =
-            'report' in reply ? { report: reply.report } : { refused: reply.refused };
+          // Only what the caller keeps stays in memory, not every report.
+          results[reply.index] = keep(
+            'report' in reply ? { report: reply.report } : { refused: reply.refused },
+            reply.index,
+          );
           onDone(++done);
           if (done === jobs.length) resolve();
           else give(child);

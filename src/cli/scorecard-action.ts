@@ -14,6 +14,7 @@ import {
   scorecardJson,
   scorecardPassed,
   type Scorecard,
+  type ScorecardCell,
 } from '../report/scorecard.js';
 import { columnsOf } from './columns.js';
 import { EXIT } from './exit-codes.js';
@@ -31,13 +32,16 @@ export async function runScorecard(args: string[], options: ScorecardOptions): P
   ensureWritableDir(options.out);
   const jobs: CellJob[] = files.flatMap((_, row) => columns.map((_, column) => ({ row, column })));
   const progress = createProgress(`scorecard: ${jobs.length} drills`);
-  let results: CellResult[];
+  // Each cell is scored as it comes in: the scorecard keeps cells, not reports.
+  const keep = (result: CellResult): ScorecardCell =>
+    'report' in result ? scoreCell(result.report) : { verdict: 'n/a', reason: result.refused };
+  let cells: ScorecardCell[];
   try {
     if (options.workers <= 1) {
-      results = [];
+      cells = [];
       for (const job of jobs) {
-        results.push(await drillCell(columns, job, options.seed));
-        progress.update(results.length / jobs.length);
+        cells.push(keep(await drillCell(columns, job, options.seed)));
+        progress.update(cells.length / jobs.length);
       }
     } else {
       const flags = {
@@ -48,7 +52,7 @@ export async function runScorecard(args: string[], options: ScorecardOptions): P
         ...(options.maxRequests === undefined ? {} : { maxRequests: options.maxRequests }),
         ...(options.maxDuration === undefined ? {} : { maxDuration: options.maxDuration }),
       };
-      results = await drillCellsInWorkers(files, flags, jobs, options.workers, (done) =>
+      cells = await drillCellsInWorkers(files, flags, jobs, options.workers, keep, (done) =>
         progress.update(done / jobs.length),
       );
     }
@@ -58,15 +62,7 @@ export async function runScorecard(args: string[], options: ScorecardOptions): P
   const card: Scorecard = {
     scenarios: files.map((file, row) => ({ name: columns[0]?.scenarios[row]?.name ?? file, file })),
     columns: columns.map((c) => ({ label: c.label, file: c.file })),
-    cells: files.map((_, row) =>
-      columns.map((_, column) => {
-        const result = results[row * columns.length + column];
-        if (result === undefined) return { verdict: 'n/a' as const, reason: 'not drilled' };
-        return 'report' in result
-          ? scoreCell(result.report)
-          : { verdict: 'n/a' as const, reason: result.refused };
-      }),
-    ),
+    cells: files.map((_, row) => cells.slice(row * columns.length, (row + 1) * columns.length)),
   };
   // A subject that refuses every scenario is not scored; it is bad input.
   card.columns.forEach((column, c) => {

@@ -86,7 +86,7 @@ async function rowsInWorkers(
   options: RunOptions,
   onDone: (done: number) => void,
 ): Promise<Row[]> {
-  const results = await drillCellsInWorkers(
+  return drillCellsInWorkers(
     [scenario.file],
     {
       own: options.config === undefined && options.subject === undefined,
@@ -98,12 +98,13 @@ async function rowsInWorkers(
     },
     seeds.map((seed) => ({ row: 0, column: 0, seed })),
     options.workers,
+    (result, i) => {
+      if (!('report' in result))
+        throw new SubjectRefusedError(options.subject ?? '', result.refused);
+      return sweepRow(seeds[i] ?? 0, result.report);
+    },
     onDone,
   );
-  return results.map((result, i) => {
-    if (!('report' in result)) throw new SubjectRefusedError(options.subject ?? '', result.refused);
-    return sweepRow(seeds[i] ?? 0, result.report);
-  });
 }
 
 /** A sweep's rows summed up, written to `dir` in the formats asked for, and printed. */
