@@ -5,13 +5,15 @@
  * does. Each run is a whole drill of the scenario's own traffic, providers and config.
  */
 import fc from 'fast-check';
-import { faultSchema, type FaultSpec } from '../scenario/schema.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { runDrill } from '../simulator/run-drill.js';
 import type { Report } from '../report/report-schema.js';
 import { clockTime } from '../report/format.js';
 import { formatDuration, parseDuration } from '../units.js';
 import { faultScheduleArb, type FaultInput, type FaultKind } from './arbitraries.js';
+import { withFaults } from './with-faults.js';
+
+export { withFaults };
 
 /** Options of {@link searchBreach}. */
 export interface SearchOptions {
@@ -46,12 +48,6 @@ export interface SearchResult {
     readonly shrinks: number;
     readonly report: Report;
   };
-}
-
-/** The scenario with `extra` faults added to its own. */
-export function withFaults(scenario: Scenario, extra: readonly FaultInput[]): Scenario {
-  const parsed: FaultSpec[] = extra.map((f) => faultSchema.parse(f));
-  return { ...scenario, faults: [...scenario.faults, ...parsed] };
 }
 
 /** Searches for a fault schedule that breaks the scenario's SLOs, then shrinks it. */

@@ -19,15 +19,42 @@ export interface ColumnFlags extends DrillLimitFlags {
   readonly subjectConfig?: string;
 }
 
-/** One column: what is drilled, on which scenarios, and how. */
-export interface Column {
+/** A column's head: its label, what it drills, and the flags that drill it again. */
+export interface ColumnHead {
   readonly label: string;
   /** The config file or the subject, as given. */
   readonly file: string;
-  /** `--config FILE` or `--subject NAME`: what drills this column again. */
+  /** `--config FILE` or `--subject NAME [--subject-config FILE]`: what drills this column again. */
   readonly flags: readonly string[];
+}
+
+/** One column: what is drilled, on which scenarios, and how. */
+export interface Column extends ColumnHead {
   readonly scenarios: readonly Scenario[];
   readonly drill: Driller;
+}
+
+/** The heads of the `--config` columns, then the `--subject` ones. */
+export function columnHeads(
+  options: Pick<ColumnFlags, 'config' | 'subject' | 'subjectConfig'>,
+): ColumnHead[] {
+  const labels = configLabels(options.config);
+  return [
+    ...options.config.map((file, k) => ({
+      label: labels[k] ?? file,
+      file,
+      flags: ['--config', file],
+    })),
+    ...options.subject.map((subject) => ({
+      label: subject,
+      file: subject,
+      flags: [
+        '--subject',
+        subject,
+        ...(options.subjectConfig === undefined ? [] : ['--subject-config', options.subjectConfig]),
+      ],
+    })),
+  ];
 }
 
 /** The columns for these scenario files and flags; `fewest` columns or it is bad input. */
@@ -51,7 +78,6 @@ export async function columnsOf(
       `configures the one --subject; ${options.subject.length} were given`,
     );
   const limits = drillLimits(options);
-  const labels = configLabels(options.config);
   const own = files.map((file) => loadScenario(file, { limits }));
   const columns: Column[] =
     options.own === true
@@ -65,26 +91,18 @@ export async function columnsOf(
           },
         ]
       : [];
-  columns.push(
-    ...options.config.map((configFile, k) => ({
-      label: labels[k] ?? configFile,
-      file: configFile,
-      flags: ['--config', configFile],
+  const heads = columnHeads(options);
+  for (const [k, configFile] of options.config.entries())
+    columns.push({
+      ...heads[k]!,
       scenarios: files.map((file) => loadScenario(file, { configFile, limits })),
       drill: nativeDriller,
-    })),
-  );
-  for (const subject of options.subject) {
+    });
+  for (const [k, subject] of options.subject.entries()) {
     const subjectConfig =
       options.subjectConfig === undefined ? {} : { subjectConfig: options.subjectConfig };
     columns.push({
-      label: subject,
-      file: subject,
-      flags: [
-        '--subject',
-        subject,
-        ...(options.subjectConfig === undefined ? [] : ['--subject-config', options.subjectConfig]),
-      ],
+      ...heads[options.config.length + k]!,
       scenarios: own,
       drill: await drillerFor({ subject, ...subjectConfig }),
     });

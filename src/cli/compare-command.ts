@@ -10,7 +10,12 @@ import {
   maxRequestsOption,
   formatsParser,
   parseSeed,
+  seedsOption,
+  shardOption,
+  workersOption,
   type DrillLimitFlags,
+  type SeedsFlag,
+  type ShardFlag,
 } from './options.js';
 
 const COMPARE_FORMATS = ['json', 'md', 'html'] as const;
@@ -24,6 +29,9 @@ export interface CompareOptions extends DrillLimitFlags {
   readonly subject: string[];
   readonly subjectConfig?: string;
   readonly seed?: number;
+  readonly seeds?: SeedsFlag;
+  readonly shard?: ShardFlag;
+  readonly workers: number;
   readonly out: string;
   readonly format: CompareFormat[];
 }
@@ -49,7 +57,14 @@ export function compareCommand(): Command {
     )
     .option('--subject-config <file>', 'the config of the one --subject (a Portkey config, say)')
     .option('--seed <n>', "seed for every drill (default: each scenario's own)", parseSeed)
-    .option('--out <dir>', 'where compare.json, compare.md and compare.html go', 'reports/compare')
+    .addOption(seedsOption())
+    .addOption(workersOption('drills'))
+    .addOption(shardOption('columns × scenarios × seeds'))
+    .option(
+      '--out <dir>',
+      'where compare.json, compare.md and compare.html go (with --shard, the shard file)',
+      'reports/compare',
+    )
     .addOption(
       new Option('--format <list>', 'comparison files: json, md, html')
         .default(['json', 'md'], 'json,md')
@@ -66,8 +81,14 @@ harness failed.
 Example:
   $ failover-drill compare scenarios/black-friday.yaml scenarios/rate-limit-storm.yaml \\
       --config configs/current.yaml --config configs/candidate.yaml
-  $ failover-drill compare scenarios/black-friday.yaml --subject engine --subject portkey \
+  $ failover-drill compare scenarios/black-friday.yaml --subject engine --subject portkey \\
       --subject openai-sdk --subject sdk-fallback-chain
+  $ failover-drill compare scenarios/conduct/500-once.yaml --config a.yaml --config b.yaml \\
+      --seeds 1..100
+
+With --seeds, each column drills each scenario under every seed, and the table compares the
+sweeps: each figure's mean with its worst seed, and the SLOs each held in its share of seeds.
+--shard i/n drills one share of the units; merge writes the comparison (docs/sweeps.md).
 
 Columns: each --config (our engine under it), then each --subject, in the order given; at least
 two in all.`,

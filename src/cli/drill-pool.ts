@@ -1,25 +1,46 @@
 /**
  * @module cli/drill-pool
- * Drills as cells (a scenario row, an implementation column, a seed) for the scorecard and for
- * sweeps: in this process one after another, or spread over `--workers` child processes (each
- * runs one drill at a time, since a subject drill owns its process's globals). Each cell's
- * report is the same either way: a drill depends on its scenario, seed and implementation alone.
+ * Drills as cells (a scenario row, an implementation column, a seed, and for `check` the faults
+ * added) for every command that runs many drills: `run` suites and sweeps, shards, `compare`,
+ * `scorecard` and `check`'s tries. With one worker they run here one after another; with
+ * `--workers N` they are spread over a piscina pool of N worker threads, each drilling one cell
+ * at a time (a subject drill replaces its thread's timers and `fetch`, so two drills never share
+ * a thread). A cell's report is the same either way: a drill depends on its scenario, seed and
+ * implementation alone.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { FaultInput } from '../check/arbitraries.js';
 import { HarnessError, InputError, SubjectRefusedError, type InputIssue } from '../errors.js';
 import type { Report } from '../report/report-schema.js';
-import type { Column } from './columns.js';
+import { withFaults } from '../check/with-faults.js';
+import type { DrillOptions } from '../simulator/run-drill.js';
+import { columnsOf, type Column, type ColumnFlags } from './columns.js';
 
-/** One cell's drill: a report, or the subject's refusal of the scenario. */
-export type CellResult = { readonly report: Report } | { readonly refused: string };
+/** One cell's drill: a report and the files beside it, or the subject's refusal of the scenario. */
+export type CellResult =
+  | { readonly report: Report; readonly files: Readonly<Record<string, string>> }
+  | { readonly refused: string };
 
-/** One cell to drill: its scenario row and implementation column, and a seed of its own. */
+/** One cell to drill: its scenario row and implementation column, and how. */
 export interface CellJob {
   readonly row: number;
   readonly column: number;
   /** The seed for this drill; otherwise the run's, or the scenario's own. */
   readonly seed?: number;
+  /** The replay command recorded in the report. */
+  readonly replay?: string;
+  /** Faults added to the scenario's own (`check`'s tries). */
+  readonly faults?: readonly FaultInput[];
+  /** Traces to write (`run` suites). */
+  readonly telemetry?: DrillOptions['telemetry'];
+}
+
+/** What every worker loads once: the scenario files and the flags that make the columns. */
+export interface PoolSetup {
+  readonly files: readonly string[];
+  readonly flags: ColumnFlags & { readonly seed?: number };
+  /** The command, for the columns' messages. */
+  readonly command: string;
 }
 
 /** Drills one cell here. */
@@ -27,6 +48,7 @@ export async function drillCell(
   columns: readonly Column[],
   job: CellJob,
   seed: number | undefined,
+  onProgress?: (done: number) => void,
 ): Promise<CellResult> {
   const column = columns[job.column];
   const scenario = column?.scenarios[job.row];
@@ -34,86 +56,111 @@ export async function drillCell(
     throw new HarnessError(`no cell ${job.row}, ${job.column}`);
   const drilled = job.seed ?? seed ?? scenario.seed;
   try {
-    const { report } = await column.drill(scenario, { seed: drilled });
-    return { report };
+    const { report, files } = await column.drill(
+      job.faults === undefined ? scenario : withFaults(scenario, job.faults),
+      {
+        seed: drilled,
+        ...(job.replay === undefined ? {} : { replay: job.replay }),
+        ...(job.telemetry === undefined ? {} : { telemetry: job.telemetry }),
+        ...(onProgress === undefined ? {} : { onProgress }),
+        onExportFailures: (messages) => {
+          for (const m of new Set(messages))
+            process.stderr.write(`failover-drill: telemetry export failed: ${m}\n`);
+        },
+      },
+    );
+    return { report, files };
   } catch (error) {
     if (error instanceof SubjectRefusedError) return { refused: error.reason };
     if (error instanceof InputError) throw error;
     throw new HarnessError(
-      `the drill ${scenario.name} under ${column.file} failed (seed ${drilled})`,
+      `the drill ${scenario.name} under ${column.file} failed (seed ${drilled})${job.replay === undefined ? '' : `; replay: ${job.replay}`}`,
       { cause: error },
     );
   }
 }
 
-/** What a worker is told: the scorecard's inputs, then one cell at a time. */
-export type WorkerRequest =
-  | { readonly type: 'setup'; readonly files: readonly string[]; readonly flags: unknown }
-  | ({ readonly type: 'drill' } & CellJob);
-
-/** What a worker answers for a cell. */
+/** What a worker answers for a cell: its result, or the error that stops the run. */
 export type WorkerReply =
-  | ({ readonly index: number } & CellResult)
-  | { readonly index: number; readonly input: readonly InputIssue[] }
-  | { readonly index: number; readonly harness: string };
+  CellResult | { readonly input: readonly InputIssue[] } | { readonly harness: string };
+
+/** A pool of drills: one cell at a time here, or `workers` at once in worker threads. */
+export interface DrillPool {
+  /** Drills one cell; `onProgress` is told its progress when it runs here. */
+  drill(job: CellJob, onProgress?: (done: number) => void): Promise<CellResult>;
+  /** Cells drilled at once. */
+  readonly size: number;
+  close(): Promise<void>;
+}
 
 /**
- * Drills every job over `workers` child processes, in any order; `results[i]` is what `keep`
- * kept of `jobs[i]`'s result.
- * A worker that reports bad input or fails stops the whole run with that error.
+ * A pool for these columns: `workers` worker threads that each load the setup once, or, with
+ * one worker, the columns already loaded here. Close it when done.
  */
-export async function drillCellsInWorkers<T>(
-  files: readonly string[],
-  flags: unknown,
-  jobs: readonly CellJob[],
+export function drillPool(
+  setup: PoolSetup,
+  columns: readonly Column[],
   workers: number,
+): DrillPool {
+  if (workers <= 1)
+    return {
+      size: 1,
+      drill: (job, onProgress) => drillCell(columns, job, setup.flags.seed, onProgress),
+      close: async () => {},
+    };
+  const pool = new Piscina<{ setup: PoolSetup; job: CellJob }, WorkerReply>({
+    filename: new URL('./drill-worker.js', import.meta.url).href,
+    minThreads: workers,
+    maxThreads: workers,
+    // Workers wait for cells on messages, not by blocking their threads.
+    atomics: 'disabled',
+    idleTimeout: Number.POSITIVE_INFINITY,
+  });
+  return {
+    size: workers,
+    drill: async (job) => {
+      const reply = await pool.run({ setup, job });
+      if ('input' in reply) throw new InputError(reply.input);
+      if ('harness' in reply) throw new HarnessError(reply.harness);
+      return reply;
+    },
+    close: () => pool.destroy(),
+  };
+}
+
+/**
+ * Drills every job in the pool, `pool.size` at a time; `results[i]` is what `keep` kept of
+ * `jobs[i]`'s result, so only what the caller keeps stays in memory, never every report.
+ * `onProgress` is told the share done (within a drill too, when they run here one at a time).
+ * The first error stops the run.
+ */
+export async function drillCells<T>(
+  pool: DrillPool,
+  jobs: readonly CellJob[],
   keep: (result: CellResult, index: number) => T,
-  onDone: (done: number) => void,
+  onProgress: (share: number) => void = () => {},
 ): Promise<T[]> {
-  const script = fileURLToPath(new URL('./drill-worker.js', import.meta.url));
   const results: T[] = new Array<T>(jobs.length);
-  const busy = new Set<ChildProcess>();
-  const children: ChildProcess[] = [];
   let next = 0;
   let done = 0;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const give = (child: ChildProcess): void => {
-        const index = next++;
-        const job = jobs[index];
-        if (job === undefined) return;
-        busy.add(child);
-        child.send({ type: 'drill', index, ...job } satisfies WorkerRequest & { index: number });
-      };
-      for (let w = 0; w < Math.min(workers, jobs.length); w++) {
-        const child = fork(script, [], {
-          stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-          serialization: 'advanced',
-        });
-        children.push(child);
-        child.on('message', (reply: WorkerReply) => {
-          busy.delete(child);
-          if ('input' in reply) return reject(new InputError(reply.input));
-          if ('harness' in reply) return reject(new HarnessError(reply.harness));
-          // Only what the caller keeps stays in memory, not every report.
-          results[reply.index] = keep(
-            'report' in reply ? { report: reply.report } : { refused: reply.refused },
-            reply.index,
-          );
-          onDone(++done);
-          if (done === jobs.length) resolve();
-          else give(child);
-        });
-        child.on('exit', (code, signal) => {
-          if (busy.has(child))
-            reject(new HarnessError(`a scorecard worker stopped (${signal ?? `exit ${code}`})`));
-        });
-        child.send({ type: 'setup', files, flags } satisfies WorkerRequest);
-        give(child);
-      }
-    });
-  } finally {
-    for (const child of children) if (child.connected) child.disconnect();
-  }
+  const within =
+    pool.size === 1 ? (d: number): void => onProgress((done + d) / jobs.length) : undefined;
+  const lane = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const index = next++;
+      results[index] = keep(await pool.drill(jobs[index]!, within), index);
+      onProgress(++done / jobs.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(pool.size, jobs.length) }, lane));
   return results;
+}
+
+/** Columns loaded here for the setup, and a pool of `workers` over them. */
+export async function openPool(
+  setup: PoolSetup,
+  workers: number,
+): Promise<{ columns: Column[]; pool: DrillPool }> {
+  const columns = await columnsOf(setup.files, setup.flags, 1, setup.command);
+  return { columns, pool: drillPool(setup, columns, workers) };
 }

@@ -1,43 +1,34 @@
 /**
  * @module cli/drill-worker
- * A `--workers` child process of the scorecard or a sweep: it loads the scenarios and
- * implementations once, then drills the cells it is sent, one at a time, and answers each with
- * its report.
+ * A `--workers` thread of the drill pool: it loads the scenarios and implementations once, then
+ * drills the cells it is sent, one at a time, and answers each with its result, or with the
+ * error that stops the run (bad input keeps its file, line and key).
  */
 import { HarnessError, InputError } from '../errors.js';
-import { columnsOf, type Column, type ColumnFlags } from './columns.js';
-import { drillCell, type WorkerReply, type WorkerRequest } from './drill-pool.js';
+import { columnsOf, type Column } from './columns.js';
+import { drillCell, type CellJob, type PoolSetup, type WorkerReply } from './drill-pool.js';
 
-let columns: Promise<Column[]> | undefined;
-let seed: number | undefined;
+let loaded: { key: string; columns: Promise<Column[]> } | undefined;
 
-process.on('message', (request: WorkerRequest & { index?: number }) => {
-  if (request.type === 'setup') {
-    const flags = request.flags as ColumnFlags & { seed?: number };
-    seed = flags.seed;
-    columns = columnsOf(request.files, flags, 1, 'scorecard');
-    // A setup error is answered with the first cell.
-    columns.catch(() => undefined);
-    return;
+/** Drills one cell of `setup`. */
+export default async function drillTask({
+  setup,
+  job,
+}: {
+  setup: PoolSetup;
+  job: CellJob;
+}): Promise<WorkerReply> {
+  const key = JSON.stringify(setup);
+  if (loaded?.key !== key)
+    loaded = { key, columns: columnsOf(setup.files, setup.flags, 1, setup.command) };
+  try {
+    return await drillCell(await loaded.columns, job, setup.flags.seed);
+  } catch (error) {
+    if (error instanceof InputError) return { input: error.issues };
+    if (error instanceof HarnessError || error instanceof Error)
+      return {
+        harness: `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}`,
+      };
+    return { harness: String(error) };
   }
-  const index = request.index ?? -1;
-  const answer = (reply: WorkerReply): void => {
-    process.send?.(reply);
-  };
-  void (async () => {
-    try {
-      if (columns === undefined) throw new HarnessError('a cell before the setup');
-      answer({ index, ...(await drillCell(await columns, request, seed)) });
-    } catch (error) {
-      if (error instanceof InputError) answer({ index, input: error.issues });
-      else
-        answer({
-          index,
-          harness:
-            error instanceof Error
-              ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}`
-              : String(error),
-        });
-    }
-  })();
-});
+}

@@ -1,8 +1,8 @@
 /**
  * @module cli/merge-action
  * What `merge` does: reads and checks the shards of one run, reloads its scenario files (which
- * must be unchanged), and writes the reports, sweeps and suite files the unsharded run writes,
- * in the same order, with the same exit code.
+ * must be unchanged), and writes the reports, sweeps and suite files the unsharded run writes
+ * (or the comparison the unsharded `compare` writes), in the same order, with the same exit code.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -15,8 +15,10 @@ import { drillLimits } from './options.js';
 import { ensureWritableDir, expandFolders } from './report-files.js';
 import { replayCommand } from './replay.js';
 import { reportDirs, reportDrill, writeSuite } from './run-action.js';
-import { readShards } from './shard.js';
+import { readShards, type ShardFile } from './shard.js';
 import { finishSweep } from './sweep-action.js';
+import { finishCompare } from './compare-action.js';
+import { columnHeads } from './columns.js';
 
 const SHARD_FILE = /^shard-\d+-of-\d+\.json$/;
 
@@ -38,13 +40,17 @@ export function mergeShards(args: string[], options: MergeOptions): void {
     ...(run.maxRequests === null ? {} : { maxRequests: run.maxRequests }),
     ...(run.maxDuration === null ? {} : { maxDuration: run.maxDuration }),
   });
+  const units = shards.flatMap((s) => s.units).sort((a, b) => a.unit - b.unit);
+  if (run.compare !== undefined) {
+    mergeCompare(run, run.compare, units, limits, options);
+    return;
+  }
   const scenarios = run.files.map(({ file }) =>
     loadScenario(file, { limits, ...(run.config === null ? {} : { configFile: run.config }) }),
   );
   const { outDir, suiteDir } = reportDirs(scenarios, options.out);
   for (const scenario of scenarios) ensureWritableDir(outDir(scenario));
   if (suiteDir !== undefined) ensureWritableDir(suiteDir);
-  const units = shards.flatMap((s) => s.units).sort((a, b) => a.unit - b.unit);
   const drilled = {
     ...(run.config === null ? {} : { config: run.config }),
     ...(run.subject === null ? {} : { subject: run.subject }),
@@ -87,4 +93,31 @@ export function mergeShards(args: string[], options: MergeOptions): void {
     if (suiteDir !== undefined) writeSuite(suiteDir, reports, options.format);
   }
   process.exitCode = breached ? EXIT.breached : EXIT.ok;
+}
+
+/** The shards of one `compare --shard` merged into the comparison the unsharded compare writes. */
+function mergeCompare(
+  run: ShardFile['run'],
+  compare: NonNullable<ShardFile['run']['compare']>,
+  units: ShardFile['units'],
+  limits: ReturnType<typeof drillLimits>,
+  options: MergeOptions,
+): void {
+  const scenarios = run.files.map(({ file }) => loadScenario(file, { limits }));
+  const out = options.out ?? 'reports/compare';
+  ensureWritableDir(out);
+  const columns = columnHeads({
+    ...compare,
+    ...(run.subjectConfig === null ? {} : { subjectConfig: run.subjectConfig }),
+  });
+  finishCompare(
+    columns,
+    scenarios,
+    units.map((u) => ({ ...u, column: u.column ?? 0 })),
+    run.seeds !== null,
+    {
+      out,
+      format: options.format.filter((f) => f !== 'junit'),
+    },
+  );
 }

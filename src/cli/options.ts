@@ -102,9 +102,9 @@ export function parseCount(value: string): number {
   return n;
 }
 
-/** `--workers N`: drills at once, each in a child process; by default one per core. */
+/** `--workers N`: drills at once, each in a worker thread; by default one per core. */
 export function workersOption(what: string): Option {
-  return new Option('--workers <n>', `${what} at once, each in a process of its own`)
+  return new Option('--workers <n>', `${what} at once, each in a worker thread of its own`)
     .argParser(parseCount)
     .default(availableParallelism(), "the machine's cores");
 }
@@ -147,6 +147,22 @@ export function parseSeeds(value: string): SeedsFlag {
   throw new InvalidArgumentError(
     `a number of seeds from 1 to ${MAX_SEEDS.toLocaleString('en-US')}, or a range such as 1..100`,
   );
+}
+
+/** `--seeds`, on `run` and `compare`. */
+export function seedsOption(): Option {
+  return new Option(
+    '--seeds <n-or-range>',
+    "a sweep: drill each scenario under N seeds (from --seed or the scenario's own on) or under A..B, and judge each SLO on how often it held",
+  ).argParser(parseSeeds);
+}
+
+/** `--shard i/n`, on `run` and `compare`: `units` names the run's work units. */
+export function shardOption(units: string): Option {
+  return new Option(
+    '--shard <i/n>',
+    `drill only shard i of n of the work units (${units}) and write shard-i-of-n.json to --out; \`merge\` writes the results`,
+  ).argParser(parseShard);
 }
 
 /** The seeds a `--seeds` flag stands for, counting from `first` when it gives a count. */

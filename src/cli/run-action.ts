@@ -4,7 +4,7 @@
  * and sets the exit code. Loaded only when `run` runs, so `--help` stays light.
  */
 import { join, resolve as resolvePath } from 'node:path';
-import { HarnessError, InputError, type InputIssue } from '../errors.js';
+import { InputError, SubjectRefusedError, type InputIssue } from '../errors.js';
 import { writeReportFiles } from '../report/write-report.js';
 import { renderSuiteSummary } from '../report/render-summary.js';
 import { renderSuiteMarkdown } from '../report/render-markdown.js';
@@ -21,7 +21,14 @@ import {
   type ShardFlag,
   type SubjectFlags,
 } from './options.js';
-import { drillerFor } from './driller.js';
+import {
+  drillCells,
+  openPool,
+  type CellJob,
+  type CellResult,
+  type DrillPool,
+  type PoolSetup,
+} from './drill-pool.js';
 import { createProgress } from './progress.js';
 import {
   appendStepSummary,
@@ -38,7 +45,7 @@ export interface RunOptions extends DrillLimitFlags, SubjectFlags {
   readonly seeds?: SeedsFlag;
   /** `--shard i/n`: drill this share of the run's units and write a shard file. */
   readonly shard?: ShardFlag;
-  /** Drills at once in a sweep. */
+  /** Drills at once: a suite's scenarios, a sweep's seeds, a shard's units. */
   readonly workers: number;
   readonly config?: string;
   readonly out?: string;
@@ -78,61 +85,123 @@ export async function runScenarios(files: string[], options: RunOptions): Promis
       options.out === undefined ? { file: scenario.file, path: ['name'] } : undefined,
     );
   if (suiteDir !== undefined) ensureWritableDir(suiteDir);
-  const drill = await drillerFor(options);
-  if (options.seeds !== undefined) {
-    const { sweepScenario } = await import('./sweep-action.js');
-    let failed = false;
-    for (const scenario of scenarios) {
-      const sweep = await sweepScenario(scenario, options.seeds, drill, options, outDir(scenario));
-      failed ||= !sweep.pass;
-      if (scenarios.length > 1) process.stdout.write('\n');
-    }
-    process.exitCode = failed ? EXIT.breached : EXIT.ok;
-    return;
+  const { columns, pool } = await openPool(
+    runPoolSetup(files, options),
+    Math.min(options.workers, options.seeds === undefined ? scenarios.length : Infinity),
+  );
+  try {
+    const drilled = columns[0]?.scenarios ?? scenarios;
+    process.exitCode =
+      options.seeds === undefined
+        ? await drillSuite(drilled, pool, options, outDir, suiteDir)
+        : await sweepSuite(drilled, options.seeds, pool, options, outDir);
+  } finally {
+    await pool.close();
   }
+}
+
+/** What a run's pool loads: its scenario files under the one config or subject. */
+export function runPoolSetup(files: readonly string[], options: RunOptions): PoolSetup {
+  return {
+    files,
+    command: 'run',
+    flags: {
+      own: options.config === undefined && options.subject === undefined,
+      config: options.config === undefined ? [] : [options.config],
+      subject: options.subject === undefined ? [] : [options.subject],
+      ...(options.subjectConfig === undefined ? {} : { subjectConfig: options.subjectConfig }),
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(options.maxRequests === undefined ? {} : { maxRequests: options.maxRequests }),
+      ...(options.maxDuration === undefined ? {} : { maxDuration: options.maxDuration }),
+    },
+  };
+}
+
+/** Each scenario swept; the exit code. */
+async function sweepSuite(
+  scenarios: readonly Scenario[],
+  seeds: SeedsFlag,
+  pool: DrillPool,
+  options: RunOptions,
+  outDir: (scenario: Scenario) => string,
+): Promise<number> {
+  const { sweepScenario } = await import('./sweep-action.js');
+  let failed = false;
+  for (const [row, scenario] of scenarios.entries()) {
+    const sweep = await sweepScenario(scenario, row, seeds, pool, options, outDir(scenario));
+    failed ||= !sweep.pass;
+    if (scenarios.length > 1) process.stdout.write('\n');
+  }
+  return failed ? EXIT.breached : EXIT.ok;
+}
+
+/**
+ * Each scenario drilled, its reports written and summed up in the order given (with workers,
+ * as soon as the drills before it are done); then the suite's files. The exit code.
+ */
+async function drillSuite(
+  scenarios: readonly Scenario[],
+  pool: DrillPool,
+  options: RunOptions,
+  outDir: (scenario: Scenario) => string,
+  suiteDir: string | undefined,
+): Promise<number> {
+  const jobs: CellJob[] = scenarios.map((scenario, row) => {
+    const seed = options.seed ?? scenario.seed;
+    const telemetry = telemetryOptions(options, outDir(scenario));
+    return {
+      row,
+      column: 0,
+      seed,
+      replay: replayCommand(scenario.file, seed, options.config, options),
+      ...(telemetry === undefined ? {} : { telemetry }),
+    };
+  });
   let breached = false;
   const reports: Report[] = [];
-  for (const scenario of scenarios) {
-    const seed = options.seed ?? scenario.seed;
-    const replay = replayCommand(scenario.file, seed, options.config, options);
-    const progress = createProgress(scenario.name);
-    let drilled;
+  const waiting = new Map<number, CellResult>();
+  // Reports are written in the scenarios' order, whatever order the drills end in.
+  const write = (result: CellResult, index: number): void => {
+    waiting.set(index, result);
+    for (let next = reports.length; waiting.has(next); next = reports.length) {
+      const done = waiting.get(next)!;
+      waiting.delete(next);
+      if (!('report' in done)) throw new SubjectRefusedError(options.subject ?? '', done.refused);
+      reports.push(done.report);
+      breached =
+        reportDrill(
+          done.report,
+          done.files,
+          jobs[next]!.replay ?? '',
+          outDir(scenarios[next]!),
+          options.format,
+          suiteDir,
+          scenarios.length,
+        ) || breached;
+    }
+  };
+  if (pool.size === 1) {
+    // One at a time, each with its own progress line.
+    for (const [index, job] of jobs.entries()) {
+      const progress = createProgress(scenarios[index]!.name);
+      let result: CellResult;
+      try {
+        result = await pool.drill(job, (d) => progress.update(d));
+      } finally {
+        progress.stop();
+      }
+      write(result, index);
+    }
+  } else {
+    const progress = createProgress(`${jobs.length} drills, ${pool.size} at a time`);
     try {
-      const telemetry = telemetryOptions(options, outDir(scenario));
-      drilled = await drill(scenario, {
-        seed,
-        replay,
-        onProgress: (d) => progress.update(d),
-        ...(telemetry === undefined ? {} : { telemetry }),
-        onExportFailures: (messages) => {
-          for (const m of new Set(messages))
-            process.stderr.write(`failover-drill: telemetry export failed: ${m}\n`);
-        },
-      });
-    } catch (error) {
-      if (error instanceof InputError) throw error;
-      throw new HarnessError(
-        `the drill ${scenario.name} failed (seed ${seed}); replay: ${replay}`,
-        { cause: error },
-      );
+      await drillCells(pool, jobs, write, (share) => progress.update(share));
     } finally {
       progress.stop();
     }
-    const { report, files: extra } = drilled;
-    reports.push(report);
-    breached =
-      reportDrill(
-        report,
-        extra,
-        replay,
-        outDir(scenario),
-        options.format,
-        suiteDir,
-        scenarios.length,
-      ) || breached;
   }
   if (suiteDir !== undefined) writeSuite(suiteDir, reports, options.format);
-  process.exitCode = breached ? EXIT.breached : EXIT.ok;
+  return breached ? EXIT.breached : EXIT.ok;
 }
 
 /**

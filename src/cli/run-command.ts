@@ -9,9 +9,9 @@ import {
   formatOption,
   otlpOption,
   parseSeed,
-  parseSeeds,
-  parseShard,
   workersOption,
+  seedsOption,
+  shardOption,
   recordContentOption,
   traceSampleOption,
   tracesOption,
@@ -29,17 +29,9 @@ export function runCommand(): Command {
     )
     .argument('<scenario...>', 'scenario files (YAML or JSON)')
     .option('--seed <n>', "seed for every random draw (default: the scenario's own)", parseSeed)
-    .option(
-      '--seeds <n-or-range>',
-      "a sweep: drill each scenario under N seeds (from --seed or the scenario's own on) or under A..B, and judge each SLO on how often it held; writes sweep.json, .md, .html",
-      parseSeeds,
-    )
-    .addOption(workersOption("a sweep's drills"))
-    .option(
-      '--shard <i/n>',
-      'drill only shard i of n of the run (its scenarios, or scenarios × seeds) and write shard-i-of-n.json to --out; `merge` writes the reports',
-      parseShard,
-    )
+    .addOption(seedsOption())
+    .addOption(workersOption("drills (a suite's scenarios, a sweep's seeds)"))
+    .addOption(shardOption('its scenarios, or scenarios × seeds'))
     .option('--config <file>', "failover config to drill instead of the scenario's own")
     .addOption(subjectOption())
     .addOption(subjectConfigOption())

@@ -16,11 +16,10 @@ import {
   type Scorecard,
   type ScorecardCell,
 } from '../report/scorecard.js';
-import { columnsOf } from './columns.js';
 import { EXIT } from './exit-codes.js';
 import { createProgress } from './progress.js';
 import { displayPath, ensureWritableDir, expandFolders } from './report-files.js';
-import { drillCell, drillCellsInWorkers, type CellJob, type CellResult } from './drill-pool.js';
+import { drillCells, openPool, type CellJob, type CellResult } from './drill-pool.js';
 import type { ScorecardOptions } from './scorecard-command.js';
 
 const SCENARIO_FILE = /\.(ya?ml|json)$/;
@@ -28,36 +27,36 @@ const SCENARIO_FILE = /\.(ya?ml|json)$/;
 /** Runs `scorecard`: every scenario under every implementation, one table of verdicts. */
 export async function runScorecard(args: string[], options: ScorecardOptions): Promise<void> {
   const files = expandFolders(args, SCENARIO_FILE, 'scenario files');
-  const columns = await columnsOf(files, options, 1, 'scorecard');
-  ensureWritableDir(options.out);
-  const jobs: CellJob[] = files.flatMap((_, row) => columns.map((_, column) => ({ row, column })));
-  const progress = createProgress(`scorecard: ${jobs.length} drills`);
-  // Each cell is scored as it comes in: the scorecard keeps cells, not reports.
-  const keep = (result: CellResult): ScorecardCell =>
-    'report' in result ? scoreCell(result.report) : { verdict: 'n/a', reason: result.refused };
+  const setup = {
+    files,
+    command: 'scorecard',
+    flags: {
+      config: options.config,
+      subject: options.subject,
+      ...(options.subjectConfig === undefined ? {} : { subjectConfig: options.subjectConfig }),
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(options.maxRequests === undefined ? {} : { maxRequests: options.maxRequests }),
+      ...(options.maxDuration === undefined ? {} : { maxDuration: options.maxDuration }),
+    },
+  };
+  const { columns, pool } = await openPool(setup, options.workers);
   let cells: ScorecardCell[];
   try {
-    if (options.workers <= 1) {
-      cells = [];
-      for (const job of jobs) {
-        cells.push(keep(await drillCell(columns, job, options.seed)));
-        progress.update(cells.length / jobs.length);
-      }
-    } else {
-      const flags = {
-        config: options.config,
-        subject: options.subject,
-        ...(options.subjectConfig === undefined ? {} : { subjectConfig: options.subjectConfig }),
-        ...(options.seed === undefined ? {} : { seed: options.seed }),
-        ...(options.maxRequests === undefined ? {} : { maxRequests: options.maxRequests }),
-        ...(options.maxDuration === undefined ? {} : { maxDuration: options.maxDuration }),
-      };
-      cells = await drillCellsInWorkers(files, flags, jobs, options.workers, keep, (done) =>
-        progress.update(done / jobs.length),
-      );
+    ensureWritableDir(options.out);
+    const jobs: CellJob[] = files.flatMap((_, row) =>
+      columns.map((_, column) => ({ row, column })),
+    );
+    const progress = createProgress(`scorecard: ${jobs.length} drills`);
+    // Each cell is scored as it comes in: the scorecard keeps cells, not reports.
+    const keep = (result: CellResult): ScorecardCell =>
+      'report' in result ? scoreCell(result.report) : { verdict: 'n/a', reason: result.refused };
+    try {
+      cells = await drillCells(pool, jobs, keep, (share) => progress.update(share));
+    } finally {
+      progress.stop();
     }
   } finally {
-    progress.stop();
+    await pool.close();
   }
   const card: Scorecard = {
     scenarios: files.map((file, row) => ({ name: columns[0]?.scenarios[row]?.name ?? file, file })),

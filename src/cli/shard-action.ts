@@ -3,17 +3,17 @@
  * `run --shard i/n`: drills this shard's share of the run's work units and writes them, with
  * the run's identity, to `shard-i-of-n.json` in `--out`. `merge` writes the reports.
  */
-import { HarnessError, InputError } from '../errors.js';
+import { HarnessError, InputError, SubjectRefusedError } from '../errors.js';
 import { reportJson, writeReportFiles } from '../report/write-report.js';
 import { sweepRow } from '../report/sweep.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { VERSION } from '../version.js';
-import { drillerFor } from './driller.js';
+import { drillCells, openPool } from './drill-pool.js';
 import { seedList, type ShardFlag } from './options.js';
 import { createProgress } from './progress.js';
 import { displayPath, ensureWritableDir } from './report-files.js';
 import { replayCommand } from './replay.js';
-import type { RunOptions } from './run-action.js';
+import { runPoolSetup, type RunOptions } from './run-action.js';
 import { ownsUnit, runIdentity, shardFileName, type ShardFile } from './shard.js';
 
 /** The run's work units in order: each scenario, or each scenario × seed in a sweep. */
@@ -39,37 +39,40 @@ export async function runShard(
     throw InputError.of('--otlp', 'a shard writes no traces: replay one drill to trace it');
   const out = options.out ?? 'reports';
   ensureWritableDir(out);
-  const drill = await drillerFor(options);
   const all = workUnits(scenarios, options);
   const mine = all.map((u, unit) => ({ ...u, unit })).filter((u) => ownsUnit(shard, u.unit));
+  const { pool } = await openPool(
+    runPoolSetup(files, options),
+    Math.min(options.workers, mine.length),
+  );
   const progress = createProgress(`shard ${shard.index}/${shard.count}: ${mine.length} drills`);
-  const units: ShardFile['units'] = [];
+  let units: ShardFile['units'];
   try {
-    for (const [done, unit] of mine.entries()) {
-      const scenario = scenarios[unit.scenario];
-      if (scenario === undefined) throw new HarnessError(`no scenario ${unit.scenario}`);
-      const replay = replayCommand(scenario.file, unit.seed, options.config, options);
-      let drilled;
-      try {
-        drilled = await drill(scenario, { seed: unit.seed, replay });
-      } catch (error) {
-        if (error instanceof InputError) throw error;
-        throw new HarnessError(
-          `the drill ${scenario.name} failed (seed ${unit.seed}); replay: ${replay}`,
-          {
-            cause: error,
-          },
-        );
-      }
-      units.push(
-        options.seeds === undefined
-          ? { ...unit, report: drilled.report, files: { ...drilled.files } }
-          : { ...unit, row: sweepRow(unit.seed, drilled.report) },
-      );
-      progress.update((done + 1) / mine.length);
-    }
+    units = await drillCells(
+      pool,
+      mine.map((unit) => {
+        const scenario = scenarios[unit.scenario];
+        if (scenario === undefined) throw new HarnessError(`no scenario ${unit.scenario}`);
+        return {
+          row: unit.scenario,
+          column: 0,
+          seed: unit.seed,
+          replay: replayCommand(scenario.file, unit.seed, options.config, options),
+        };
+      }),
+      (result, i) => {
+        const unit = mine[i]!;
+        if (!('report' in result))
+          throw new SubjectRefusedError(options.subject ?? '', result.refused);
+        return options.seeds === undefined
+          ? { ...unit, report: result.report, files: { ...result.files } }
+          : { ...unit, row: sweepRow(unit.seed, result.report) };
+      },
+      (share) => progress.update(share),
+    );
   } finally {
     progress.stop();
+    await pool.close();
   }
   const file: ShardFile = {
     shardVersion: 1,

@@ -1,7 +1,8 @@
 /**
  * @module cli/shard
- * `run --shard i/n`: the run's work units (each scenario, or each scenario × seed in a sweep),
- * dealt round-robin to n shards; a shard drills its own and writes them to a shard file, and
+ * `run --shard i/n` and `compare --shard i/n`: the run's work units (each scenario, or each
+ * scenario × seed in a sweep; in `compare`, each column × scenario × seed), dealt round-robin
+ * to n shards; a shard drills its own and writes them to a shard file, and
  * `merge` puts the shards of one run back together. A shard file says which run it belongs to
  * (version, scenario files and their contents, the flags that change results), so shards of
  * different runs are refused, not mixed.
@@ -39,6 +40,8 @@ export const runIdentitySchema = z.strictObject({
   subjectConfig: z.string().nullable(),
   maxRequests: z.number().nullable(),
   maxDuration: z.number().nullable(),
+  /** A shard of `compare`: its columns, each --config then each --subject. */
+  compare: z.strictObject({ config: z.array(z.string()), subject: z.array(z.string()) }).optional(),
 });
 
 /** The identity of a run. */
@@ -67,6 +70,8 @@ export const shardSchema = z.strictObject({
   units: z.array(
     z.strictObject({
       unit: z.number().int(),
+      /** `compare`'s column. */
+      column: z.number().int().optional(),
       scenario: z.number().int(),
       seed: z.number().int(),
       /** A plain run's unit: the drill's report and the files beside it. */
@@ -98,7 +103,10 @@ export function readShards(paths: readonly string[]): ShardFile[] {
       throw InputError.of(path, 'is not a shard file: not JSON');
     }
     if (!shardSchema.safeParse(json).success)
-      throw InputError.of(path, 'is not a shard file of `run --shard` (shardVersion 1)');
+      throw InputError.of(
+        path,
+        'is not a shard file of `run --shard` or `compare --shard` (shardVersion 1)',
+      );
     // The file's own objects, not zod's copies: their key order is the reports' own.
     return { path, shard: json as ShardFile };
   });

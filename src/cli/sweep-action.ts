@@ -3,9 +3,9 @@
  * `run --seeds`: each scenario drilled under many seeds, one row kept per seed, then one verdict
  * per SLO on how often it held. Writes sweep.json, sweep.md and sweep.html in the scenario's
  * report folder; a sweep writes no per-seed reports or traces (replay a seed for those). With
- * `--workers N` the seeds are drilled N at a time in child processes, with the same result.
+ * `--workers N` the seeds are drilled N at a time in worker threads, with the same result.
  */
-import { HarnessError, InputError, SubjectRefusedError } from '../errors.js';
+import { SubjectRefusedError } from '../errors.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { reportJson, writeReportFiles } from '../report/write-report.js';
 import {
@@ -16,19 +16,19 @@ import {
   sweepRow,
 } from '../report/sweep.js';
 import type { Sweep } from '../report/sweep-schema.js';
-import type { Driller } from './driller.js';
 import { seedList, type SeedsFlag } from './options.js';
 import { createProgress } from './progress.js';
-import { drillCellsInWorkers } from './drill-pool.js';
+import { drillCells, type DrillPool } from './drill-pool.js';
 import { appendStepSummary, displayPath } from './report-files.js';
 import { replayCommand } from './replay.js';
 import type { RunOptions } from './run-action.js';
 
-/** Sweeps one scenario: every seed drilled, its row kept, the sweep written and printed. */
+/** Sweeps scenario `row` of the pool: every seed drilled, its row kept, the sweep written and printed. */
 export async function sweepScenario(
   scenario: Scenario,
+  row: number,
   seeds: SeedsFlag,
-  drill: Driller,
+  pool: DrillPool,
   options: RunOptions,
   dir: string,
 ): Promise<Sweep> {
@@ -36,14 +36,21 @@ export async function sweepScenario(
   const progress = createProgress(`${scenario.name}: ${list.length} seeds`);
   let rows: Row[];
   try {
-    rows =
-      options.workers > 1
-        ? await rowsInWorkers(scenario, list, options, (done) =>
-            progress.update(done / list.length),
-          )
-        : await rowsHere(scenario, list, drill, options, (done) =>
-            progress.update(done / list.length),
-          );
+    rows = await drillCells(
+      pool,
+      list.map((seed) => ({
+        row,
+        column: 0,
+        seed,
+        replay: replayCommand(scenario.file, seed, options.config, options),
+      })),
+      (result, i) => {
+        if (!('report' in result))
+          throw new SubjectRefusedError(options.subject ?? '', result.refused);
+        return sweepRow(list[i] ?? 0, result.report);
+      },
+      (share) => progress.update(share),
+    );
   } finally {
     progress.stop();
   }
@@ -51,61 +58,6 @@ export async function sweepScenario(
 }
 
 type Row = Sweep['rows'][number];
-
-/** The seeds drilled one after another in this process. */
-async function rowsHere(
-  scenario: Scenario,
-  seeds: readonly number[],
-  drill: Driller,
-  options: RunOptions,
-  onDone: (done: number) => void,
-): Promise<Row[]> {
-  const rows: Row[] = [];
-  for (const seed of seeds) {
-    const replay = replayCommand(scenario.file, seed, options.config, options);
-    try {
-      rows.push(sweepRow(seed, (await drill(scenario, { seed, replay })).report));
-    } catch (error) {
-      if (error instanceof InputError) throw error;
-      throw new HarnessError(
-        `the drill ${scenario.name} failed (seed ${seed}); replay: ${replay}`,
-        {
-          cause: error,
-        },
-      );
-    }
-    onDone(rows.length);
-  }
-  return rows;
-}
-
-/** The seeds spread over `--workers` child processes, rows in seed order. */
-async function rowsInWorkers(
-  scenario: Scenario,
-  seeds: readonly number[],
-  options: RunOptions,
-  onDone: (done: number) => void,
-): Promise<Row[]> {
-  return drillCellsInWorkers(
-    [scenario.file],
-    {
-      own: options.config === undefined && options.subject === undefined,
-      config: options.config === undefined ? [] : [options.config],
-      subject: options.subject === undefined ? [] : [options.subject],
-      ...(options.subjectConfig === undefined ? {} : { subjectConfig: options.subjectConfig }),
-      ...(options.maxRequests === undefined ? {} : { maxRequests: options.maxRequests }),
-      ...(options.maxDuration === undefined ? {} : { maxDuration: options.maxDuration }),
-    },
-    seeds.map((seed) => ({ row: 0, column: 0, seed })),
-    options.workers,
-    (result, i) => {
-      if (!('report' in result))
-        throw new SubjectRefusedError(options.subject ?? '', result.refused);
-      return sweepRow(seeds[i] ?? 0, result.report);
-    },
-    onDone,
-  );
-}
 
 /** A sweep's rows summed up, written to `dir` in the formats asked for, and printed. */
 export function finishSweep(

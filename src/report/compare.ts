@@ -6,6 +6,7 @@
  */
 import { dur, int, pct, usd } from './format.js';
 import type { Report } from './report-schema.js';
+import type { SWEEP_FIGURES, Sweep } from './sweep-schema.js';
 import {
   escapeHtml,
   htmlTable,
@@ -15,22 +16,20 @@ import {
   type Table,
 } from './tables.js';
 
-/** One config's drills, in scenario order. */
-export interface ComparedConfig {
-  readonly label: string;
-  readonly file: string;
-  readonly reports: readonly Report[];
-}
+/** One config's drills, in scenario order: a report each, or with `--seeds` a sweep each. */
+export type ComparedConfig =
+  | { readonly label: string; readonly file: string; readonly reports: readonly Report[] }
+  | { readonly label: string; readonly file: string; readonly sweeps: readonly Sweep[] };
 
-/** A compared figure: how to read it off a report, show it, and which way is better. */
-interface Figure {
+/** A compared figure: how to read it off a report or sweep, show it, and which way is better. */
+interface Figure<T> {
   readonly name: string;
-  readonly value: (r: Report) => number;
-  readonly show: (n: number, r: Report) => string;
+  readonly value: (r: T) => number;
+  readonly show: (n: number, r: T) => string;
   readonly better: 'higher' | 'lower';
 }
 
-const FIGURES: readonly Figure[] = [
+const REPORT_FIGURES: readonly Figure<Report>[] = [
   { name: 'availability', value: (r) => r.availability, show: pct, better: 'higher' },
   { name: 'failed requests', value: (r) => r.requests.failed, show: int, better: 'lower' },
   { name: 'latency p95', value: (r) => r.latencyMs.p95, show: dur, better: 'lower' },
@@ -44,6 +43,39 @@ const FIGURES: readonly Figure[] = [
   },
 ];
 
+/** A sweep's figure: its mean over the seeds, shown with its worst seed's value. */
+function sweepFigure(
+  name: string,
+  figure: (typeof SWEEP_FIGURES)[number],
+  show: (n: number) => string,
+  better: 'higher' | 'lower',
+): Figure<Sweep> {
+  return {
+    name: `${name} (mean, worst)`,
+    value: (s) => s.figures[figure].mean,
+    show: (n, s) =>
+      `${show(n)} (${show(better === 'higher' ? s.figures[figure].min : s.figures[figure].max)})`,
+    better,
+  };
+}
+
+const mean1 = (n: number): string => (Number.isInteger(n) ? int(n) : n.toFixed(1));
+
+const SWEEP_COMPARE_FIGURES: readonly Figure<Sweep>[] = [
+  sweepFigure('availability', 'availability', pct, 'higher'),
+  sweepFigure('failed requests', 'failed', mean1, 'lower'),
+  sweepFigure('latency p95', 'latency.p95', dur, 'lower'),
+  sweepFigure('latency p99', 'latency.p99', dur, 'lower'),
+  sweepFigure('cost', 'cost', usd, 'lower'),
+  {
+    name: 'SLOs held (worst breach rate)',
+    value: (s) => s.slos.filter((slo) => slo.pass).length,
+    show: (n, s) =>
+      `${n}/${s.slos.length} (${(Math.max(0, ...s.slos.map((slo) => slo.breachRate)) * 100).toFixed(1)}% of seeds)`,
+    better: 'higher',
+  },
+];
+
 /** One row: a scenario's figure under each config, and who did best. */
 export interface ComparisonRow {
   readonly scenario: string;
@@ -53,25 +85,42 @@ export interface ComparisonRow {
   readonly winner: string;
 }
 
-/** The rows of a comparison. Reports must hold the same scenarios in the same order. */
-export function comparisonRows(configs: readonly ComparedConfig[]): ComparisonRow[] {
+function rowsOf<T extends { readonly scenario: string }>(
+  configs: readonly { readonly label: string; readonly items: readonly T[] }[],
+  figures: readonly Figure<T>[],
+): ComparisonRow[] {
   const first = configs[0];
   if (first === undefined) return [];
-  const rows: ComparisonRow[] = [];
-  first.reports.forEach((report, i) => {
-    for (const figure of FIGURES) {
-      const values = configs.map((c) => figure.value(c.reports[i] as Report));
+  return first.items.flatMap((item, i) =>
+    figures.map((figure) => {
+      const values = configs.map((c) => figure.value(c.items[i] as T));
       const best = figure.better === 'higher' ? Math.max(...values) : Math.min(...values);
       const winners = configs.filter((_, k) => values[k] === best);
-      rows.push({
-        scenario: report.scenario,
+      return {
+        scenario: item.scenario,
         figure: figure.name,
-        cells: configs.map((c, k) => figure.show(values[k] as number, c.reports[i] as Report)),
+        cells: configs.map((c, k) => figure.show(values[k] as number, c.items[i] as T)),
         winner: winners.length === configs.length ? 'tie' : winners.map((w) => w.label).join(', '),
-      });
-    }
-  });
-  return rows;
+      };
+    }),
+  );
+}
+
+/** The rows of a comparison. Every config must hold the same scenarios in the same order. */
+export function comparisonRows(configs: readonly ComparedConfig[]): ComparisonRow[] {
+  const sweeps = configs.flatMap((c) =>
+    'sweeps' in c ? [{ label: c.label, items: c.sweeps }] : [],
+  );
+  if (sweeps.length > 0) return rowsOf(sweeps, SWEEP_COMPARE_FIGURES);
+  return rowsOf(
+    configs.flatMap((c) => ('reports' in c ? [{ label: c.label, items: c.reports }] : [])),
+    REPORT_FIGURES,
+  );
+}
+
+/** Whether every SLO held under this config (in a sweep: each in its share of seeds). */
+export function comparedPass(c: ComparedConfig): boolean {
+  return 'sweeps' in c ? c.sweeps.every((s) => s.pass) : c.reports.every((r) => r.pass);
 }
 
 /** Labels from config file names, made unique. */
@@ -101,9 +150,7 @@ export function renderComparison(configs: readonly ComparedConfig[]): string {
   return textTable([table.head, ...rows], table.align);
 }
 
-function verdict(c: ComparedConfig): boolean {
-  return c.reports.every((r) => r.pass);
-}
+const verdict = comparedPass;
 
 /** The comparison as Markdown. */
 export function renderComparisonMarkdown(configs: readonly ComparedConfig[]): string {
