@@ -4,7 +4,7 @@
  * wall-clock speed depends on the machine.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenario } from '../dist/scenario/load-scenario.js';
@@ -76,26 +76,35 @@ for (const name of ['engine', 'portkey', 'openai-sdk']) {
 // The conduct scorecard: 17 scenarios x 6 subjects through the CLI, two workers and one.
 const SCORED = ['engine', 'portkey', 'openai-sdk', 'sdk-fallback-chain', 'ai-sdk', 'langchain'];
 const scorecardDir = mkdtempSync(join(tmpdir(), 'failover-drill-scorecard-'));
-/** Wall time of one CLI command with `--workers N`, its JSON written to a scratch folder. */
-const cliWall = (args: readonly string[], workers: number): number => {
+/**
+ * One CLI command with `--workers N`, its files written to a scratch folder: its wall time, and
+ * its peak RSS (worker threads included) from the max-rss preload.
+ */
+const cliRun = (
+  args: readonly string[],
+  workers: number,
+  out: readonly string[] = ['--format', 'json', '--out', scorecardDir],
+): { ms: number; rssMb: number } => {
   const started = performance.now();
   const result = spawnSync(
     process.execPath,
     [
+      '--import',
+      new URL('./max-rss.mjs', import.meta.url).pathname,
       new URL('../dist/cli/bin.js', import.meta.url).pathname,
       ...args,
       '--workers',
       String(workers),
-      '--format',
-      'json',
-      '--out',
-      scorecardDir,
+      ...out,
     ],
-    { encoding: 'utf8' },
+    { encoding: 'utf8', maxBuffer: 1 << 24 },
   );
+  const ms = performance.now() - started;
   if (result.status !== 0 && result.status !== 1) throw new Error(`${args[0]}: ${result.stderr}`);
-  return performance.now() - started;
+  const kb = Number(/max-rss-kb (\d+)\s*$/.exec(result.stderr)?.[1] ?? 0);
+  return { ms, rssMb: Math.round(kb / 1024) };
 };
+const cliWall = (args: readonly string[], workers: number): number => cliRun(args, workers).ms;
 const scorecardArgs = [
   'scorecard',
   new URL('../scenarios/conduct', import.meta.url).pathname,
@@ -117,10 +126,53 @@ const sweepArgs = [
 const sweepWall = (workers: number): number => cliWall(sweepArgs, workers);
 const sweptOne = sweepWall(1);
 const sweptTwo = sweepWall(2);
-rmSync(scorecardDir, { recursive: true, force: true });
 console.log(
   `100-seed sweep, 500-once:        ${(sweptTwo / 1_000).toFixed(1)} s with --workers 2, ${(sweptOne / 1_000).toFixed(1)} s with 1 = ${(sweptOne / sweptTwo).toFixed(2)}x (target >= 1.7x: ${mark(sweptOne / sweptTwo >= 1.7)})`,
 );
+
+// check's tries per second, two workers against one: a search that finds nothing (the
+// scenario's SLOs made lenient), so both try the same schedules and neither shrinks.
+const lenient = join(scorecardDir, 'check-holds.yaml');
+writeFileSync(
+  lenient,
+  readFileSync(new URL('../scenarios/conduct/503-forever.yaml', import.meta.url), 'utf8').replace(
+    /^slos:[\s\S]*$/m,
+    'slos:\n  - availability >= 1%\n',
+  ),
+);
+const checkArgs = [
+  'check',
+  lenient,
+  '--runs',
+  quick ? '8' : '24',
+  '--seed',
+  '1',
+  '--max-faults',
+  '2',
+];
+const checkWall = (workers: number): number =>
+  cliRun(checkArgs, workers, ['--out', scorecardDir]).ms;
+const checkedOne = checkWall(1);
+const checkedTwo = checkWall(2);
+console.log(
+  `check tries/s, 503-forever:      ${(Number(checkArgs[3]) / (checkedTwo / 1_000)).toFixed(1)}/s with --workers 2, ${(Number(checkArgs[3]) / (checkedOne / 1_000)).toFixed(1)}/s with 1 = ${(checkedOne / checkedTwo).toFixed(2)}x (target >= 1.7x: ${mark(checkedOne / checkedTwo >= 1.7)})`,
+);
+
+// A sweep keeps one row per seed: peak RSS with ten times the seeds (two workers).
+const [fewSeeds, manySeeds, swept] = quick
+  ? [20, 200, 'conduct/500-once.yaml']
+  : [100, 1_000, 'black-friday.yaml'];
+const sweepRss = (seeds: number): { ms: number; rssMb: number } =>
+  cliRun(
+    ['run', new URL(`../scenarios/${swept}`, import.meta.url).pathname, '--seeds', String(seeds)],
+    2,
+  );
+const few = sweepRss(fewSeeds);
+const many = sweepRss(manySeeds);
+console.log(
+  `sweep memory, ${swept}: peak ${few.rssMb} MB RSS for ${fewSeeds} seeds, ${many.rssMb} MB for ${manySeeds.toLocaleString('en-US')} = ${(many.rssMb / few.rssMb).toFixed(2)}x (target: flat, <= 1.1x: ${mark(many.rssMb / few.rssMb <= 1.1)}); ${(many.ms / 1_000).toFixed(0)} s wall`,
+);
+rmSync(scorecardDir, { recursive: true, force: true });
 
 const coldDir = mkdtempSync(join(tmpdir(), 'failover-drill-cold-'));
 const cold = coldDrill(quick ? 2 : 5, coldDir);

@@ -28,8 +28,18 @@ export interface SearchOptions {
   readonly kinds?: readonly FaultKind[];
   /** Told after every drill: drills so far, and whether the search is shrinking. */
   readonly onRun?: (done: number, shrinking: boolean) => void;
-  /** Drills one schedule. @defaultValue our engine, natively ({@link runDrill}) */
-  readonly drill?: (scenario: Scenario, options: { readonly seed: number }) => Promise<Report>;
+  /**
+   * Drills the scenario with these faults added to its own, at the scenario's seed.
+   * @defaultValue our engine, natively ({@link runDrill})
+   */
+  readonly drill?: (faults: readonly FaultInput[]) => Promise<Report>;
+  /**
+   * Schedules drilled at once (`--workers`): the search drills the next ones fast-check will
+   * try while it waits for the current one. What it finds is the same for any number: fast-check
+   * still takes each result in its own order, and the extra drills only run ahead of it.
+   * @defaultValue 1
+   */
+  readonly lookahead?: number;
 }
 
 /** What the search found. */
@@ -57,23 +67,62 @@ export async function searchBreach(
   clock: { now(): number },
 ): Promise<SearchResult> {
   const started = clock.now();
-  const runOne = options.drill ?? runDrill;
-  const targets = Object.keys(scenario.providers);
+  const runOne =
+    options.drill ??
+    ((faults: readonly FaultInput[]) =>
+      runDrill(withFaults(scenario, faults), { seed: scenario.seed }));
+  const ahead = Math.max(1, options.lookahead ?? 1);
   let drills = 0;
   let firstFound: FaultInput[] | undefined;
+  // Each schedule's verdict, drilled once: by the search, or ahead of it.
+  const verdicts = new Map<string, Promise<boolean>>();
+  const verdict = (faults: readonly FaultInput[]): Promise<boolean> => {
+    const key = JSON.stringify(faults);
+    let pass = verdicts.get(key);
+    if (pass === undefined) {
+      pass = runOne(faults).then((report) => {
+        drills++;
+        options.onRun?.(drills, firstFound !== undefined);
+        return report.pass;
+      });
+      // A drill run ahead and never asked for must not stop the search with its error.
+      pass.catch(() => undefined);
+      verdicts.set(key, pass);
+    }
+    return pass;
+  };
   const arbitrary = faultScheduleArb({
-    targets,
+    targets: Object.keys(scenario.providers),
     durationMs: scenario.duration,
     maxFaults: options.maxFaults ?? 4,
     ...(options.kinds === undefined ? {} : { kinds: options.kinds }),
   });
+  // The schedules fast-check tries first, in its order, so they can be drilled ahead.
+  const planned =
+    ahead > 1
+      ? fc.sample(
+          fc.asyncProperty(arbitrary, (_faults: FaultInput[]) => Promise.resolve(true)),
+          {
+            seed: options.seed,
+            numRuns: options.runs,
+          },
+        )
+      : [];
+  let tried = 0;
   const property = fc.asyncProperty(arbitrary, async (faults) => {
-    const report = await runOne(withFaults(scenario, faults), { seed: scenario.seed });
-    drills++;
-    options.onRun?.(drills, firstFound !== undefined);
-    if (!report.pass) firstFound ??= faults;
-    return report.pass;
+    if (firstFound === undefined)
+      for (const [next] of planned.slice(tried + 1, tried + ahead)) void verdict(next);
+    tried++;
+    const pass = await verdict(faults);
+    if (!pass) firstFound ??= faults;
+    return pass;
   });
+  if (ahead > 1) {
+    // Shrinking tries the candidates of a failing schedule in order until one fails: the next
+    // `ahead` of them are drilled while the first is awaited.
+    const shrink = property.shrink.bind(property);
+    property.shrink = (value) => new fc.Stream(drillingAhead(shrink(value), ahead, verdict));
+  }
   const details = await fc.check(property, {
     numRuns: options.runs,
     seed: options.seed,
@@ -92,27 +141,45 @@ export async function searchBreach(
   // fast-check shrinks a schedule mostly fault by fault; a last pass drops any fault the
   // breach does not need, one at a time, while the rest still break an SLO.
   let faults = counterexample;
-  let report = await runOne(withFaults(scenario, faults), { seed: scenario.seed });
-  drills++;
-  let shrinks = details.numShrinks;
   for (let i = faults.length - 1; i >= 0 && faults.length > 1; i--) {
     const fewer = faults.filter((_, k) => k !== i);
-    const attempt = await runOne(withFaults(scenario, fewer), { seed: scenario.seed });
-    drills++;
-    options.onRun?.(drills, true);
-    if (!attempt.pass) {
-      faults = fewer;
-      report = attempt;
-      shrinks++;
-    }
+    if (!(await verdict(fewer))) faults = fewer;
   }
+  const report = await runOne(faults);
+  drills++;
   return {
     drills,
     elapsedMs: clock.now() - started,
     runs: details.numRuns,
     interrupted: details.interrupted,
-    breach: { faults, firstFound, shrinks, report },
+    breach: {
+      faults,
+      firstFound,
+      shrinks: details.numShrinks + counterexample.length - faults.length,
+      report,
+    },
   };
+}
+
+/** The candidates of `source` in order, each one's drill started `ahead` candidates early. */
+function* drillingAhead<V extends fc.Value<[FaultInput[]]>>(
+  source: Iterable<V>,
+  ahead: number,
+  verdict: (faults: readonly FaultInput[]) => Promise<boolean>,
+): Generator<V> {
+  const iterator = source[Symbol.iterator]();
+  const buffer: V[] = [];
+  for (;;) {
+    while (buffer.length < ahead) {
+      const next = iterator.next();
+      if (next.done === true) break;
+      void verdict(next.value.value[0]);
+      buffer.push(next.value);
+    }
+    const first = buffer.shift();
+    if (first === undefined) return;
+    yield first;
+  }
 }
 
 const STATUS_WORDS: Readonly<Record<string, string>> = {

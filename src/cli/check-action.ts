@@ -10,11 +10,11 @@ import { parseDocument } from 'yaml';
 import { describeFault, searchBreach } from '../check/search.js';
 import type { FaultInput } from '../check/arbitraries.js';
 import { systemClock } from '../engine/runtime/system-clock.js';
-import { HarnessError } from '../errors.js';
+import { HarnessError, InputError, SubjectRefusedError } from '../errors.js';
 import { writeReportFiles } from '../report/write-report.js';
 import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
 import { checkSubjectFlags, drillLimits } from './options.js';
-import { drillerFor } from './driller.js';
+import { openPool, type PoolSetup } from './drill-pool.js';
 import { createProgress } from './progress.js';
 import { replayCommand } from './replay.js';
 import { displayPath, ensureWritableDir } from './report-files.js';
@@ -54,7 +54,19 @@ export async function checkScenario(file: string, options: CheckOptions): Promis
   const outDir = options.out ?? join('reports', scenario.name);
   ensureWritableDir(outDir);
   const seed = options.seed ?? scenario.seed;
-  const drill = await drillerFor(options);
+  const setup: PoolSetup = {
+    files: [file],
+    command: 'check',
+    flags: {
+      own: options.config === undefined && options.subject === undefined,
+      config: options.config === undefined ? [] : [options.config],
+      subject: options.subject === undefined ? [] : [options.subject],
+      ...(options.subjectConfig === undefined ? {} : { subjectConfig: options.subjectConfig }),
+      ...(options.maxRequests === undefined ? {} : { maxRequests: options.maxRequests }),
+      ...(options.maxDuration === undefined ? {} : { maxDuration: options.maxDuration }),
+    },
+  };
+  const { pool } = await openPool(setup, options.workers);
   const progress = createProgress(`check ${scenario.name}`);
   let result;
   try {
@@ -65,17 +77,25 @@ export async function checkScenario(file: string, options: CheckOptions): Promis
         seed,
         timeLimitMs: options.timeLimit,
         maxFaults: options.maxFaults,
+        lookahead: pool.size,
         onRun: (done) => progress.update(Math.min(1, done / options.runs)),
-        drill: async (drilled, drillOptions) => (await drill(drilled, drillOptions)).report,
+        drill: async (faults) => {
+          const drilled = await pool.drill({ row: 0, column: 0, seed: scenario.seed, faults });
+          if (!('report' in drilled))
+            throw new SubjectRefusedError(options.subject ?? '', drilled.refused);
+          return drilled.report;
+        },
       },
       systemClock,
     );
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new HarnessError(`check of ${scenario.name} failed (search seed ${seed})`, {
       cause: error,
     });
   } finally {
     progress.stop();
+    await pool.close();
   }
   const rate = result.drills / Math.max(0.001, result.elapsedMs / 1_000);
   const speed = `${result.drills} drills in ${(result.elapsedMs / 1_000).toFixed(1)} s (${rate.toFixed(1)} drills/s)`;
@@ -98,7 +118,7 @@ export async function checkScenario(file: string, options: CheckOptions): Promis
   const path = displayPath(written ?? join(outDir, 'counterexample.yaml'));
   const lines = [
     `${scenario.name}: found a fault schedule that breaks ${broken.join(', ')}`,
-    `search seed ${seed}; ${speed}; first breaking schedule had ${breach.firstFound.length} fault(s), shrunk in ${breach.shrinks} step(s) to ${breach.faults.length}:`,
+    `search seed ${seed}; ${speed}; the first breaking schedule (try ${result.runs} of ${options.runs}) had ${breach.firstFound.length} fault(s), shrunk in ${breach.shrinks} step(s) to ${breach.faults.length}:`,
     ...breach.faults.map((f) => `  - ${describeFault(f)}`),
     `written: ${path}`,
     `replay: ${replayCommand(path, scenario.seed, options.config, options)}`,

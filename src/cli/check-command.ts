@@ -6,6 +6,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import {
+  workersOption,
   maxDurationOption,
   maxRequestsOption,
   parsePositiveDuration,
@@ -23,6 +24,7 @@ export interface CheckOptions extends DrillLimitFlags, SubjectFlags {
   readonly seed?: number;
   readonly timeLimit: number;
   readonly maxFaults: number;
+  readonly workers: number;
   readonly out?: string;
 }
 
@@ -59,6 +61,7 @@ export function checkCommand(): Command {
       parsePositiveInt('--max-faults', 20),
       4,
     )
+    .addOption(workersOption('tries'))
     .option('--out <dir>', 'where counterexample.yaml goes (default: reports/<scenario name>/)')
     .addOption(maxRequestsOption())
     .addOption(maxDurationOption())
@@ -67,7 +70,10 @@ export function checkCommand(): Command {
       `
 Each try adds up to --max-faults faults (outages, error rates, hangs, 429 storms, slow or broken
 streams, …) to the scenario's own and drills it whole; the first schedule that breaks an SLO is
-shrunk (fewer faults, shorter windows, simpler kinds) while it still breaks one.
+shrunk (fewer faults, shorter windows, simpler kinds) while it still breaks one. With
+--workers N, the next N tries (or shrink candidates) are drilled at once, ahead of the search;
+it still takes their results in its own order, so for a given --seed the counterexample is the
+same with any number of workers (unless --time-limit cuts the search short).
 
 Exit codes: 1 a breaking schedule was found (and written), 0 none within the budget, 2 bad
 input, 3 the harness failed.

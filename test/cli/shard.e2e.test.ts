@@ -82,6 +82,54 @@ describe('run --shard and merge', () => {
         );
   }, 120_000);
 
+  it('merges three shards of a compare sweep into the unsharded comparison, byte for byte', () => {
+    const args = [
+      'compare',
+      FILES[0]!,
+      '--subject',
+      'engine',
+      '--subject',
+      'sdk-fallback-chain',
+      '--seeds',
+      '4',
+    ];
+    const whole = tempDir();
+    const unsharded = runCli([...args, '--out', whole, '--format', 'json,md,html']);
+    expect(unsharded.stderr).toBe('');
+    const shards = tempDir();
+    for (let i = 1; i <= 3; i++) {
+      const shard = runCli([...args, '--shard', `${i}/3`, '--workers', '1', '--out', shards]);
+      expect(shard.status, shard.stderr).toBe(0);
+      expect(shard.stdout).toMatch(new RegExp(`compare shard ${i}/3: \\d+ of 8 drills`));
+    }
+    const merged = tempDir();
+    const merge = runCli(['merge', shards, '--out', merged, '--format', 'json,md,html']);
+    expect(merge.stderr).toBe('');
+    expect(merge.status).toBe(unsharded.status);
+    expect(merge.stdout).toBe(unsharded.stdout.replaceAll(whole, merged));
+    expect(tree(merged)).toEqual(tree(whole));
+    const json = JSON.parse(readFileSync(join(merged, 'compare.json'), 'utf8')) as {
+      configs: { label: string; sweeps: { seeds: number }[] }[];
+    };
+    expect(json.configs.map((c) => [c.label, c.sweeps[0]?.seeds])).toEqual([
+      ['engine', 4],
+      ['sdk-fallback-chain', 4],
+    ]);
+  }, 120_000);
+
+  it('writes the same suite with --workers 2 as with --workers 1', () => {
+    const format = ['--format', 'json,md,junit', '--traces', 'off'];
+    const one = tempDir();
+    const two = tempDir();
+    const first = runCli(['run', ...FILES, '--workers', '1', '--out', one, ...format]);
+    const second = runCli(['run', ...FILES, '--workers', '2', '--out', two, ...format]);
+    expect(second.status).toBe(first.status);
+    const blank = (text: string, dir: string): string =>
+      text.replaceAll(dir, 'OUT').replace(/in [\d.]+s\)/g, 'in s)');
+    expect(blank(second.stdout, two)).toBe(blank(first.stdout, one));
+    expect(tree(two)).toEqual(tree(one));
+  }, 120_000);
+
   describe('refuses, exit 2, one line', () => {
     const shards = shardsOf([FILES[0]!, '--seeds', '3'], 3);
     const shard = (i: number): string => join(shards, `shard-${i}-of-3.json`);
