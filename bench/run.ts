@@ -4,7 +4,7 @@
  * wall-clock speed depends on the machine.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenario } from '../dist/scenario/load-scenario.js';
@@ -129,6 +129,40 @@ const sweptTwo = sweepWall(2);
 console.log(
   `100-seed sweep, 500-once:        ${(sweptTwo / 1_000).toFixed(1)} s with --workers 2, ${(sweptOne / 1_000).toFixed(1)} s with 1 = ${(sweptOne / sweptTwo).toFixed(2)}x (target >= 1.7x: ${mark(sweptOne / sweptTwo >= 1.7)})`,
 );
+
+// The conduct suite across seeds: every conduct scenario swept over seeds 1..100 (1..10 quick),
+// every SLO judged on how often it held.
+const conductDir = new URL('../scenarios/conduct/', import.meta.url).pathname;
+const conductSeeds = quick ? '1..10' : '1..100';
+const conduct = spawnSync(
+  process.execPath,
+  [
+    new URL('../dist/cli/bin.js', import.meta.url).pathname,
+    'run',
+    ...readdirSync(conductDir)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => join(conductDir, f)),
+    '--seeds',
+    conductSeeds,
+    '--workers',
+    '2',
+    '--format',
+    'json',
+    '--out',
+    scorecardDir,
+  ],
+  { encoding: 'utf8', maxBuffer: 1 << 24 },
+);
+let sweptScenario = '';
+const sloLines = conduct.stdout.split('\n').flatMap((l) => {
+  if (/^\S+ {2}\(/.test(l)) sweptScenario = l.split(' ')[0] ?? '';
+  return /^ {2}(PASS|FAIL) {2}/.test(l) ? [`${sweptScenario}: ${l.trim()}`] : [];
+});
+const failed = sloLines.filter((l) => l.includes(': FAIL  '));
+console.log(
+  `conduct suite, seeds ${conductSeeds}:    ${sloLines.length - failed.length} of ${sloLines.length} SLOs held in their share of seeds (target: all: ${mark(conduct.status === 0 && failed.length === 0)})`,
+);
+for (const line of failed) console.log(`  ${line}`);
 
 // check's tries per second, two workers against one: a search that finds nothing (the
 // scenario's SLOs made lenient), so both try the same schedules and neither shrinks.

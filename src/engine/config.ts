@@ -140,9 +140,13 @@ export const retrySchema = z
 /** Timeouts. */
 export const timeoutSchema = z
   .strictObject({
-    attempt: duration.default(30_000).describe('Longest single attempt, headers to last byte.'),
-    total: duration
+    attempt: duration
       .default(60_000)
+      .describe(
+        'Longest single attempt, headers to last byte: long enough for a whole unstreamed answer (4,096 tokens at 70 tokens/s take 59 s).',
+      ),
+    total: duration
+      .default(120_000)
       .describe('Deadline for the whole caller request, all retries and failovers included.'),
     firstToken: z
       .union([z.literal('off'), duration])
@@ -160,7 +164,7 @@ export const timeoutSchema = z
         'Time to establish a connection, enforced by the production transport (undici). Drills have no connection phase: refused and reset connections fail at once or mid-request instead.',
       ),
   })
-  .default({ attempt: 30_000, total: 60_000, firstToken: 10_000, streamIdle: 10_000 });
+  .default({ attempt: 60_000, total: 120_000, firstToken: 10_000, streamIdle: 10_000 });
 
 /** What to do when a streamed answer breaks after its first content. */
 export const streamSchema = z

@@ -25,12 +25,15 @@ export interface StreamWriter {
 const encoder = new TextEncoder();
 
 /**
- * Content tokens per SSE chunk: at least 16, at most 4 content chunks an answer. Real
- * providers send a chunk every token or few; grouping them keeps an hour of streams cheap to
- * simulate while stream faults still land on the exact token (the chunk is split there).
+ * Content tokens per SSE chunk: at most a quarter of the answer (at least 16 tokens), and never
+ * more than the model writes in a second, so a healthy stream never goes quiet for longer than
+ * that. Real providers send a chunk every token or few; grouping them keeps an hour of streams
+ * cheap to simulate while stream faults still land on the exact token (the chunk is split
+ * there).
  */
-export function chunkTokens(total: number): number {
-  return Math.max(16, Math.ceil(total / 4));
+export function chunkTokens(total: number, msPerToken: number): number {
+  const perSecond = Math.max(1, Math.floor(1_000 / msPerToken));
+  return Math.min(Math.max(16, Math.ceil(total / 4)), perSecond);
 }
 
 /** Marks the point where a stream-cut fault drops the connection. */
@@ -54,7 +57,7 @@ async function* frames(
   { startedAt, signal }: { readonly startedAt: number; readonly signal: AbortSignal },
 ): AsyncGenerator<string | typeof CUT> {
   const { renderer, clock } = writer;
-  const per = chunkTokens(plan.outputTokens);
+  const per = chunkTokens(plan.outputTokens, plan.msPerToken);
   let shift = 0;
   let fault = plan.streamFault;
   yield renderer.streamHead(ids, plan.inputTokens);

@@ -98,7 +98,7 @@ function follow(plan: ResponsePlan, t0: number, cutoff: number, stream: boolean)
   }
 
   // Streamed: the same chunks at the same instants as the mock provider's frames.
-  const per = chunkTokens(out);
+  const per = chunkTokens(out, plan.msPerToken);
   let now = headers;
   let sent = 0;
   let shift = 0;
