@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { sweepSchema } from '../../src/report/sweep-schema.js';
 import { runCli, tempDir, writeTemp } from '../support/helpers.js';
 
-const FILE = 'scenarios/conduct/500-once.yaml';
+/** `500-once` before its sweep: Poisson arrivals; seed 11 opens the breaker, seed 6 meets no blip. */
+const FILE = 'examples/sweeps/500-once-poisson.yaml';
 
 describe('run --seeds', () => {
   const out = tempDir();
