@@ -34,8 +34,11 @@ import { VirtualGlobals } from './virtual-globals.js';
 /** Where the drill's caller reaches the subject (never resolved: the subject is in process). */
 export const SUBJECT_BASE_URL = 'http://subject.failover-drill.test/v1';
 
-/** Drill time a request may take before the caller gives up, unless told otherwise. */
-export const SUBJECT_REQUEST_TIMEOUT_MS = 60_000;
+/**
+ * Drill time a request may take before the caller gives up, unless told otherwise: the engine's
+ * default deadline, so a subject is given the same patience as our engine.
+ */
+export const SUBJECT_REQUEST_TIMEOUT_MS = 120_000;
 
 /** Options of {@link drillSubject}: a drill's, and how long the caller waits for an answer. */
 export interface SubjectDrillOptions extends DrillOptions {
