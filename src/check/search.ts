@@ -97,21 +97,23 @@ export async function searchBreach(
     maxFaults: options.maxFaults ?? 4,
     ...(options.kinds === undefined ? {} : { kinds: options.kinds }),
   });
-  // The schedules fast-check tries first, in its order, so they can be drilled ahead.
-  const planned =
-    ahead > 1
-      ? fc.sample(
-          fc.asyncProperty(arbitrary, (_faults: FaultInput[]) => Promise.resolve(true)),
-          {
-            seed: options.seed,
-            numRuns: options.runs,
-          },
-        )
-      : [];
+  // The schedules fast-check tries first, in its order, so they can be drilled ahead: a dry run
+  // of the same search whose property always holds. Until the first failure, what fast-check
+  // generates does not depend on the verdicts, so the real search asks for these in this order.
+  // (fc.sample's values part from fc.check's after a few runs, so it cannot stand in here.)
+  const planned: FaultInput[][] = [];
+  if (ahead > 1)
+    await fc.check(
+      fc.asyncProperty(arbitrary, (faults: FaultInput[]) => {
+        planned.push(faults);
+        return Promise.resolve(true);
+      }),
+      { numRuns: options.runs, seed: options.seed },
+    );
   let tried = 0;
   const property = fc.asyncProperty(arbitrary, async (faults) => {
     if (firstFound === undefined)
-      for (const [next] of planned.slice(tried + 1, tried + ahead)) void verdict(next);
+      for (const next of planned.slice(tried + 1, tried + ahead)) void verdict(next);
     tried++;
     const pass = await verdict(faults);
     if (!pass) firstFound ??= faults;

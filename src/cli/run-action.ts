@@ -136,8 +136,8 @@ async function sweepSuite(
 }
 
 /**
- * Each scenario drilled, its reports written and summed up in the order given (with workers,
- * as soon as the drills before it are done); then the suite's files. The exit code.
+ * Each scenario drilled, its reports written and summed up in the order given; then the suite's
+ * files. The exit code.
  */
 async function drillSuite(
   scenarios: readonly Scenario[],
@@ -159,29 +159,22 @@ async function drillSuite(
   });
   let breached = false;
   const reports: Report[] = [];
-  const waiting = new Map<number, CellResult>();
-  // Reports are written in the scenarios' order, whatever order the drills end in.
-  const write = (result: CellResult, index: number): void => {
-    waiting.set(index, result);
-    for (let next = reports.length; waiting.has(next); next = reports.length) {
-      const done = waiting.get(next)!;
-      waiting.delete(next);
-      if (!('report' in done)) throw new SubjectRefusedError(options.subject ?? '', done.refused);
-      reports.push(done.report);
-      breached =
-        reportDrill(
-          done.report,
-          done.files,
-          jobs[next]!.replay ?? '',
-          outDir(scenarios[next]!),
-          options.format,
-          suiteDir,
-          scenarios.length,
-        ) || breached;
-    }
+  const write = (done: CellResult, index: number): void => {
+    if (!('report' in done)) throw new SubjectRefusedError(options.subject ?? '', done.refused);
+    reports.push(done.report);
+    breached =
+      reportDrill(
+        done.report,
+        done.files,
+        jobs[index]!.replay ?? '',
+        outDir(scenarios[index]!),
+        options.format,
+        suiteDir,
+        scenarios.length,
+      ) || breached;
   };
   if (pool.size === 1) {
-    // One at a time, each with its own progress line.
+    // One at a time, each with its own progress line, each reported as soon as it is done.
     for (const [index, job] of jobs.entries()) {
       const progress = createProgress(scenarios[index]!.name);
       let result: CellResult;
@@ -193,12 +186,21 @@ async function drillSuite(
       write(result, index);
     }
   } else {
+    // Drills end in any order; reports are written in the scenarios' order once the progress
+    // line is gone.
     const progress = createProgress(`${jobs.length} drills, ${pool.size} at a time`);
+    let results: CellResult[];
     try {
-      await drillCells(pool, jobs, write, (share) => progress.update(share));
+      results = await drillCells(
+        pool,
+        jobs,
+        (result) => result,
+        (share) => progress.update(share),
+      );
     } finally {
       progress.stop();
     }
+    results.forEach(write);
   }
   if (suiteDir !== undefined) writeSuite(suiteDir, reports, options.format);
   return breached ? EXIT.breached : EXIT.ok;
