@@ -178,7 +178,7 @@ const checkArgs = [
   'check',
   lenient,
   '--runs',
-  quick ? '8' : '24',
+  quick ? '20' : '100',
   '--seed',
   '1',
   '--max-faults',

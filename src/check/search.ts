@@ -97,19 +97,7 @@ export async function searchBreach(
     maxFaults: options.maxFaults ?? 4,
     ...(options.kinds === undefined ? {} : { kinds: options.kinds }),
   });
-  // The schedules fast-check tries first, in its order, so they can be drilled ahead: a dry run
-  // of the same search whose property always holds. Until the first failure, what fast-check
-  // generates does not depend on the verdicts, so the real search asks for these in this order.
-  // (fc.sample's values part from fc.check's after a few runs, so it cannot stand in here.)
-  const planned: FaultInput[][] = [];
-  if (ahead > 1)
-    await fc.check(
-      fc.asyncProperty(arbitrary, (faults: FaultInput[]) => {
-        planned.push(faults);
-        return Promise.resolve(true);
-      }),
-      { numRuns: options.runs, seed: options.seed },
-    );
+  const planned = ahead > 1 ? await plannedTries(arbitrary, options) : [];
   let tried = 0;
   const property = fc.asyncProperty(arbitrary, async (faults) => {
     if (firstFound === undefined)
@@ -161,6 +149,27 @@ export async function searchBreach(
       report,
     },
   };
+}
+
+/**
+ * The schedules fast-check tries first, in its order, so they can be drilled ahead: a dry run of
+ * the same search whose property always holds. Until the first failure, what fast-check
+ * generates does not depend on the verdicts, so the real search asks for these in this order.
+ * (fc.sample's values part from fc.check's after a few runs, so it cannot stand in here.)
+ */
+async function plannedTries(
+  arbitrary: fc.Arbitrary<FaultInput[]>,
+  options: Pick<SearchOptions, 'runs' | 'seed'>,
+): Promise<FaultInput[][]> {
+  const planned: FaultInput[][] = [];
+  await fc.check(
+    fc.asyncProperty(arbitrary, (faults: FaultInput[]) => {
+      planned.push(faults);
+      return Promise.resolve(true);
+    }),
+    { numRuns: options.runs, seed: options.seed },
+  );
+  return planned;
 }
 
 /** The candidates of `source` in order, each one's drill started `ahead` candidates early. */
