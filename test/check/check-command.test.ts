@@ -75,6 +75,19 @@ describe('check --workers', () => {
   }, 120_000);
 });
 
+describe('check --workers, drilling ahead', () => {
+  it('drills exactly the tries fast-check asks for, each once, when nothing breaks', () => {
+    const file = writeTemp(
+      'lenient.yaml',
+      scenarioYaml({ replace: [['availability >= 99%', 'availability >= 1%']] }),
+    );
+    const args = ['--runs', '12', '--max-faults', '2', '--seed', '1', '--out', tempDir()];
+    const result = cli('check', file, ...args, '--workers', '2');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/in 12 tries; 12 drills in /);
+  }, 120_000);
+});
+
 describe('check', () => {
   it('exits 0 when no schedule within the budget breaks the SLOs', () => {
     const file = writeTemp(
