@@ -6,7 +6,8 @@
  */
 import { dur, int, pct, usd } from './format.js';
 import type { Report } from './report-schema.js';
-import type { SWEEP_FIGURES, Sweep } from './sweep-schema.js';
+import { SWEEP_FIGURES, type Sweep } from './sweep-schema.js';
+import { histogram, histogramRange, SWEEP_FIGURE_LABELS } from './sweep.js';
 import {
   escapeHtml,
   htmlTable,
@@ -163,6 +164,26 @@ export function renderComparisonMarkdown(configs: readonly ComparedConfig[]): st
   return `## failover-drill compare\n\n${verdicts}\n\n${markdownTable(comparisonTable(configs))}\n`;
 }
 
+/**
+ * With `--seeds`: per scenario and figure, each column's histogram over the seeds, all on one
+ * scale so the columns can be read against each other, the SLO's threshold dashed.
+ */
+function sweepHistograms(configs: readonly ComparedConfig[]): string {
+  const columns = configs.flatMap((c) => ('sweeps' in c ? [c] : []));
+  const first = columns[0];
+  if (first === undefined) return '';
+  return first.sweeps
+    .map((sweep, i) => {
+      const rows = SWEEP_FIGURES.map((figure) => {
+        const sweeps = columns.map((c) => c.sweeps[i] as Sweep);
+        const range = histogramRange(sweeps, figure);
+        return `<div>${sweeps.map((s, k) => histogram(s, figure, range, `${SWEEP_FIGURE_LABELS[figure]}: ${columns[k]?.label ?? ''}`)).join('')}</div>`;
+      });
+      return `<h2>${escapeHtml(sweep.scenario)}: ${sweep.seeds} seeds</h2>\n<p>Each figure over the seeds, one chart per column on one scale; dashed: the SLO's threshold.</p>\n${rows.join('\n')}`;
+    })
+    .join('\n');
+}
+
 /** The comparison as one self-contained HTML page (a table; no script, no network). */
 export function renderComparisonHtml(configs: readonly ComparedConfig[]): string {
   const rows = comparisonRows(configs);
@@ -179,9 +200,10 @@ export function renderComparisonHtml(configs: readonly ComparedConfig[]): string
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>failover-drill compare</title>
-<style>body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1f2328}table{border-collapse:collapse}th,td{border:1px solid #d0d7de;padding:4px 10px;text-align:right}th.l,td.l{text-align:left}td.win{background:#dafbe1;font-weight:600}</style>
+<style>body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1f2328}table{border-collapse:collapse}th,td{border:1px solid #d0d7de;padding:4px 10px;text-align:right}th.l,td.l{text-align:left}td.win{background:#dafbe1;font-weight:600}figure{display:inline-block;margin:8px 16px 8px 0}figcaption{font-size:12px;color:#59636e}</style>
 </head><body><h1>failover-drill compare</h1><ul>${verdicts}</ul>
 ${htmlTable(comparisonTable(configs), won)}
+${sweepHistograms(configs)}
 </body></html>
 `;
 }

@@ -141,6 +141,11 @@ const SHOW: Record<Figure, { label: string; show: (n: number) => string }> = {
   cost: { label: 'cost', show: usd },
 };
 
+/** Each figure's label. */
+export const SWEEP_FIGURE_LABELS = Object.fromEntries(
+  SWEEP_FIGURES.map((f) => [f, SHOW[f].label]),
+) as Record<Figure, string>;
+
 function figureTable(sweep: Sweep): Table {
   return {
     head: ['figure', 'min', 'p5', 'p50', 'p95', 'max', 'mean'],
@@ -208,15 +213,37 @@ export function renderSweepMarkdown(sweep: Sweep): string {
 }
 
 /** A histogram of one figure over the seeds, as inline SVG, the SLO's threshold marked. */
-function histogram(sweep: Sweep, figure: Figure): string {
-  const values = sweep.rows.map((r) => r[figure]);
-  const slo = sweep.slos.find(
+/** The SLO on a figure, if the scenario has one. */
+function figureSlo(sweep: Sweep, figure: Figure): Sweep['slos'][number] | undefined {
+  return sweep.slos.find(
     (s) =>
       s.metric ===
       (figure === 'failed' ? 'requests.failed' : figure === 'cost' ? 'cost.total' : figure),
   );
-  const lo = Math.min(...values, slo?.threshold ?? Infinity);
-  const hi = Math.max(...values, slo?.threshold ?? -Infinity);
+}
+
+/** The range a figure's histograms share: every sweep's values and the SLO's threshold. */
+export function histogramRange(sweeps: readonly Sweep[], figure: Figure): [number, number] {
+  const values = sweeps.flatMap((sweep) => [
+    ...sweep.rows.map((r) => r[figure]),
+    ...(figureSlo(sweep, figure) === undefined ? [] : [figureSlo(sweep, figure)!.threshold]),
+  ]);
+  return [Math.min(...values), Math.max(...values)];
+}
+
+/**
+ * A figure's histogram over the seeds, as inline SVG, its SLO's threshold dashed; `range` puts
+ * several sweeps' histograms on one scale, `caption` names the bars.
+ */
+export function histogram(
+  sweep: Sweep,
+  figure: Figure,
+  range: [number, number] = histogramRange([sweep], figure),
+  caption: string = SHOW[figure].label,
+): string {
+  const values = sweep.rows.map((r) => r[figure]);
+  const slo = figureSlo(sweep, figure);
+  const [lo, hi] = range;
   const bins = 20;
   const width = hi > lo ? (hi - lo) / bins : 1;
   const counts = new Array<number>(bins).fill(0);
@@ -233,8 +260,8 @@ function histogram(sweep: Sweep, figure: Figure): string {
     slo === undefined
       ? ''
       : `<line x1="${x(slo.threshold).toFixed(1)}" x2="${x(slo.threshold).toFixed(1)}" y1="10" y2="100" stroke="#cf222e" stroke-dasharray="4 3"/><text x="${x(slo.threshold).toFixed(1)}" y="9" font-size="10" text-anchor="${x(slo.threshold) > 260 ? 'end' : x(slo.threshold) < 140 ? 'start' : 'middle'}" fill="#cf222e">${escapeHtml(slo.name)}</text>`;
-  const { label, show } = SHOW[figure];
-  return `<figure><svg viewBox="0 0 400 120" width="400" height="120" role="img" aria-label="${escapeHtml(label)} over ${sweep.seeds} seeds; the tallest bar is ${top} seeds">${bars}${mark}<text x="0" y="24" font-size="10" fill="#59636e">${top}</text><text x="20" y="115" font-size="10">${escapeHtml(show(lo))}</text><text x="380" y="115" font-size="10" text-anchor="end">${escapeHtml(show(hi))}</text></svg><figcaption>${escapeHtml(label)}</figcaption></figure>`;
+  const { show } = SHOW[figure];
+  return `<figure><svg viewBox="0 0 400 120" width="400" height="120" role="img" aria-label="${escapeHtml(caption)} over ${sweep.seeds} seeds; the tallest bar is ${top} seeds">${bars}${mark}<text x="0" y="24" font-size="10" fill="#59636e">${top}</text><text x="20" y="115" font-size="10">${escapeHtml(show(lo))}</text><text x="380" y="115" font-size="10" text-anchor="end">${escapeHtml(show(hi))}</text></svg><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
 }
 
 /** The sweep as one self-contained HTML page: tables and a histogram per figure, no script. */

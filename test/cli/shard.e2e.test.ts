@@ -111,6 +111,10 @@ describe('run --shard and merge', () => {
     const json = JSON.parse(readFileSync(join(merged, 'compare.json'), 'utf8')) as {
       configs: { label: string; sweeps: { seeds: number }[] }[];
     };
+    // A histogram per figure and column, on one scale per figure.
+    const html = readFileSync(join(merged, 'compare.html'), 'utf8');
+    expect(html.match(/<figure>/g)).toHaveLength(5 * 2);
+    expect(html).toContain('latency p95: sdk-fallback-chain');
     expect(json.configs.map((c) => [c.label, c.sweeps[0]?.seeds])).toEqual([
       ['engine', 4],
       ['sdk-fallback-chain', 4],
