@@ -119,6 +119,32 @@ function addEffect(
 }
 
 /** One mock provider's behaviour. */
+/**
+ * The rate-limit headers of a 429: the bucket a throttled request met is empty, whether it ran
+ * dry or a `rate-limit` fault throttled it, and refills no sooner than `Retry-After` says. Where
+ * a fault throttled it, the requests bucket is the one shown empty.
+ */
+function throttled(
+  rate: RateLimitInfo,
+  retryAfterMs: number | undefined,
+  dry: 'requests' | 'tokens',
+): RateLimitInfo {
+  const empty = (meter: RateMeter): RateMeter => ({
+    ...meter,
+    remaining: 0,
+    resetMs: Math.max(meter.resetMs, retryAfterMs ?? 0),
+  });
+  const shown = dry === 'tokens' && rate.tokens !== undefined ? 'tokens' : 'requests';
+  return {
+    ...(rate.requests === undefined
+      ? {}
+      : { requests: shown === 'requests' ? empty(rate.requests) : rate.requests }),
+    ...(rate.tokens === undefined
+      ? {}
+      : { tokens: shown === 'tokens' ? empty(rate.tokens) : rate.tokens }),
+  };
+}
+
 export class ProviderModel {
   readonly name: string;
   readonly spec: ProviderSpec;
@@ -242,13 +268,17 @@ export class ProviderModel {
       kind: ErrorKind,
       status: number,
       retryAfterMs: number | undefined,
+      dry: 'requests' | 'tokens' = 'requests',
     ): ResponsePlan => ({
       kind: 'error',
       afterMs: quick,
       error: kind,
       status,
       retryAfterMs,
-      rateLimit: this.#rateLimit(state, now),
+      rateLimit:
+        kind === 'rate-limited'
+          ? throttled(this.#rateLimit(state, now), retryAfterMs, dry)
+          : this.#rateLimit(state, now),
     });
 
     if (modelSpec === undefined) return error('model-not-found', 404, undefined);
@@ -270,7 +300,13 @@ export class ProviderModel {
     const outputTokens = Math.min(request.maxTokens, wanted);
     const wait = state.requests?.waitFor(1, now) ?? 0;
     const tokenWait = state.tokens?.waitFor(request.inputTokens + outputTokens, now) ?? 0;
-    if (wait > 0 || tokenWait > 0) return error('rate-limited', 429, Math.max(wait, tokenWait));
+    if (wait > 0 || tokenWait > 0)
+      return error(
+        'rate-limited',
+        429,
+        Math.max(wait, tokenWait),
+        tokenWait > wait ? 'tokens' : 'requests',
+      );
     state.requests?.take(1, now);
     state.tokens?.take(request.inputTokens + outputTokens, now);
 

@@ -11,9 +11,16 @@ import { seededRng } from '../../src/seeded-rng.js';
 import { VirtualClock } from '../../src/simulator/virtual-clock.js';
 import { scenarioYaml, writeTemp } from '../support/helpers.js';
 
-function provider(name: 'primary' | 'backup', faults = '') {
+function provider(name: 'primary' | 'backup', faults = '', providerLine = '') {
+  const latency =
+    name === 'primary'
+      ? 'latency: { ttft: 200ms, tokensPerSecond: 100 }'
+      : 'latency: { ttft: 300ms, tokensPerSecond: 80 }';
   const text = scenarioYaml({
     replace: [
+      ...(providerLine === ''
+        ? []
+        : ([[latency, `${latency}\n    ${providerLine}`]] as [string, string][])),
       [
         scenarioYaml().slice(
           scenarioYaml().indexOf('faults:'),
@@ -171,6 +178,29 @@ describe('mock providers', () => {
       type: 'error',
       error: { type: 'rate_limit_error', message: expect.any(String) },
     });
+  });
+
+  it('says the bucket is empty on a 429 a fault injected, resetting no sooner than Retry-After', async () => {
+    const limits = 'rateLimits: { rpm: 600, tpm: 1000000 }';
+    const openai = await provider(
+      'primary',
+      '  - { kind: rate-limit, target: primary, retryAfter: 20s }',
+      limits,
+    ).send('/chat/completions', openAiBody());
+    expect(openai.response.status).toBe(429);
+    expect(openai.response.headers.get('x-ratelimit-limit-requests')).toBe('600');
+    expect(openai.response.headers.get('x-ratelimit-remaining-requests')).toBe('0');
+    expect(openai.response.headers.get('x-ratelimit-reset-requests')).toBe('20s');
+    expect(Number(openai.response.headers.get('x-ratelimit-remaining-tokens'))).toBeGreaterThan(0);
+    const anthropic = await provider(
+      'backup',
+      '  - { kind: rate-limit, target: backup, retryAfter: 20s }',
+      limits,
+    ).send('/messages', anthropicBody());
+    expect(anthropic.response.status).toBe(429);
+    expect(anthropic.response.headers.get('anthropic-ratelimit-requests-remaining')).toBe('0');
+    const reset = Date.parse(anthropic.response.headers.get('anthropic-ratelimit-requests-reset')!);
+    expect(reset - anthropic.at).toBeGreaterThanOrEqual(19_000);
   });
 
   it('meters RPM with a token bucket and says when it resets', async () => {
