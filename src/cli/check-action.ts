@@ -14,7 +14,7 @@ import { HarnessError, InputError, SubjectRefusedError } from '../errors.js';
 import { writeReportFiles } from '../report/write-report.js';
 import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
 import { checkSubjectFlags, drillLimits } from './options.js';
-import { openPool, type PoolSetup } from './drill-pool.js';
+import { openPool, poolSetup } from './drill-pool.js';
 import { createProgress } from './progress.js';
 import { replayCommand } from './replay.js';
 import { displayPath, ensureWritableDir } from './report-files.js';
@@ -54,19 +54,9 @@ export async function checkScenario(file: string, options: CheckOptions): Promis
   const outDir = options.out ?? join('reports', scenario.name);
   ensureWritableDir(outDir);
   const seed = options.seed ?? scenario.seed;
-  const setup: PoolSetup = {
-    files: [file],
-    command: 'check',
-    flags: {
-      own: options.config === undefined && options.subject === undefined,
-      config: options.config === undefined ? [] : [options.config],
-      subject: options.subject === undefined ? [] : [options.subject],
-      ...(options.subjectConfig === undefined ? {} : { subjectConfig: options.subjectConfig }),
-      ...(options.maxRequests === undefined ? {} : { maxRequests: options.maxRequests }),
-      ...(options.maxDuration === undefined ? {} : { maxDuration: options.maxDuration }),
-    },
-  };
-  const { pool } = await openPool(setup, options.workers);
+  // check's --seed seeds the search; every try drills the scenario's own seed.
+  const { seed: _search, ...drillFlags } = options;
+  const { pool } = await openPool(poolSetup('check', [file], drillFlags), options.workers);
   const progress = createProgress(`check ${scenario.name}`);
   let result;
   try {

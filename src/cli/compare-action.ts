@@ -21,12 +21,13 @@ import { reportJson, writeReportFiles } from '../report/write-report.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { VERSION } from '../version.js';
 import { columnsOf, type Column, type ColumnHead } from './columns.js';
-import { drillCells, drillPool, type CellJob, type PoolSetup } from './drill-pool.js';
+import { drillCells, drillPool, poolSetup, type CellJob } from './drill-pool.js';
 import { seedList, type SeedsFlag } from './options.js';
 import { createProgress } from './progress.js';
 import { ensureWritableDir, displayPath } from './report-files.js';
 import { replayCommand, shellWord } from './replay.js';
-import { ownsUnit, runIdentity, shardFileName, type ShardFile } from './shard.js';
+import { ownsUnit, runIdentity, type ShardFile } from './shard.js';
+import { writeShard } from './shard-action.js';
 import { EXIT } from './exit-codes.js';
 
 /** One unit of a comparison: a column, a scenario, a seed. */
@@ -42,18 +43,7 @@ type Drilled = { readonly report: Report } | { readonly row: Sweep['rows'][numbe
 
 /** Runs `compare`: each scenario and seed under each config or subject, side by side. */
 export async function compareConfigs(files: string[], options: CompareOptions): Promise<void> {
-  const setup: PoolSetup = {
-    files,
-    command: 'compare',
-    flags: {
-      config: options.config,
-      subject: options.subject,
-      ...(options.subjectConfig === undefined ? {} : { subjectConfig: options.subjectConfig }),
-      ...(options.seed === undefined ? {} : { seed: options.seed }),
-      ...(options.maxRequests === undefined ? {} : { maxRequests: options.maxRequests }),
-      ...(options.maxDuration === undefined ? {} : { maxDuration: options.maxDuration }),
-    },
-  };
+  const setup = poolSetup('compare', files, options);
   const columns = await columnsOf(files, setup.flags, 2, 'compare');
   const scenarios = columns[0]?.scenarios ?? [];
   const all = compareUnits(columns, options.seed, options.seeds);
@@ -110,10 +100,7 @@ export async function compareConfigs(files: string[], options: CompareOptions): 
       },
       units: mine.map((u, i) => ({ ...u, ...drilled[i]! })),
     };
-    const written = writeReportFiles(out, { [shardFileName(shard)]: reportJson(file) });
-    process.stdout.write(
-      `compare shard ${shard.index}/${shard.count}: ${mine.length} of ${all.length} drills\nwritten: ${written.map(displayPath).join(', ')}\nmerge all ${shard.count} shards: npx failover-drill merge <their files or folders> --out <dir>\n`,
-    );
+    writeShard(out, file, 'compare shard', mine.length, all.length);
     return;
   }
   finishCompare(

@@ -43,6 +43,40 @@ export interface PoolSetup {
   readonly command: string;
 }
 
+/** The flags a pool is set up from: lists (`compare`, `scorecard`) or single ones (`run`, `check`). */
+export interface PoolFlags {
+  readonly config?: string | readonly string[];
+  readonly subject?: string | readonly string[];
+  readonly subjectConfig?: string;
+  /** The drills' seed; `check`'s `--seed` seeds its search instead, and is not passed. */
+  readonly seed?: number;
+  readonly maxRequests?: number;
+  readonly maxDuration?: number;
+}
+
+/**
+ * A command's pool setup. With a single `--config`/`--subject` or none (`run`, `check`), one
+ * column: our engine under the scenario's own config when neither is given.
+ */
+export function poolSetup(command: string, files: readonly string[], flags: PoolFlags): PoolSetup {
+  const list = (value: string | readonly string[] | undefined): readonly string[] =>
+    value === undefined ? [] : typeof value === 'string' ? [value] : value;
+  const single = typeof flags.config !== 'object' && typeof flags.subject !== 'object';
+  return {
+    files,
+    command,
+    flags: {
+      ...(single ? { own: flags.config === undefined && flags.subject === undefined } : {}),
+      config: list(flags.config),
+      subject: list(flags.subject),
+      ...(flags.subjectConfig === undefined ? {} : { subjectConfig: flags.subjectConfig }),
+      ...(flags.seed === undefined ? {} : { seed: flags.seed }),
+      ...(flags.maxRequests === undefined ? {} : { maxRequests: flags.maxRequests }),
+      ...(flags.maxDuration === undefined ? {} : { maxDuration: flags.maxDuration }),
+    },
+  };
+}
+
 /** Drills one cell here. */
 export async function drillCell(
   columns: readonly Column[],

@@ -27,7 +27,7 @@ import {
   type CellJob,
   type CellResult,
   type DrillPool,
-  type PoolSetup,
+  poolSetup,
 } from './drill-pool.js';
 import { createProgress } from './progress.js';
 import {
@@ -86,7 +86,7 @@ export async function runScenarios(files: string[], options: RunOptions): Promis
     );
   if (suiteDir !== undefined) ensureWritableDir(suiteDir);
   const { columns, pool } = await openPool(
-    runPoolSetup(files, options),
+    poolSetup('run', files, options),
     Math.min(options.workers, options.seeds === undefined ? scenarios.length : Infinity),
   );
   try {
@@ -98,23 +98,6 @@ export async function runScenarios(files: string[], options: RunOptions): Promis
   } finally {
     await pool.close();
   }
-}
-
-/** What a run's pool loads: its scenario files under the one config or subject. */
-export function runPoolSetup(files: readonly string[], options: RunOptions): PoolSetup {
-  return {
-    files,
-    command: 'run',
-    flags: {
-      own: options.config === undefined && options.subject === undefined,
-      config: options.config === undefined ? [] : [options.config],
-      subject: options.subject === undefined ? [] : [options.subject],
-      ...(options.subjectConfig === undefined ? {} : { subjectConfig: options.subjectConfig }),
-      ...(options.seed === undefined ? {} : { seed: options.seed }),
-      ...(options.maxRequests === undefined ? {} : { maxRequests: options.maxRequests }),
-      ...(options.maxDuration === undefined ? {} : { maxDuration: options.maxDuration }),
-    },
-  };
 }
 
 /** Each scenario swept; the exit code. */

@@ -19,7 +19,7 @@ import {
 import { EXIT } from './exit-codes.js';
 import { createProgress } from './progress.js';
 import { displayPath, ensureWritableDir, expandFolders } from './report-files.js';
-import { drillCells, openPool, type CellJob, type CellResult } from './drill-pool.js';
+import { drillCells, openPool, poolSetup, type CellJob, type CellResult } from './drill-pool.js';
 import type { ScorecardOptions } from './scorecard-command.js';
 
 const SCENARIO_FILE = /\.(ya?ml|json)$/;
@@ -27,18 +27,7 @@ const SCENARIO_FILE = /\.(ya?ml|json)$/;
 /** Runs `scorecard`: every scenario under every implementation, one table of verdicts. */
 export async function runScorecard(args: string[], options: ScorecardOptions): Promise<void> {
   const files = expandFolders(args, SCENARIO_FILE, 'scenario files');
-  const setup = {
-    files,
-    command: 'scorecard',
-    flags: {
-      config: options.config,
-      subject: options.subject,
-      ...(options.subjectConfig === undefined ? {} : { subjectConfig: options.subjectConfig }),
-      ...(options.seed === undefined ? {} : { seed: options.seed }),
-      ...(options.maxRequests === undefined ? {} : { maxRequests: options.maxRequests }),
-      ...(options.maxDuration === undefined ? {} : { maxDuration: options.maxDuration }),
-    },
-  };
+  const setup = poolSetup('scorecard', files, options);
   const { columns, pool } = await openPool(setup, options.workers);
   let cells: ScorecardCell[];
   try {

@@ -8,12 +8,12 @@ import { reportJson, writeReportFiles } from '../report/write-report.js';
 import { sweepRow } from '../report/sweep.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { VERSION } from '../version.js';
-import { drillCells, openPool } from './drill-pool.js';
+import { drillCells, openPool, poolSetup } from './drill-pool.js';
 import { seedList, type ShardFlag } from './options.js';
 import { createProgress } from './progress.js';
 import { displayPath, ensureWritableDir } from './report-files.js';
 import { replayCommand } from './replay.js';
-import { runPoolSetup, type RunOptions } from './run-action.js';
+import type { RunOptions } from './run-action.js';
 import { ownsUnit, runIdentity, shardFileName, type ShardFile } from './shard.js';
 
 /** The run's work units in order: each scenario, or each scenario × seed in a sweep. */
@@ -42,7 +42,7 @@ export async function runShard(
   const all = workUnits(scenarios, options);
   const mine = all.map((u, unit) => ({ ...u, unit })).filter((u) => ownsUnit(shard, u.unit));
   const { pool } = await openPool(
-    runPoolSetup(files, options),
+    poolSetup('run', files, options),
     Math.min(options.workers, mine.length),
   );
   const progress = createProgress(`shard ${shard.index}/${shard.count}: ${mine.length} drills`);
@@ -88,8 +88,22 @@ export async function runShard(
     }),
     units,
   };
-  const written = writeReportFiles(out, { [shardFileName(shard)]: reportJson(file) });
+  writeShard(out, file, 'shard', mine.length, all.length);
+}
+
+/** A shard file written to `out`, and what to do with it said: `label i/n: k of N drills`. */
+export function writeShard(
+  out: string,
+  file: ShardFile,
+  label: string,
+  drills: number,
+  of: number,
+): void {
+  const { index, count } = file.shard;
+  const written = writeReportFiles(out, {
+    [shardFileName({ index, count })]: reportJson(file),
+  });
   process.stdout.write(
-    `shard ${shard.index}/${shard.count}: ${mine.length} of ${all.length} drills\nwritten: ${written.map(displayPath).join(', ')}\nmerge all ${shard.count} shards: npx failover-drill merge <their files or folders> --out <dir>\n`,
+    `${label} ${index}/${count}: ${drills} of ${of} drills\nwritten: ${written.map(displayPath).join(', ')}\nmerge all ${count} shards: npx failover-drill merge <their files or folders> --out <dir>\n`,
   );
 }
