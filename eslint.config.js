@@ -101,6 +101,18 @@ export default tseslint.config(
     rules: {
       'max-lines': ['error', { max: 400 }],
       'max-lines-per-function': ['error', { max: 100 }],
+      // ICU's locale data costs 8 MB of RSS the first time any command touches it.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='toLocaleString']",
+          message: 'Use thousands() from unit-text.ts: toLocaleString loads ICU (8 MB of RSS).',
+        },
+        {
+          selector: "MemberExpression[object.name='Intl']",
+          message: 'Intl loads ICU (8 MB of RSS at start-up); format by hand as unit-text.ts does.',
+        },
+      ],
     },
   },
   ...layerRules,

@@ -4,6 +4,8 @@
  * where the problem is (file, line, column, key path) so the CLI can say so and exit 2.
  */
 
+import { thousands } from './unit-text.js';
+
 /** One problem found in an input file. */
 export interface InputIssue {
   readonly file: string;
@@ -64,7 +66,7 @@ export class InputError extends Error {
 }
 
 function moreLine(more: number): string {
-  return `… and ${more.toLocaleString('en-US')} more problem${more === 1 ? '' : 's'}`;
+  return `… and ${thousands(more)} more problem${more === 1 ? '' : 's'}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, parseDuration, parseRate } from '../src/units.js';
+import { thousands } from '../src/unit-text.js';
 
 describe('units', () => {
   it('parses durations into milliseconds', () => {
@@ -27,5 +28,11 @@ describe('units', () => {
     expect(formatDuration(1_500)).toBe('1.5s');
     expect(formatDuration(3_605_000)).toBe('1h 5s');
     expect(formatDuration(900_000)).toBe('15m');
+  });
+
+  it('groups thousands as en-US does, without loading ICU', () => {
+    for (const n of [0, 7, 999, 1_000, 12_345, 999_999, 1_000_000, 123_456_789, -1_234, 1_499.6]) {
+      expect(thousands(n)).toBe(Math.round(n).toLocaleString('en-US'));
+    }
   });
 });

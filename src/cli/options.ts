@@ -8,7 +8,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../errors.js';
 import { DRILL_LIMITS, type DrillLimits } from '../scenario/limits.js';
 import type { DrillOptions } from '../simulator/run-drill.js';
-import { formatDuration, parseDuration } from '../unit-text.js';
+import { formatDuration, parseDuration, thousands } from '../unit-text.js';
 
 /** Formats `run` writes. */
 export const FORMATS = ['json', 'md', 'junit', 'html'] as const;
@@ -139,13 +139,13 @@ export function parseSeeds(value: string): SeedsFlag {
     const to = Number(range[2]);
     if (from <= to && to - from < MAX_SEEDS && Number.isSafeInteger(to)) return { from, to };
     throw new InvalidArgumentError(
-      `a range A..B with A <= B and at most ${MAX_SEEDS.toLocaleString('en-US')} seeds`,
+      `a range A..B with A <= B and at most ${thousands(MAX_SEEDS)} seeds`,
     );
   }
   const count = Number(value);
   if (/^\d+$/.test(value) && count >= 1 && count <= MAX_SEEDS) return { count };
   throw new InvalidArgumentError(
-    `a number of seeds from 1 to ${MAX_SEEDS.toLocaleString('en-US')}, or a range such as 1..100`,
+    `a number of seeds from 1 to ${thousands(MAX_SEEDS)}, or a range such as 1..100`,
   );
 }
 
@@ -234,7 +234,7 @@ export function maxRequestsOption(): Option {
     'refuse a drill expected to send more requests than this (bad input, exit 2)',
   )
     .argParser(parseCount)
-    .default(DRILL_LIMITS.maxRequests, DRILL_LIMITS.maxRequests.toLocaleString('en-US'));
+    .default(DRILL_LIMITS.maxRequests, thousands(DRILL_LIMITS.maxRequests));
 }
 
 /** `--max-duration`: the longest drill, in drill time. */

@@ -8,6 +8,7 @@ import { failoverConfigSchema } from '../engine/config.js';
 import { jsonSchemas } from './json-schemas.js';
 import { scenarioSchema } from '../scenario/schema.js';
 import { formatDuration } from '../units.js';
+import { thousands } from '../unit-text.js';
 
 /** A JSON Schema node, as much of it as the references read. */
 interface Node {
@@ -136,7 +137,7 @@ function range(node: Node): string {
         : '';
   const high =
     node.maximum !== undefined && node.maximum < Number.MAX_SAFE_INTEGER
-      ? `≤ ${node.maximum.toLocaleString('en-US')}`
+      ? `≤ ${thousands(node.maximum)}`
       : '';
   const bounds = [low, high].filter((b) => b !== '').join(', ');
   return bounds === '' ? '' : ` (${bounds})`;

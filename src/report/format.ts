@@ -3,10 +3,11 @@
  * How every report format writes numbers: counts, shares, dollars, durations, drill clock times.
  */
 import { formatDuration } from '../units.js';
+import { thousands } from '../unit-text.js';
 import type { Report } from './report-schema.js';
 
 /** A count with thousands separators. */
-export const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+export const int = (n: number): string => thousands(n);
 /** A share as a percentage; three decimals just under 100%, where they matter. */
 export const pct = (n: number): string => `${(n * 100).toFixed(n >= 0.9995 && n < 1 ? 3 : 2)}%`;
 /** Dollars: four decimals under $10, two above. */

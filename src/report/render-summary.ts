@@ -15,6 +15,7 @@ import {
 } from './format.js';
 import type { Report } from './report-schema.js';
 import { textTable } from './tables.js';
+import { thousands } from '../unit-text.js';
 
 /** The terminal summary of one report. */
 export function renderSummary(report: Report, reportPath?: string): string {
@@ -91,7 +92,7 @@ export function renderSummary(report: Report, reportPath?: string): string {
   const queued = live?.queuedForConnection ?? 0;
   if (live !== undefined && queued > 0)
     lines.push(
-      `warning: ${queued.toLocaleString('en-US')} request(s) waited for one of the drill's own connections; their latency includes that wait. Raise --connections.`,
+      `warning: ${thousands(queued)} request(s) waited for one of the drill's own connections; their latency includes that wait. Raise --connections.`,
     );
   for (const name of live?.unjudged ?? [])
     lines.push(`  ----  ${name}  (not judged: inside the gateway, out of sight of a live drill)`);

@@ -13,6 +13,7 @@ import { formatDuration } from '../units.js';
 import { expectedArrivals } from './arrival-rate.js';
 import { locate, parseFile, type SourceFile } from './parse-file.js';
 import { scenarioSchema, type ScenarioParsed } from './schema.js';
+import { thousands } from '../unit-text.js';
 
 /** A fully resolved scenario, ready to run. */
 export interface Scenario extends Omit<ScenarioParsed, 'failover' | 'startsAt'> {
@@ -120,7 +121,7 @@ function checkSize(
     return [
       at(
         ['traffic', 'arrivals'],
-        `the drill would send about ${Math.round(expected + probes).toLocaleString('en-US')} requests${probes > 0 ? ` (${Math.round(probes).toLocaleString('en-US')} of them health probes)` : ''}, more than the ${limits.maxRequests.toLocaleString('en-US')} allowed; raise it with --max-requests if it is meant`,
+        `the drill would send about ${thousands(expected + probes)} requests${probes > 0 ? ` (${thousands(probes)} of them health probes)` : ''}, more than the ${thousands(limits.maxRequests)} allowed; raise it with --max-requests if it is meant`,
       ),
     ];
   if (expected < 1 && !scenario.traffic.allowNoRequests)
