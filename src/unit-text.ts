@@ -49,12 +49,13 @@ export function formatDuration(ms: number): string {
 }
 
 /**
- * A whole number with comma thousands separators (`1,000,000`), as `toLocaleString('en-US')`
- * writes it, without loading ICU's locale data (8 MB of RSS at start-up).
+ * A number with comma thousands separators and at most three decimals (`1,000,000`, `99.9`), as
+ * `toLocaleString('en-US')` writes it, without loading ICU's locale data (8 MB of RSS at start-up).
  */
 export function thousands(n: number): string {
-  const whole = Math.round(n);
-  if (!Number.isFinite(whole)) return String(whole);
-  const digits = String(Math.abs(whole)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return whole < 0 ? `-${digits}` : digits;
+  if (!Number.isFinite(n)) return String(n);
+  const [whole = '0', fraction] = String(Math.round(Math.abs(n) * 1_000) / 1_000).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const sign = n < 0 && (whole !== '0' || fraction !== undefined) ? '-' : '';
+  return `${sign}${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
 }

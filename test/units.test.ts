@@ -31,8 +31,9 @@ describe('units', () => {
   });
 
   it('groups thousands as en-US does, without loading ICU', () => {
-    for (const n of [0, 7, 999, 1_000, 12_345, 999_999, 1_000_000, 123_456_789, -1_234, 1_499.6]) {
-      expect(thousands(n)).toBe(Math.round(n).toLocaleString('en-US'));
+    const numbers = [0, 7, 999, 1_000, 12_345, 999_999, 1_000_000, 123_456_789, -1_234, 99.9];
+    for (const n of [...numbers, 1_499.6, 1_234.5678, -0.25, 0.0004, 2_500.0005]) {
+      expect(thousands(n)).toBe(n.toLocaleString('en-US'));
     }
   });
 });

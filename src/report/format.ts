@@ -7,7 +7,7 @@ import { thousands } from '../unit-text.js';
 import type { Report } from './report-schema.js';
 
 /** A count with thousands separators. */
-export const int = (n: number): string => thousands(n);
+export const int = (n: number): string => thousands(Math.round(n));
 /** A share as a percentage; three decimals just under 100%, where they matter. */
 export const pct = (n: number): string => `${(n * 100).toFixed(n >= 0.9995 && n < 1 ? 3 : 2)}%`;
 /** Dollars: four decimals under $10, two above. */

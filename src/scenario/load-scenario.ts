@@ -121,7 +121,7 @@ function checkSize(
     return [
       at(
         ['traffic', 'arrivals'],
-        `the drill would send about ${thousands(expected + probes)} requests${probes > 0 ? ` (${thousands(probes)} of them health probes)` : ''}, more than the ${thousands(limits.maxRequests)} allowed; raise it with --max-requests if it is meant`,
+        `the drill would send about ${thousands(Math.round(expected + probes))} requests${probes > 0 ? ` (${thousands(Math.round(probes))} of them health probes)` : ''}, more than the ${thousands(limits.maxRequests)} allowed; raise it with --max-requests if it is meant`,
       ),
     ];
   if (expected < 1 && !scenario.traffic.allowNoRequests)
