@@ -1,8 +1,13 @@
 #!/usr/bin/env node
 /**
  * @module cli/bin
- * The executable behind `failover-drill` and `npx failover-drill`.
+ * The executable behind `failover-drill` and `npx failover-drill`. A drilling command first
+ * restarts with a young generation sized for drills (see young-generation.ts), before it loads
+ * anything else.
  */
-import { main } from './main.js';
+import { restartForDrills } from './young-generation.js';
 
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+restartForDrills(argv);
+const { main } = await import('./main.js');
+process.exitCode = await main(argv);

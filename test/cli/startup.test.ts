@@ -5,15 +5,29 @@ import { BIN, ROOT } from '../support/helpers.js';
 
 const RECORD = join(ROOT, 'test/support/record-imports.mjs');
 
-/** The packages a CLI invocation loads, as the preloaded recorder saw them. */
-function packagesLoadedBy(args: readonly string[]): string[] {
+/** What the preloaded recorder printed at the exit of a CLI invocation, and its exit status. */
+function record(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { packages: string[]; execArgv: string[]; status: number | null } {
   const child = spawnSync(process.execPath, ['--import', RECORD, BIN, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
+    env,
   });
-  const line = /loaded-packages: (.*)/.exec(child.stderr)?.[1];
-  expect(line, child.stderr).toBeDefined();
-  return JSON.parse(line ?? '[]') as string[];
+  const packages = /loaded-packages: (.*)/.exec(child.stderr)?.[1];
+  const execArgv = /exec-argv: (.*)/.exec(child.stderr)?.[1];
+  expect(packages, child.stderr).toBeDefined();
+  return {
+    packages: JSON.parse(packages ?? '[]') as string[],
+    execArgv: JSON.parse(execArgv ?? '[]') as string[],
+    status: child.status,
+  };
+}
+
+/** The packages a CLI invocation loads, as the preloaded recorder saw them. */
+function packagesLoadedBy(args: readonly string[]): string[] {
+  return record(args).packages;
 }
 
 // Every command pays for what it imports before it starts: the heavy packages (msw,
@@ -45,5 +59,34 @@ describe('what a command loads', () => {
     expect(loaded).toContain('msw');
     for (const unused of ['@opentelemetry/api', 'fast-check', 'undici'])
       expect(loaded).not.toContain(unused);
+  }, 60_000);
+});
+
+// A drill's young generation is sized for it (src/cli/young-generation.ts): the drilling commands
+// restart with the flag, on the same pid, before they load anything; the others do not restart.
+describe.skipIf(typeof process.execve !== 'function')('the young generation of a drill', () => {
+  const OUT = join(ROOT, 'dist/startup-test');
+  const DRILL = ['run', 'scenarios/conduct/500-once.yaml', '--out', OUT, '--traces', 'off'];
+
+  it('a drilling command runs with 8 MB semi-spaces, keeping the flags Node was given', () => {
+    const drilled = record(DRILL);
+    expect(drilled.status).toBe(0);
+    expect(drilled.execArgv[0]).toBe('--max-semi-space-size=8');
+    expect(drilled.execArgv).toContain('--import');
+  }, 60_000);
+
+  it('--version, --help and validate do not restart', () => {
+    for (const args of [
+      ['--version'],
+      ['run', '--help'],
+      ['validate', 'scenarios/black-friday.yaml'],
+    ])
+      expect(record(args).execArgv).toEqual(['--import', RECORD]);
+  });
+
+  it("the user's own sizing in NODE_OPTIONS is kept", () => {
+    const own = record(DRILL, { ...process.env, NODE_OPTIONS: '--max-semi-space-size=16' });
+    expect(own.status).toBe(0);
+    expect(own.execArgv).toEqual(['--import', RECORD]);
   }, 60_000);
 });

@@ -1,5 +1,6 @@
 // Preloaded with `node --import`: at exit, prints to stderr one line naming every package the
-// process loaded (`loaded-packages: […]`), so a test can hold a command to what it needs.
+// process loaded (`loaded-packages: […]`), so a test can hold a command to what it needs, and one
+// with the flags Node ran it with (`exec-argv: […]`).
 import { registerHooks } from 'node:module';
 import process from 'node:process';
 
@@ -14,4 +15,5 @@ registerHooks({
 });
 process.on('exit', () => {
   process.stderr.write(`loaded-packages: ${JSON.stringify([...packages].sort())}\n`);
+  process.stderr.write(`exec-argv: ${JSON.stringify(process.execArgv)}\n`);
 });
