@@ -44,6 +44,19 @@ function event(type: string, data: Record<string, unknown>): string {
   return sseFrame(JSON.stringify({ type, ...data }), type);
 }
 
+/**
+ * Usage as the Messages API reports it, prompt-cache fields included: zero, since the mock has no
+ * prompt cache, so a client that reads them finds them.
+ */
+function usage(input: number, output: number): Record<string, unknown> {
+  return {
+    input_tokens: input,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+    output_tokens: output,
+  };
+}
+
 /** The Anthropic renderer. */
 export const anthropicRenderer: WireRenderer = {
   chatPath: '/messages',
@@ -102,7 +115,7 @@ export const anthropicRenderer: WireRenderer = {
       content: [{ type: 'text', text }],
       stop_reason: STOP_REASON[finishReason],
       stop_sequence: null,
-      usage: { input_tokens: input, output_tokens: output },
+      usage: usage(input, output),
     };
   },
   streamHead: (ids, input) =>
@@ -115,7 +128,7 @@ export const anthropicRenderer: WireRenderer = {
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { input_tokens: input, output_tokens: 1 },
+        usage: usage(input, 1),
       },
     }) +
     event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }) +

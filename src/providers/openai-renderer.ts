@@ -90,8 +90,23 @@ function chunk(
   return sseFrame(JSON.stringify(body));
 }
 
+/**
+ * Usage as the API reports it, token details included: zero where the mock does not model them
+ * (no prompt cache, no reasoning, audio or predicted outputs), so a client that reads them finds them.
+ */
 function usage(input: number, output: number): unknown {
-  return { prompt_tokens: input, completion_tokens: output, total_tokens: input + output };
+  return {
+    prompt_tokens: input,
+    completion_tokens: output,
+    total_tokens: input + output,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
+  };
 }
 
 /** The OpenAI renderer. */

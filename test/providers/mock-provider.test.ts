@@ -163,6 +163,37 @@ describe('mock providers', () => {
     expect(text).toMatch(/"stop_reason":"end_turn"/);
   });
 
+  it("reports usage with each API's token details and cache fields, zero where not modelled", async () => {
+    const openai = JSON.parse(
+      (await provider('primary').send('/chat/completions', openAiBody())).text,
+    );
+    expect(openai.usage).toEqual({
+      prompt_tokens: 100,
+      completion_tokens: 40,
+      total_tokens: 140,
+      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+      completion_tokens_details: {
+        reasoning_tokens: 0,
+        audio_tokens: 0,
+        accepted_prediction_tokens: 0,
+        rejected_prediction_tokens: 0,
+      },
+    });
+    const cache = { cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+    const anthropic = JSON.parse(
+      (await provider('backup').send('/messages', anthropicBody())).text,
+    );
+    expect(anthropic.usage).toEqual({
+      input_tokens: anthropic.usage.input_tokens,
+      ...cache,
+      output_tokens: anthropic.usage.output_tokens,
+    });
+    const streamed = (await provider('backup').send('/messages', anthropicBody({ stream: true })))
+      .text;
+    const start = JSON.parse(/^event: message_start\ndata: (.*)$/m.exec(streamed)?.[1] ?? '{}');
+    expect(start.message.usage).toMatchObject(cache);
+  });
+
   it('answers a 429 storm with Retry-After and rate-limit headers in each wire format', async () => {
     const fault =
       '  - { kind: rate-limit, target: primary, retryAfter: 2s }\n  - { kind: rate-limit, target: backup, retryAfter: 3s }';
