@@ -176,6 +176,7 @@ async function wholeAnswer(
       : Math.min(plan.outputTokens, fault.afterTokens);
   await sleep(clock, plan.firstTokenDelayMs + cutAt * plan.msPerToken, signal);
   if (fault?.kind === 'cut') {
+    if (fault.afterMs !== undefined) await sleep(clock, fault.afterMs, signal);
     bill(attemptId, plan.model, plan.inputTokens, cutAt);
     return networkError('ECONNRESET');
   }

@@ -69,7 +69,10 @@ function refusalOf(
     case 'error-rate':
       return error(OUTAGE_ERRORS[spec.status] ?? 'server-error', spec.status, undefined);
     case 'hang':
-      return { kind: 'hang' };
+      // An idle timeout on the way closes the connection without a word.
+      return spec.closeAfter === undefined
+        ? { kind: 'hang' }
+        : { kind: 'network', afterMs: spec.closeAfter, code: 'ECONNRESET' };
     case 'rate-limit':
       return error('rate-limited', 429, spec.retryAfter === 'none' ? undefined : spec.retryAfter);
     case 'quota-exhausted':
@@ -103,11 +106,14 @@ function addEffect(
       effects.streamFault ??= { kind: 'cut', afterTokens: spec.afterTokens };
       return;
     case 'stream-stall':
-      effects.streamFault ??= {
-        kind: 'stall',
-        afterTokens: spec.afterTokens,
-        stallMs: spec.stall ?? Number.POSITIVE_INFINITY,
-      };
+      effects.streamFault ??=
+        spec.then === 'close' && spec.stall !== undefined
+          ? { kind: 'cut', afterTokens: spec.afterTokens, afterMs: spec.stall }
+          : {
+              kind: 'stall',
+              afterTokens: spec.afterTokens,
+              stallMs: spec.stall ?? Number.POSITIVE_INFINITY,
+            };
       return;
     case 'malformed-chunk':
       effects.streamFault ??= { kind: 'malformed', afterTokens: spec.afterTokens };

@@ -19,7 +19,12 @@ export interface RateMeter {
 
 /** A mid-answer stream fault. */
 export type StreamFault =
-  | { readonly kind: 'cut'; readonly afterTokens: number }
+  | {
+      readonly kind: 'cut';
+      readonly afterTokens: number;
+      /** How long the connection stays silent before it drops (a stall that closes); 0 if unset. */
+      readonly afterMs?: number;
+    }
   | { readonly kind: 'stall'; readonly afterTokens: number; readonly stallMs: number }
   | { readonly kind: 'malformed'; readonly afterTokens: number }
   | { readonly kind: 'no-done' };

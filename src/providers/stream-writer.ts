@@ -81,6 +81,7 @@ async function* frames(
     }
     if (fault !== undefined && fault.kind !== 'no-done') {
       if (fault.kind === 'cut') {
+        if (fault.afterMs !== undefined) await sleep(clock, fault.afterMs, signal);
         yield CUT;
         return;
       }

@@ -227,7 +227,11 @@ export const faultSchema = z.discriminatedUnion('kind', [
     'The same as an outage, meant with a `probability` below 100%.',
   ),
   fault('latency-spike', { extra: duration }, 'Delays the answer by `extra`.'),
-  fault('hang', {}, 'Accepts the request and never answers.'),
+  fault(
+    'hang',
+    { closeAfter: duration.optional() },
+    'Accepts the request and never answers; with `closeAfter`, drops the connection after that long, as a server or proxy with an idle timeout does.',
+  ),
   fault(
     'rate-limit',
     { retryAfter: z.union([duration, z.literal('none')]).default('none') },
@@ -250,9 +254,16 @@ export const faultSchema = z.discriminatedUnion('kind', [
   ),
   fault(
     'stream-stall',
-    { afterTokens: tokens.default(20), stall: duration.optional() },
-    'Stops sending after `afterTokens` tokens, for `stall` or forever.',
-  ),
+    {
+      afterTokens: tokens.default(20),
+      stall: duration.optional(),
+      then: z.enum(['resume', 'close']).default('resume'),
+    },
+    'Stops sending after `afterTokens` tokens, for `stall` or forever; then resumes, or with `then: close` drops the connection.',
+  ).refine((f) => f.then === 'resume' || f.stall !== undefined, {
+    message: '`then: close` needs a `stall` to close after',
+    path: ['then'],
+  }),
   fault(
     'malformed-chunk',
     { afterTokens: tokens.default(20) },

@@ -82,8 +82,11 @@ function follow(plan: ResponsePlan, t0: number, cutoff: number, stream: boolean)
       fault === undefined || fault.kind === 'no-done' ? out : Math.min(out, fault.afterTokens);
     let now = after(headers, plan.firstTokenDelayMs + cutAt * plan.msPerToken);
     if (now >= cutoff) return timeout;
-    if (fault?.kind === 'cut')
+    if (fault?.kind === 'cut') {
+      if (fault.afterMs !== undefined) now = after(now, fault.afterMs);
+      if (now >= cutoff) return timeout;
       return { end: now, failure: 'network', billed: { at: now, output: cutAt } };
+    }
     if (fault?.kind === 'stall') {
       now = after(now, fault.stallMs);
       if (now >= cutoff) return timeout;
@@ -122,8 +125,12 @@ function follow(plan: ResponsePlan, t0: number, cutoff: number, stream: boolean)
       continue;
     }
     if (pending !== undefined && pending.kind !== 'no-done') {
-      if (pending.kind === 'cut')
-        return { end: now, failure: 'stream-cut', billed: { at: now, output: sent } };
+      if (pending.kind === 'cut') {
+        const dropped = pending.afterMs === undefined ? now : after(now, pending.afterMs);
+        if (dropped >= cutoff)
+          return { end: cutoff, failure: 'timeout', billed: { at: cutoff, output: sent } };
+        return { end: dropped, failure: 'stream-cut', billed: { at: dropped, output: sent } };
+      }
       if (pending.kind === 'malformed')
         return { end: now, failure: 'stream-malformed', billed: { at: now, output: sent } };
       const resumed = after(now, pending.stallMs);

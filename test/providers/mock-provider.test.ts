@@ -335,6 +335,56 @@ describe('mock providers', () => {
     expect(p.bills).toEqual([expect.objectContaining({ outputTokens: 16 })]);
   });
 
+  it('closes a hang after closeAfter, as an idle timeout on the way does', async () => {
+    const closed = await provider(
+      'primary',
+      '  - { kind: hang, target: primary, closeAfter: 45s }',
+    ).send('/chat/completions', openAiBody());
+    expect(networkErrorCode(closed.response)).toBe('ECONNRESET');
+    expect(closed.at).toBe(45_000);
+  });
+
+  it('drops a stalled stream after its stall with then: close, billing what was sent', async () => {
+    const p = provider(
+      'primary',
+      '  - { kind: stream-stall, target: primary, afterTokens: 16, stall: 20s, then: close }',
+    );
+    const request = new Request(`${p.baseUrl}/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify(openAiBody({ stream: true })),
+    });
+    const pending = getResponse(p.handlers, request).then(async (r) => {
+      const reader = r!.body!.getReader();
+      let text = '';
+      let lastAt = 0;
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return { text, lastAt, error: undefined, at: p.clock.now() };
+          text += new TextDecoder().decode(value);
+          lastAt = p.clock.now();
+        }
+      } catch (error) {
+        return { text, lastAt, error, at: p.clock.now() };
+      }
+    });
+    await p.clock.run();
+    const { text, lastAt, error, at } = await pending;
+    expect(error).toBeInstanceOf(TypeError);
+    expect(text).not.toContain('[DONE]');
+    // 200 ms to the first token, 10 ms a token: the 16th at 360 ms, the drop 20 s later.
+    expect(lastAt).toBe(360);
+    expect(at).toBe(20_360);
+    expect(p.bills).toEqual([expect.objectContaining({ outputTokens: 16 })]);
+
+    const whole = await provider(
+      'primary',
+      '  - { kind: stream-stall, target: primary, afterTokens: 16, stall: 20s, then: close }',
+    ).send('/chat/completions', openAiBody());
+    expect(networkErrorCode(whole.response)).toBe('ECONNRESET');
+    expect(whole.at).toBe(20_360);
+  });
+
   it('ends an OpenAI stream with usage only when include_usage asks for it', async () => {
     const { text } = await provider('primary').send(
       '/chat/completions',

@@ -62,6 +62,15 @@ describe('loadScenario', () => {
     expect(issue).toMatch(/^FILE:26:5 faults\[0\]\.for: "30 seconds" is not a duration/);
   });
 
+  it('asks a stall that closes for how long it stalls', () => {
+    const [issue] = problems(
+      scenarioYaml({
+        replace: [['  - kind: outage\n', '  - kind: stream-stall\n    then: close\n']],
+      }),
+    );
+    expect(issue).toMatch(/^FILE:\d+:\d+ faults\[0\]\.then: `then: close` needs a `stall`/);
+  });
+
   it('catches a provider named but not defined', () => {
     const [issue] = problems(
       scenarioYaml({ replace: [['backup/claude-sonnet-4-5]', 'fallback/claude-sonnet-4-5]']] }),
