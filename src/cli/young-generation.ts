@@ -4,14 +4,16 @@
  * request's `Request`, `Response`, streams and prompt text live for the few virtual seconds the
  * request is in flight. With V8's default, the young generation grows to about 100 MB once the
  * allocation rate is high, and that space is resident from then on: black-friday peaked at
- * ~300 MB RSS with under 50 MB live. A young generation of 24 MB (8 MB semi-spaces) keeps the
- * drill near 200 MB at the same speed (`npm run bench`, "memory floor"). V8 takes the size only
- * when a heap is made, so the drilling commands restart themselves with the flag before they load
- * anything, and the pool's worker threads get it as a resource limit.
+ * ~300 MB RSS with under 50 MB live. 16 MB semi-spaces (a 48 MB young generation) keep it near
+ * 220 MB at the same speed. Smaller semi-spaces cost time where hundreds of requests are in
+ * flight, since those objects survive each scavenge and are copied again: `npm run bench` prints
+ * that cost ("young generation"); 8 MB took about twice this one's for little more memory saved.
+ * V8 takes the size only when a heap is made, so the drilling commands restart themselves with
+ * the flag before they load anything, and the pool's worker threads get it as a resource limit.
  */
 
 /** Each of the young generation's two semi-spaces, in MB. */
-export const SEMI_SPACE_MB = 8;
+export const SEMI_SPACE_MB = 16;
 
 /** The young generation of a pool's worker thread, in MB: two semi-spaces and the space beside them. */
 export const YOUNG_GENERATION_MB = 3 * SEMI_SPACE_MB;

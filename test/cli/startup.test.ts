@@ -68,10 +68,10 @@ describe.skipIf(typeof process.execve !== 'function')('the young generation of a
   const OUT = join(ROOT, 'dist/startup-test');
   const DRILL = ['run', 'scenarios/conduct/500-once.yaml', '--out', OUT, '--traces', 'off'];
 
-  it('a drilling command runs with 8 MB semi-spaces, keeping the flags Node was given', () => {
+  it('a drilling command runs with 16 MB semi-spaces, keeping the flags Node was given', () => {
     const drilled = record(DRILL);
     expect(drilled.status).toBe(0);
-    expect(drilled.execArgv[0]).toBe('--max-semi-space-size=8');
+    expect(drilled.execArgv[0]).toBe('--max-semi-space-size=16');
     expect(drilled.execArgv).toContain('--import');
   }, 60_000);
 

@@ -1,0 +1,59 @@
+/**
+ * The young generation's trade: one drill with many requests in flight (the first 12 minutes of
+ * million.yaml, about 200,000 requests, hundreds at once) in a process with V8's default young
+ * generation and in one with the CLI's, one after the other, in turn. Prints one JSON line:
+ * each one's wall time, CPU time and peak RSS (medians of `runs` pairs).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SEMI_SPACE_MB } from '../dist/cli/young-generation.js';
+
+const runs = Number(process.argv[2] ?? 1);
+const dir = mkdtempSync(join(tmpdir(), 'failover-drill-young-'));
+const file = join(dir, 'crowded.yaml');
+writeFileSync(
+  file,
+  readFileSync(new URL('./million.yaml', import.meta.url), 'utf8')
+    .replace('duration: 1h', 'duration: 12m')
+    .replace('at: 20m, for: 10m', 'at: 4m, for: 2m'),
+);
+const drill = `
+import { loadScenario } from ${JSON.stringify(new URL('../dist/scenario/load-scenario.js', import.meta.url).href)};
+import { simulate } from ${JSON.stringify(new URL('../dist/simulator/simulate.js', import.meta.url).href)};
+const scenario = loadScenario(${JSON.stringify(file)});
+const started = performance.now();
+const result = await simulate(scenario, scenario.failover, { seed: 1 });
+const { user, system } = process.cpuUsage();
+console.log(JSON.stringify({ requests: result.aggregate.requests.total, ms: Math.round(performance.now() - started), cpuMs: Math.round((user + system) / 1000), rssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+`;
+interface Figure {
+  requests: number;
+  ms: number;
+  cpuMs: number;
+  rssMb: number;
+}
+const one = (flags: readonly string[]): Figure => {
+  const child = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', drill], {
+    encoding: 'utf8',
+  });
+  if (child.status !== 0) throw new Error(child.stderr);
+  return JSON.parse(child.stdout.trim()) as Figure;
+};
+const median = (xs: number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const defaults: Figure[] = [];
+const sized: Figure[] = [];
+for (let i = 0; i < runs; i++) {
+  defaults.push(one([]));
+  sized.push(one([`--max-semi-space-size=${SEMI_SPACE_MB}`]));
+}
+rmSync(dir, { recursive: true, force: true });
+const summary = (xs: Figure[]) => ({
+  requests: xs[0]?.requests ?? 0,
+  ms: median(xs.map((x) => x.ms)),
+  cpuMs: median(xs.map((x) => x.cpuMs)),
+  rssMb: median(xs.map((x) => x.rssMb)),
+});
+process.stdout.write(`${JSON.stringify({ defaults: summary(defaults), sized: summary(sized) })}\n`);
