@@ -7,7 +7,7 @@
  * ~300 MB RSS with under 50 MB live. 16 MB semi-spaces (a 48 MB young generation) keep it near
  * 220 MB at the same speed. Smaller semi-spaces cost time where hundreds of requests are in
  * flight, since those objects survive each scavenge and are copied again: `npm run bench` prints
- * that cost ("young generation"); 8 MB took about twice this one's for little more memory saved.
+ * that cost ("young generation"); 8 MB cost several times more time for little more memory saved.
  * V8 takes the size only when a heap is made, so the drilling commands restart themselves with
  * the flag before they load anything, and the pool's worker threads get it as a resource limit.
  */

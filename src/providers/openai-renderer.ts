@@ -91,21 +91,25 @@ function chunk(
 }
 
 /**
- * Usage as the API reports it, token details included: zero where the mock does not model them
- * (no prompt cache, no reasoning, audio or predicted outputs), so a client that reads them finds them.
+ * The token details of usage, zero: the mock models no prompt cache, reasoning, audio or predicted
+ * outputs, but a client that reads them finds them. Shared by every answer, never changed.
  */
+const PROMPT_DETAILS = Object.freeze({ cached_tokens: 0, audio_tokens: 0 });
+const COMPLETION_DETAILS = Object.freeze({
+  reasoning_tokens: 0,
+  audio_tokens: 0,
+  accepted_prediction_tokens: 0,
+  rejected_prediction_tokens: 0,
+});
+
+/** Usage as the API reports it, token details included. */
 function usage(input: number, output: number): unknown {
   return {
     prompt_tokens: input,
     completion_tokens: output,
     total_tokens: input + output,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: {
-      reasoning_tokens: 0,
-      audio_tokens: 0,
-      accepted_prediction_tokens: 0,
-      rejected_prediction_tokens: 0,
-    },
+    prompt_tokens_details: PROMPT_DETAILS,
+    completion_tokens_details: COMPLETION_DETAILS,
   };
 }
 

@@ -63,6 +63,37 @@ function provider(name: 'primary' | 'backup', faults = '', providerLine = '') {
   return { clock, send, bills, handlers, baseUrl };
 }
 
+/**
+ * Streams a chat request from `p` to its end or its break: the text read, the error that broke
+ * it, when the last bytes came and when the stream ended, in drill time.
+ */
+async function readStream(
+  p: ReturnType<typeof provider>,
+  body: unknown,
+): Promise<{ text: string; error: unknown; lastAt: number; at: number }> {
+  const request = new Request(`${p.baseUrl}/chat/completions`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+  });
+  const pending = getResponse(p.handlers, request).then(async (r) => {
+    const reader = r!.body!.getReader();
+    let text = '';
+    let lastAt = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return { text, lastAt, error: undefined, at: p.clock.now() };
+        text += new TextDecoder().decode(value);
+        lastAt = p.clock.now();
+      }
+    } catch (error) {
+      return { text, lastAt, error, at: p.clock.now() };
+    }
+  });
+  await p.clock.run();
+  return pending;
+}
+
 /** The tiny scenario's primary with one more line in its provider block, and no faults. */
 function primaryWith(line: string) {
   const text = scenarioYaml({
@@ -311,25 +342,7 @@ describe('mock providers', () => {
 
   it('cuts a stream after N tokens and bills only what was sent', async () => {
     const p = provider('primary', '  - { kind: stream-cut, target: primary, afterTokens: 16 }');
-    const request = new Request(`${p.baseUrl}/chat/completions`, {
-      method: 'POST',
-      body: JSON.stringify(openAiBody({ stream: true })),
-    });
-    const pending = getResponse(p.handlers, request).then(async (r) => {
-      const reader = r!.body!.getReader();
-      let text = '';
-      try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) return { text, error: undefined };
-          text += new TextDecoder().decode(value);
-        }
-      } catch (error) {
-        return { text, error };
-      }
-    });
-    await p.clock.run();
-    const { text, error } = await pending;
+    const { text, error } = await readStream(p, openAiBody({ stream: true }));
     expect(error).toBeInstanceOf(TypeError);
     expect(text).not.toContain('[DONE]');
     expect(p.bills).toEqual([expect.objectContaining({ outputTokens: 16 })]);
@@ -349,27 +362,7 @@ describe('mock providers', () => {
       'primary',
       '  - { kind: stream-stall, target: primary, afterTokens: 16, stall: 20s, then: close }',
     );
-    const request = new Request(`${p.baseUrl}/chat/completions`, {
-      method: 'POST',
-      body: JSON.stringify(openAiBody({ stream: true })),
-    });
-    const pending = getResponse(p.handlers, request).then(async (r) => {
-      const reader = r!.body!.getReader();
-      let text = '';
-      let lastAt = 0;
-      try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) return { text, lastAt, error: undefined, at: p.clock.now() };
-          text += new TextDecoder().decode(value);
-          lastAt = p.clock.now();
-        }
-      } catch (error) {
-        return { text, lastAt, error, at: p.clock.now() };
-      }
-    });
-    await p.clock.run();
-    const { text, lastAt, error, at } = await pending;
+    const { text, lastAt, error, at } = await readStream(p, openAiBody({ stream: true }));
     expect(error).toBeInstanceOf(TypeError);
     expect(text).not.toContain('[DONE]');
     // 200 ms to the first token, 10 ms a token: the 16th at 360 ms, the drop 20 s later.
