@@ -100,3 +100,38 @@ export const share = z
     return fraction;
   })
   .meta({ title: 'share', description: 'A share such as 25% or 0.25.' });
+
+/** A range of ordinals, from `first` to `last` inclusive (`last` may be infinite). */
+export interface OrdinalRange {
+  readonly first: number;
+  readonly last: number;
+}
+
+/** `3`, `1-10` or `2-` (2 onwards): ordinals counted from 1. Output: an {@link OrdinalRange}. */
+export const ordinalRange = z
+  .union([z.number(), z.string()])
+  .transform((value, ctx): OrdinalRange => {
+    const text = String(value).trim();
+    const match = /^(\d+)(?:\s*-\s*(\d*))?$/.exec(text);
+    const first = match === null ? Number.NaN : Number(match[1]);
+    const last =
+      match === null
+        ? Number.NaN
+        : match[2] === undefined
+          ? first
+          : match[2] === ''
+            ? Number.POSITIVE_INFINITY
+            : Number(match[2]);
+    if (!(Number.isSafeInteger(first) && first >= 1 && last >= first)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${text}" is not a range of counts from 1: write 1, 1-3 or 2- (2 onwards)`,
+      });
+      return z.NEVER;
+    }
+    return { first, last };
+  })
+  .meta({
+    title: 'range',
+    description: 'A count from 1 (`1`), a range (`1-3`) or an open range (`2-`: 2 onwards).',
+  });

@@ -100,6 +100,20 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
   return [chat, models];
 }
 
+/** The request part of an attempt id, `req-7#2` → `req-7`. */
+function requestIdOf(attemptId: string): string {
+  const hash = attemptId.lastIndexOf('#');
+  return hash === -1 ? attemptId : attemptId.slice(0, hash);
+}
+
+/** The retries before this attempt, as the official SDKs count them; undefined if unsaid. */
+function retryCountOf(headers: Headers): number | undefined {
+  const text = headers.get('x-stainless-retry-count');
+  if (text === null) return undefined;
+  const n = Number(text);
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
 /** One chat request: read it, let the provider model plan the response, write the plan. */
 async function answerChat(p: ProviderState, request: Request): Promise<Response> {
   const { model, clock, renderer } = p;
@@ -118,6 +132,8 @@ async function answerChat(p: ProviderState, request: Request): Promise<Response>
     wantedTokens: wantedTokens(parsed.lastUser),
     stream: parsed.stream,
     prefillChars: parsed.prefill?.length ?? 0,
+    requestId: attemptId === undefined ? undefined : requestIdOf(attemptId),
+    retryCount: retryCountOf(request.headers),
   });
   const requestId = p.nextRequestId();
   switch (plan.kind) {

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { failoverConfigSchema } from '../engine/config.js';
-import { duration, rate, share } from '../units.js';
+import { duration, ordinalRange, rate, share } from '../units.js';
 import { parseSlo } from './slo.js';
 
 /** A distribution over values read by `value` (tokens: numbers; latency: durations). */
@@ -190,6 +190,14 @@ const window = {
     .describe('How long it lasts; leave out (and `until`) for the rest of the drill.'),
   until: duration.optional(),
   probability: share.default(1).describe('Share of requests in the window it hits.'),
+  attempts: ordinalRange
+    .optional()
+    .describe(
+      "Only these attempts of a request on the fault's target: `1` (the first), `1-2`, `2-` (every retry).",
+    ),
+  requests: ordinalRange
+    .optional()
+    .describe('Only these requests of the drill, numbered from 1 as they arrive: `1`, `1-10`.'),
 };
 
 function fault<K extends string, S extends z.core.$ZodLooseShape>(

@@ -265,6 +265,7 @@ export function simulatePlainClient(
       wantedTokens: wantedTokens(request.messages.at(-1)?.content ?? ''),
       stream: request.stream,
       prefillChars: 0,
+      requestId: request.id,
     });
     const result = follow(plan, t0, cutoff, request.stream);
 

@@ -71,6 +71,33 @@ describe('loadScenario', () => {
     expect(issue).toMatch(/^FILE:\d+:\d+ faults\[0\]\.then: `then: close` needs a `stall`/);
   });
 
+  it('reads attempt and request ranges, and says how to write a bad one', () => {
+    const [issue] = problems(
+      scenarioYaml({ replace: [['  - kind: outage\n', '  - kind: outage\n    attempts: 0\n']] }),
+    );
+    expect(issue).toMatch(
+      /^FILE:\d+:\d+ faults\[0\]\.attempts: "0" is not a range of counts from 1: write 1, 1-3 or 2-/,
+    );
+    const [backwards] = problems(
+      scenarioYaml({ replace: [['  - kind: outage\n', '  - kind: outage\n    requests: 5-2\n']] }),
+    );
+    expect(backwards).toMatch(/faults\[0\]\.requests: "5-2" is not a range/);
+    const scenario = loadScenario(
+      writeTemp(
+        's.yaml',
+        scenarioYaml({
+          replace: [
+            ['  - kind: outage\n', '  - kind: outage\n    attempts: 2-\n    requests: 3\n'],
+          ],
+        }),
+      ),
+    );
+    expect(scenario.faults[0]).toMatchObject({
+      attempts: { first: 2, last: Number.POSITIVE_INFINITY },
+      requests: { first: 3, last: 3 },
+    });
+  });
+
   it('catches a provider named but not defined', () => {
     const [issue] = problems(
       scenarioYaml({ replace: [['backup/claude-sonnet-4-5]', 'fallback/claude-sonnet-4-5]']] }),

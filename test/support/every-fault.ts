@@ -6,6 +6,8 @@ export const KINDS = [
   '{ kind: outage, status: reset }',
   '{ kind: outage, status: refused }',
   '{ kind: error-rate, probability: 50% }',
+  '{ kind: outage, status: 500, attempts: 1 }',
+  '{ kind: rate-limit, retryAfter: 1s, requests: 1200-1320, attempts: 1-2 }',
   '{ kind: latency-spike, extra: 3s }',
   '{ kind: hang }',
   '{ kind: hang, closeAfter: 5s }',
