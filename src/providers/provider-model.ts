@@ -8,6 +8,7 @@ import type { Rng } from '../engine/rng.js';
 import { sample } from '../scenario/sample.js';
 import type { FaultSpec, ProviderSpec } from '../scenario/schema.js';
 import type { TimedFault } from './fault-timeline.js';
+import { aimsAt, AttemptLedger, isAimed, type Caller, type CallerHints } from './aimed-faults.js';
 import type {
   ErrorKind,
   RateLimitInfo,
@@ -18,7 +19,7 @@ import type {
 import { TokenBucket } from '../engine/token-bucket.js';
 
 /** A request as the provider sees it, already read off the wire. */
-export interface ProviderRequest {
+export interface ProviderRequest extends CallerHints {
   readonly model: string;
   readonly inputTokens: number;
   readonly maxTokens: number;
@@ -27,33 +28,6 @@ export interface ProviderRequest {
   readonly stream: boolean;
   /** Characters of an assistant prefill the answer is to continue from; 0 for none. */
   readonly prefillChars: number;
-  /** The drill's id of the request this attempt belongs to (`req-7`), when the caller names it. */
-  readonly requestId?: string | undefined;
-  /** Retries before this one, as the official SDKs say in `x-stainless-retry-count`. */
-  readonly retryCount?: number | undefined;
-}
-
-/**
- * Who an attempt is, for faults aimed at attempts or requests: its request's number in the drill
- * and its attempt number on this provider and on its model.
- */
-interface Caller {
-  readonly number: number;
-  readonly onProvider: number;
-  readonly onModel: number;
-}
-
-/**
- * Requests whose attempts a provider remembers at once; the oldest is forgotten beyond it. Far
- * more than a drill keeps in flight, so a request is only forgotten once it is long over.
- */
-const TRACKED_REQUESTS = 100_000;
-
-/** The number of a drill request id, `req-7` → 7. */
-function requestNumber(id: string | undefined): number | undefined {
-  if (id === undefined || !id.startsWith('req-')) return undefined;
-  const n = Number(id.slice(4));
-  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
 /** Answer length when the prompt does not say. */
@@ -151,21 +125,6 @@ function addEffect(
   }
 }
 
-/** Whether a fault is aimed at some attempts or requests only. */
-function isAimed(fault: TimedFault): boolean {
-  return fault.spec.attempts !== undefined || fault.spec.requests !== undefined;
-}
-
-/** Whether an aimed fault's attempts and requests include this caller's. */
-function aimsAt(fault: TimedFault, caller: Caller): boolean {
-  const { attempts, requests } = fault.spec;
-  if (requests !== undefined && (caller.number < requests.first || caller.number > requests.last))
-    return false;
-  if (attempts === undefined) return true;
-  const attempt = fault.model === undefined ? caller.onProvider : caller.onModel;
-  return attempt >= attempts.first && attempt <= attempts.last;
-}
-
 /**
  * The rate-limit headers of a 429: the bucket a throttled request met is empty, whether it ran
  * dry or a `rate-limit` fault throttled it, and refills no sooner than `Retry-After` says. Where
@@ -201,10 +160,7 @@ export class ProviderModel {
   readonly #rng: Rng;
   readonly #startMs: number;
   readonly #models = new Map<string, ModelState>();
-  /** Requests planned so far, retries included. */
-  #planned = 0;
-  /** Attempts seen per request id (`id`) and per request and model (`id model`). */
-  readonly #attemptsSeen = new Map<string, number>();
+  readonly #ledger = new AttemptLedger();
   /** Whether a fault is aimed at attempts or requests, so callers need telling apart. */
   #aimed: boolean;
 
@@ -285,40 +241,6 @@ export class ProviderModel {
     return info;
   }
 
-  /** Counts one more attempt of `key`, forgetting the oldest request beyond the bound. */
-  #count(key: string): number {
-    const seen = this.#attemptsSeen;
-    const n = (seen.get(key) ?? 0) + 1;
-    seen.set(key, n);
-    if (seen.size > TRACKED_REQUESTS) {
-      const oldest = seen.keys().next();
-      if (oldest.done !== true) seen.delete(oldest.value);
-    }
-    return n;
-  }
-
-  /**
-   * Tells the caller of an attempt, when a fault needs it. A request the caller names by its
-   * drill id (`x-client-request-id: req-7#2`) has the id's number, and its attempts are counted
-   * here; one it does not name is numbered by arrival, retries included, and its attempt is the
-   * SDK's retry count plus one.
-   */
-  #identify(request: ProviderRequest): Caller | undefined {
-    this.#planned++;
-    if (!this.#aimed) return undefined;
-    const id = request.requestId;
-    const number = requestNumber(id) ?? this.#planned;
-    if (id === undefined) {
-      const attempt = (request.retryCount ?? 0) + 1;
-      return { number, onProvider: attempt, onModel: attempt };
-    }
-    return {
-      number,
-      onProvider: this.#count(id),
-      onModel: this.#count(`${id} ${request.model}`),
-    };
-  }
-
   /**
    * What the faults active at drill time `t` do to a request for `model`: the first refusing
    * fault answers it; latency faults add up; the first stream fault is the one that happens.
@@ -351,7 +273,7 @@ export class ProviderModel {
   /** Plans the response to `request` arriving at clock time `now`. */
   plan(now: number, request: ProviderRequest): ResponsePlan {
     const t = now - this.#startMs;
-    const caller = this.#identify(request);
+    const caller = this.#ledger.note(request, this.#aimed);
     const rng = this.#rng;
     const modelSpec = this.spec.models[request.model];
     const state = this.#state(request.model, now);
