@@ -110,24 +110,29 @@ function checkSize(
         `${formatDuration(scenario.duration)} is longer than the ${formatDuration(limits.maxDurationMs)} a drill may last; raise it with --max-duration if it is meant`,
       ),
     ];
-  const expected = expectedArrivals(scenario.traffic.arrivals, scenario.duration);
+  const { arrivals, schedule } = scenario.traffic;
+  const expected =
+    arrivals === undefined
+      ? (schedule ?? []).reduce((n, entry) => n + entry.count, 0)
+      : expectedArrivals(arrivals, scenario.duration);
   // Health probes are requests to the providers too: one per target each interval.
   const check = config.healthCheck;
   const targets = new Set(
     Object.values(config.groups).flatMap((g) => g.targets.map((t) => `${t.provider}/${t.model}`)),
   );
+  const trafficKey = ['traffic', arrivals === undefined ? 'schedule' : 'arrivals'];
   const probes = check === undefined ? 0 : (scenario.duration / check.interval) * targets.size;
   if (expected + probes > limits.maxRequests)
     return [
       at(
-        ['traffic', 'arrivals'],
+        trafficKey,
         `the drill would send about ${thousands(Math.round(expected + probes))} requests${probes > 0 ? ` (${thousands(Math.round(probes))} of them health probes)` : ''}, more than the ${thousands(limits.maxRequests)} allowed; raise it with --max-requests if it is meant`,
       ),
     ];
   if (expected < 1 && !scenario.traffic.allowNoRequests)
     return [
       at(
-        ['traffic', 'arrivals'],
+        trafficKey,
         `the drill would send ${expected === 0 ? 'no request' : `${Number(expected.toPrecision(2))} requests on average`} in ${formatDuration(scenario.duration)}, so it would measure nothing and pass every SLO; raise the rate or the duration, or set traffic.allowNoRequests: true if that is meant`,
       ),
     ];
@@ -186,14 +191,29 @@ function crossCheck(
       checkTarget(t.provider, t.model, cfgSrc, [...cfgPrefix, 'groups', group, 'targets', i]),
     );
   }
-  scenario.traffic.mix.forEach((entry, i) => {
-    if (config.groups[entry.group] === undefined) {
+  const asked = [
+    ...scenario.traffic.mix.map((entry, i) => ({ group: entry.group, path: ['mix', i] })),
+    ...(scenario.traffic.schedule ?? []).map((entry, i) => ({
+      group: entry.group,
+      path: ['schedule', i],
+    })),
+  ];
+  for (const { group, path } of asked) {
+    if (config.groups[group] === undefined) {
       at(
         source,
-        ['traffic', 'mix', i, 'group'],
-        `model group "${entry.group}" is not defined in the failover config (defined: ${Object.keys(config.groups).join(', ') || 'none'})`,
+        ['traffic', ...path, 'group'],
+        `model group "${group}" is not defined in the failover config (defined: ${Object.keys(config.groups).join(', ') || 'none'})`,
       );
     }
+  }
+  scenario.traffic.schedule?.forEach((entry, i) => {
+    if (entry.at >= scenario.duration)
+      at(
+        source,
+        ['traffic', 'schedule', i, 'at'],
+        'the request is scheduled after the drill ends: raise `duration` or move it earlier',
+      );
   });
   scenario.faults.forEach((f, i) => {
     const { provider, model } = splitTarget(f.target);

@@ -8,71 +8,17 @@ import { z } from 'zod';
 import { failoverConfigSchema } from '../engine/config.js';
 import { duration, ordinalRange, rate, share } from '../units.js';
 import { parseSlo } from './slo.js';
+import {
+  distribution,
+  durationDistribution,
+  MAX_TOKENS,
+  normalise,
+  positiveDistribution,
+  tokenDistribution,
+  tokens,
+} from './distribution-schema.js';
 
-/** A distribution over values read by `value` (tokens: numbers; latency: durations). */
-function distribution<T extends z.ZodType<number, unknown>>(value: T, what: string) {
-  return z.union(
-    [
-      value,
-      // Told apart by `dist`, so a problem inside one (a missing p95) is reported as that.
-      z.discriminatedUnion('dist', [
-        z.strictObject({ dist: z.literal('constant'), value }),
-        z
-          .strictObject({ dist: z.literal('uniform'), min: value, max: value })
-          .refine((d) => (d as { min: number }).min <= (d as { max: number }).max, {
-            message: '"min" must not be larger than "max"',
-            path: ['max'],
-          }),
-        z
-          .strictObject({ dist: z.literal('lognormal'), median: value, p95: value })
-          .refine((d) => (d as { median: number }).median > 0, {
-            message: 'the median of a lognormal must be above 0',
-            path: ['median'],
-          })
-          .refine((d) => (d as { p95: number }).p95 >= (d as { median: number }).median, {
-            message: '"p95" must not be below the median: 95% of draws lie under it',
-            path: ['p95'],
-          }),
-      ]),
-    ],
-    {
-      error: `expected ${what}, or { dist: constant | uniform | lognormal, … } with its parameters`,
-    },
-  );
-}
-
-/**
- * The most tokens a request may ask for or be answered with: more than any model's context
- * window, and small enough that a drill can build the prompt in memory.
- */
-export const MAX_TOKENS = 2_000_000;
-
-const tokens = z.number().int().nonnegative().max(MAX_TOKENS);
-const tokenDistribution = distribution(tokens, 'a token count such as 800').meta({
-  title: 'tokens',
-  description:
-    'A token count: a number, or { dist: uniform, min, max } / { dist: lognormal, median, p95 }.',
-});
-const durationDistribution = distribution(duration, 'a duration such as 400ms').meta({
-  title: 'latency',
-  description:
-    'A duration: 400ms, or { dist: uniform, min, max } / { dist: lognormal, median, p95 }.',
-});
-const positiveDistribution = distribution(z.number().positive(), 'a positive number').meta({
-  title: 'number or distribution',
-  description:
-    'A number, or { dist: uniform, min, max } / { dist: lognormal, median, p95 } of numbers.',
-});
-
-/** A sampled distribution as resolved: constants become `{ dist: 'constant' }`. */
-export type Distribution =
-  | { readonly dist: 'constant'; readonly value: number }
-  | { readonly dist: 'uniform'; readonly min: number; readonly max: number }
-  | { readonly dist: 'lognormal'; readonly median: number; readonly p95: number };
-
-function normalise(d: number | Distribution): Distribution {
-  return typeof d === 'number' ? { dist: 'constant', value: d } : d;
-}
+export { MAX_TOKENS, type Distribution } from './distribution-schema.js';
 
 const arrivalsSchema = z.discriminatedUnion('shape', [
   z.strictObject({ shape: z.literal('constant'), rate }),
@@ -116,36 +62,109 @@ const mixEntrySchema = z.strictObject({
   streaming: share.optional(),
 });
 
-const trafficSchema = z.strictObject({
-  arrivals: arrivalsSchema.describe('How requests arrive over time.'),
-  spacing: z
-    .enum(['poisson', 'even'])
+const scheduleEntrySchema = z.strictObject({
+  at: duration.describe('When the request is sent, from the start of the drill.'),
+  group: z
+    .string()
+    .min(1)
+    .describe('The model group it asks for; it must exist in the failover config.'),
+  stream: z.boolean().default(false).describe('Whether it asks for a streamed answer.'),
+  inputTokens: tokenDistribution
     .optional()
-    .describe(
-      '`poisson` (random gaps) or `even` (fixed gaps); default even for `constant`, else poisson.',
-    ),
-  mix: z.array(mixEntrySchema).min(1),
-  inputTokens: tokenDistribution.default(800),
-  outputTokens: tokenDistribution.default(300),
-  maxTokens: z
+    .describe("The prompt's size; `traffic.inputTokens` if unsaid."),
+  outputTokens: tokenDistribution
+    .optional()
+    .describe('The answer length it asks for; `traffic.outputTokens` if unsaid.'),
+  count: z
     .number()
     .int()
     .positive()
-    .max(MAX_TOKENS)
-    .default(4_096)
-    .describe('`max_tokens` sent with every request.'),
-  streaming: share.default(0).describe('Share of requests that ask for a streamed answer.'),
-  allowNoRequests: z
-    .boolean()
-    .default(false)
-    .describe(
-      'A drill expected to send no request is refused as bad input (it would pass every SLO while measuring nothing), unless this says it is meant.',
-    ),
-  conversationTurns: distribution(z.number().int().positive().max(1_000), 'a whole number of turns')
-    .meta({ title: 'number or distribution' })
+    .max(100_000)
     .default(1)
-    .describe('Messages per conversation; the input tokens are spread across them.'),
+    .describe('How many such requests are sent at that instant.'),
 });
+
+const scheduleSchema = z
+  .array(scheduleEntrySchema)
+  .min(1)
+  .superRefine((entries, ctx) => {
+    entries.forEach((entry, i) => {
+      const before = entries[i - 1];
+      if (before !== undefined && entry.at < before.at)
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'at'],
+          message:
+            'the schedule must be in time order: this request is sent before the one above it',
+        });
+    });
+  });
+
+const trafficSchema = z
+  .strictObject({
+    arrivals: arrivalsSchema
+      .optional()
+      .describe('How requests arrive over time; or give a `schedule` instead.'),
+    schedule: scheduleSchema
+      .optional()
+      .describe(
+        'Requests at fixed times instead of `arrivals`, e.g. `[{ at: 0s, group: chat }, { at: 60s, group: chat }]`.',
+      ),
+    spacing: z
+      .enum(['poisson', 'even'])
+      .optional()
+      .describe(
+        '`poisson` (random gaps) or `even` (fixed gaps); default even for `constant`, else poisson.',
+      ),
+    mix: z
+      .array(mixEntrySchema)
+      .default([])
+      .describe('The model groups requests ask for, by weight; needed with `arrivals`.'),
+    inputTokens: tokenDistribution.default(800),
+    outputTokens: tokenDistribution.default(300),
+    maxTokens: z
+      .number()
+      .int()
+      .positive()
+      .max(MAX_TOKENS)
+      .default(4_096)
+      .describe('`max_tokens` sent with every request.'),
+    streaming: share.default(0).describe('Share of requests that ask for a streamed answer.'),
+    allowNoRequests: z
+      .boolean()
+      .default(false)
+      .describe(
+        'A drill expected to send no request is refused as bad input (it would pass every SLO while measuring nothing), unless this says it is meant.',
+      ),
+    conversationTurns: distribution(
+      z.number().int().positive().max(1_000),
+      'a whole number of turns',
+    )
+      .meta({ title: 'number or distribution' })
+      .default(1)
+      .describe('Messages per conversation; the input tokens are spread across them.'),
+  })
+  .superRefine((traffic, ctx) => {
+    if (traffic.arrivals === undefined && traffic.schedule === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['arrivals'],
+        message:
+          'give `arrivals` (a rate shape such as { shape: constant, rate: 60/m }) or a `schedule` of requests at fixed times',
+      });
+    else if (traffic.arrivals !== undefined && traffic.schedule !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schedule'],
+        message: 'give either `arrivals` or a `schedule`, not both',
+      });
+    else if (traffic.arrivals !== undefined && traffic.mix.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mix'],
+        message: 'with `arrivals`, the mix needs at least one group, e.g. mix: [{ group: chat }]',
+      });
+  });
 
 const modelSchema = z.strictObject({
   input: z.number().nonnegative().describe('USD per million input tokens.'),
@@ -358,5 +377,7 @@ export type ProviderSpec = z.output<typeof providerSchema>;
 export type TrafficSpec = z.output<typeof trafficSchema>;
 /** Arrivals as resolved. */
 export type ArrivalsSpec = z.output<typeof arrivalsSchema>;
+/** One entry of a fixed schedule, as resolved. */
+export type ScheduleEntry = z.output<typeof scheduleEntrySchema>;
 
 export { normalise as toDistribution };

@@ -19,6 +19,13 @@ export function* arrivalTimes(
   durationMs: number,
   rng: Rng,
 ): Generator<number> {
+  if (traffic.schedule !== undefined) {
+    // A fixed schedule draws nothing: each entry is sent `count` times at its instant.
+    for (const entry of traffic.schedule)
+      for (let i = 0; i < entry.count && entry.at < durationMs; i++) yield entry.at;
+    return;
+  }
+  if (traffic.arrivals === undefined) return;
   const { rate, max } = rateFunction(traffic.arrivals, durationMs);
   if (max <= 0) return;
   const spacing = traffic.spacing ?? (traffic.arrivals.shape === 'constant' ? 'even' : 'poisson');
@@ -66,6 +73,9 @@ export class RequestFactory {
   readonly #weights: number[];
   readonly #totalWeight: number;
   #count = 0;
+  /** With a fixed schedule: the entry the next request comes from, and how many it has sent. */
+  #entry = 0;
+  #sentOfEntry = 0;
 
   constructor(traffic: TrafficSpec, rng: Rng) {
     this.#traffic = traffic;
@@ -75,6 +85,8 @@ export class RequestFactory {
   }
 
   next(): ChatRequest {
+    const scheduled = this.#scheduled();
+    if (scheduled !== undefined) return scheduled;
     const rng = this.#rng;
     const traffic = this.#traffic;
     let pick = rng.next() * this.#totalWeight;
@@ -88,13 +100,35 @@ export class RequestFactory {
     const inputTokens = tokenCount(entry.inputTokens ?? traffic.inputTokens, rng);
     const outputTokens = tokenCount(entry.outputTokens ?? traffic.outputTokens, rng);
     const stream = rng.next() < (entry.streaming ?? traffic.streaming);
-    const turns = Math.max(1, Math.round(sample(traffic.conversationTurns, rng)));
+    return this.#request(entry.group, inputTokens, outputTokens, stream);
+  }
+
+  /** The next request of a fixed schedule; undefined without one. */
+  #scheduled(): ChatRequest | undefined {
+    const schedule = this.#traffic.schedule;
+    if (schedule === undefined) return undefined;
+    let entry = schedule[this.#entry];
+    if (entry !== undefined && this.#sentOfEntry >= entry.count) {
+      this.#entry++;
+      this.#sentOfEntry = 0;
+      entry = schedule[this.#entry];
+    }
+    if (entry === undefined) throw new Error('the schedule has no more requests');
+    this.#sentOfEntry++;
+    const traffic = this.#traffic;
+    const inputTokens = tokenCount(entry.inputTokens ?? traffic.inputTokens, this.#rng);
+    const outputTokens = tokenCount(entry.outputTokens ?? traffic.outputTokens, this.#rng);
+    return this.#request(entry.group, inputTokens, outputTokens, entry.stream);
+  }
+
+  #request(group: string, inputTokens: number, outputTokens: number, stream: boolean): ChatRequest {
+    const turns = Math.max(1, Math.round(sample(this.#traffic.conversationTurns, this.#rng)));
     this.#count++;
     return {
       id: `req-${this.#count}`,
-      group: entry.group,
+      group,
       messages: conversation(turns, inputTokens, outputTokens),
-      maxTokens: traffic.maxTokens,
+      maxTokens: this.#traffic.maxTokens,
       stream,
     };
   }

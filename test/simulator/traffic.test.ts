@@ -66,3 +66,64 @@ describe('traffic', () => {
     expect(streamed).toBeLessThan(130);
   });
 });
+
+describe('a fixed schedule', () => {
+  const scheduled = (schedule: string) =>
+    scenarioYaml({
+      replace: [
+        ['  arrivals: { shape: constant, rate: 60/m }\n  mix:\n    - group: chat\n', schedule],
+      ],
+    });
+
+  it('sends each entry at its instant, as often as it says, with the sizes it names', () => {
+    const s = loadScenario(
+      writeTemp(
+        's.yaml',
+        scheduled(
+          '  schedule:\n    - { at: 0s, group: chat, stream: true, inputTokens: 40, outputTokens: 12 }\n    - { at: 60s, group: chat, count: 2 }\n',
+        ),
+      ),
+    );
+    expect(s.traffic.arrivals).toBeUndefined();
+    expect([...arrivalTimes(s.traffic, s.duration, seededRng(1, 'traffic'))]).toEqual([
+      0, 60_000, 60_000,
+    ]);
+    const factory = new RequestFactory(s.traffic, seededRng(1, 'traffic'));
+    const [first, second, third] = [factory.next(), factory.next(), factory.next()];
+    expect(first).toMatchObject({ id: 'req-1', group: 'chat', stream: true });
+    expect(first?.messages.at(-1)?.content).toMatch(/^Answer in 12 tokens\. /);
+    expect(first?.messages.map((m) => m.content).join('').length).toBe(160);
+    // Unsaid sizes are the traffic's own (100 in, 50 out here); unsaid stream is false.
+    expect(second).toMatchObject({ id: 'req-2', stream: false });
+    expect(second?.messages.at(-1)?.content).toMatch(/^Answer in 50 tokens\. /);
+    expect(third?.id).toBe('req-3');
+  });
+
+  it('is refused beside arrivals, out of order, after the drill, or naming no group', () => {
+    const issue = (text: string): string => {
+      try {
+        loadScenario(writeTemp('s.yaml', text));
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(
+      issue(
+        scenarioYaml({
+          replace: [['  mix:\n', '  schedule: [{ at: 0s, group: chat }]\n  mix:\n']],
+        }),
+      ),
+    ).toMatch(/traffic\.schedule: give either `arrivals` or a `schedule`, not both/);
+    expect(
+      issue(scheduled('  schedule: [{ at: 5s, group: chat }, { at: 1s, group: chat }]\n')),
+    ).toMatch(/traffic\.schedule\[1\]\.at: the schedule must be in time order/);
+    expect(issue(scheduled('  schedule: [{ at: 3m, group: chat }]\n'))).toMatch(
+      /traffic\.schedule\[0\]\.at: the request is scheduled after the drill ends/,
+    );
+    expect(issue(scheduled('  schedule: [{ at: 0s, group: chats }]\n'))).toMatch(
+      /traffic\.schedule\[0\]\.group: model group "chats" is not defined/,
+    );
+    expect(issue(scheduled(''))).toMatch(/traffic\.arrivals: give `arrivals` \(a rate shape/);
+  });
+});
