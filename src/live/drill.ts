@@ -19,6 +19,7 @@ import { HarnessError } from '../errors.js';
 import type { BillingRecord } from '../providers/response-plan.js';
 import { buildReport } from '../report/build-report.js';
 import { Recorder } from '../report/recorder.js';
+import { meterPlan } from '../report/conduct-meter.js';
 import type { Report } from '../report/report-schema.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { simulatePlainClient } from '../simulator/plain-client-baseline.js';
@@ -217,7 +218,7 @@ function liveReport(
   },
 ): Report {
   const baseline = simulatePlainClient(drilled, baselineConfig(drilled.failover), seed);
-  const unjudged = drilled.slos.filter((slo) => UNSEEN_METRICS.has(slo.metric));
+  const unjudged = drilled.slos.filter((slo) => UNSEEN_METRICS.has(slo.family));
   const target = publicTarget(options.target);
   return buildReport({
     scenario: drilled,
@@ -228,7 +229,7 @@ function liveReport(
     replay:
       options.replay ??
       `npx failover-drill drill ${scenario.file} --target ${target} --seed ${seed}`,
-    slos: drilled.slos.filter((slo) => !UNSEEN_METRICS.has(slo.metric)),
+    slos: drilled.slos.filter((slo) => !UNSEEN_METRICS.has(slo.family)),
     live: {
       target,
       speed: options.speed,
@@ -282,7 +283,7 @@ export async function liveDrill(scenario: Scenario, options: LiveDrillOptions): 
 
     // Drill time starts now, for the providers' faults and for the traffic alike.
     clock.restart();
-    const recorder = new Recorder(clock);
+    const recorder = new Recorder(clock, meterPlan(drilled));
     sinks.push(recorder.onEvent);
     billSinks.push(recorder.onBill);
     if (telemetry !== undefined) {

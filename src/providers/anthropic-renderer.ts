@@ -61,6 +61,7 @@ function usage(input: number, output: number): Record<string, unknown> {
 export const anthropicRenderer: WireRenderer = {
   chatPath: '/messages',
   requestIdHeader: 'request-id',
+  processingHeader: undefined,
 
   readRequest(body): WireRequest | string {
     if (typeof body !== 'object' || body === null)

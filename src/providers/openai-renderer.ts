@@ -117,6 +117,7 @@ function usage(input: number, output: number): unknown {
 export const openAiRenderer: WireRenderer = {
   chatPath: '/chat/completions',
   requestIdHeader: 'x-request-id',
+  processingHeader: 'openai-processing-ms',
 
   readRequest(body): WireRequest | string {
     if (typeof body !== 'object' || body === null)

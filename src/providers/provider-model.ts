@@ -8,6 +8,7 @@ import type { Rng } from '../engine/rng.js';
 import { sample } from '../scenario/sample.js';
 import type { FaultSpec, ProviderSpec } from '../scenario/schema.js';
 import type { TimedFault } from './fault-timeline.js';
+import { DEFAULT_ANSWER_TOKENS } from './wire-renderer.js';
 import { aimsAt, AttemptLedger, isAimed, type Caller, type CallerHints } from './aimed-faults.js';
 import type {
   ErrorKind,
@@ -29,9 +30,6 @@ export interface ProviderRequest extends CallerHints {
   /** Characters of an assistant prefill the answer is to continue from; 0 for none. */
   readonly prefillChars: number;
 }
-
-/** Answer length when the prompt does not say. */
-const DEFAULT_ANSWER_TOKENS = 256;
 
 interface ModelState {
   lastRequestAt: number;

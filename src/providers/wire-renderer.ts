@@ -46,6 +46,8 @@ export interface WireRenderer {
   ): Record<string, string>;
   /** The header carrying the provider's request id. */
   readonly requestIdHeader: string;
+  /** The header that says how long the provider took to respond, in ms, if the API sends one. */
+  readonly processingHeader: string | undefined;
   json(
     ids: AnswerIds,
     text: string,
@@ -121,6 +123,9 @@ export function countTokens(texts: readonly string[]): number {
 }
 
 const WANTED = /answer in (\d+) tokens/i;
+
+/** Answer length when the prompt does not say. */
+export const DEFAULT_ANSWER_TOKENS = 256;
 
 /** The answer length a prompt asks for (`… answer in 300 tokens …`), if it does. */
 export function wantedTokens(prompt: string): number | undefined {

@@ -8,11 +8,16 @@ import { sloHolds, type Slo, type SloMetric } from '../scenario/slo.js';
 import type { SimulationResult } from './recorder.js';
 import type { Aggregate } from './recorder.js';
 import type { Report } from './report-schema.js';
+import { meterPlan } from './conduct-meter.js';
+import { sortedRecord } from './recorder.js';
+import { formatDuration } from '../unit-text.js';
 
 /** Dollars to a millionth of a cent; milliseconds to a microsecond: stable, readable numbers. */
 const usd = (n: number): number => Math.round(n * 1e8) / 1e8;
 const ms = (n: number): number => Math.round(n * 1e3) / 1e3;
 const share = (n: number): number => Math.round(n * 1e6) / 1e6;
+const nullableMs = (n: number | null | undefined): number | null =>
+  n === null || n === undefined ? null : ms(n);
 
 function roundRecord(record: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, usd(v)]));
@@ -24,7 +29,10 @@ function availability(agg: Aggregate): number {
 
 type Figures = Omit<Report, 'slos' | 'pass'>;
 
-const METRICS: Readonly<Record<SloMetric, (r: Figures) => number>> = {
+/** The SLO's parameter as a string (a provider or target), or '' without one. */
+const named = (slo: Slo): string => (typeof slo.parameter === 'string' ? slo.parameter : '');
+
+const METRICS: Readonly<Record<SloMetric, (r: Figures, slo: Slo) => number>> = {
   availability: (r) => r.availability,
   'baseline.availability': (r) => r.baseline.availability,
   'latency.p50': (r) => r.latencyMs.p50,
@@ -46,11 +54,31 @@ const METRICS: Readonly<Record<SloMetric, (r: Figures) => number>> = {
   'breaker.openAtEnd': (r) => Object.values(r.breakers).filter((b) => b.atEnd !== 'closed').length,
   'streams.continued': (r) => r.streams.continued,
   'streams.prefillRefused': (r) => r.streams.prefillRefused,
+  // No retry at all: none came sooner than the whole drill.
+  'retry.firstGap.min': (r) => r.attempts.firstRetryGapMs ?? r.simulatedMs,
+  // A window whose target never answered again is not over until the drill is.
+  'failover.recovery.max': (r) =>
+    Math.max(
+      0,
+      ...r.faults.map((f) =>
+        f.recoveryMs !== null
+          ? f.recoveryMs
+          : f.endMs < r.simulatedMs
+            ? r.simulatedMs - f.endMs
+            : 0,
+      ),
+    ),
+  'answers.truncated': (r) => r.answers.truncated,
+  'answers.wrongModel': (r) => r.answers.wrongModel,
+  'attempts.byProvider': (r, slo) => r.attempts.byProvider[named(slo)] ?? 0,
+  'attempts.byTarget': (r, slo) => r.attempts.byTarget[named(slo)] ?? 0,
+  'attempts.within.max': (r, slo) =>
+    r.attempts.within?.[formatDuration(Number(slo.parameter))] ?? 0,
 };
 
 /** Reads the figure an SLO names from a report. */
-export function sloActual(metric: SloMetric, figures: Figures): number {
-  return METRICS[metric](figures);
+export function sloActual(slo: Slo, figures: Figures): number {
+  return METRICS[slo.family](figures, slo);
 }
 
 /** Inputs of {@link buildReport}. */
@@ -73,6 +101,10 @@ export interface ReportInput {
 export function buildReport(input: ReportInput): Report {
   const e = input.engine.aggregate;
   const b = input.baseline.aggregate;
+  const withinSpans = meterPlan({
+    faults: [],
+    slos: input.slos ?? input.scenario.slos,
+  }).withinMs;
   const figures: Figures = {
     schemaVersion: 1,
     scenario: input.scenario.name,
@@ -82,7 +114,22 @@ export function buildReport(input: ReportInput): Report {
     requests: e.requests,
     availability: availability(e),
     latencyMs: e.latencyMs,
-    attempts: e.attempts,
+    attempts: {
+      total: e.attempts.total,
+      byProvider: e.attempts.byProvider,
+      byTarget: sortedRecord(e.conduct.byTarget),
+      ...(withinSpans.length === 0
+        ? {}
+        : {
+            within: Object.fromEntries(
+              withinSpans.map((span, i) => [formatDuration(span), e.conduct.withinMax[i] ?? 0]),
+            ),
+          }),
+      firstRetryGapMs: nullableMs(e.conduct.firstRetryGapMinMs),
+      maxPerRequest: e.attempts.maxPerRequest,
+      retries: e.attempts.retries,
+      earlyRetries: e.attempts.earlyRetries,
+    },
     streams: e.streams,
     breakers: Object.fromEntries(
       Object.entries(e.breakers).map(([key, b]) => [
@@ -105,13 +152,15 @@ export function buildReport(input: ReportInput): Report {
       recoveredAtMs: f.recoveredAtMs === null ? null : ms(f.recoveredAtMs),
     })),
     failoversUnlisted: e.failoversUnlisted,
-    faults: buildTimeline(input.scenario.faults).map((f) => ({
+    faults: buildTimeline(input.scenario.faults).map((f, i) => ({
       kind: f.spec.kind,
       target: f.spec.target,
       startMs: ms(f.startMs),
       endMs: ms(Math.min(f.endMs, input.engine.simulatedMs)),
       probability: f.spec.probability,
+      recoveryMs: nullableMs(e.conduct.recoveryMs[i]),
     })),
+    answers: { truncated: e.conduct.truncated, wrongModel: e.conduct.wrongModel },
     baseline: {
       requests: b.requests,
       availability: availability(b),
@@ -127,7 +176,7 @@ export function buildReport(input: ReportInput): Report {
     replay: input.replay,
   };
   const slos = (input.slos ?? input.scenario.slos).map((slo) => {
-    const actual = sloActual(slo.metric, figures);
+    const actual = sloActual(slo, figures);
     return {
       name: slo.name,
       metric: slo.metric,

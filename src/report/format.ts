@@ -2,6 +2,7 @@
  * @module report/format
  * How every report format writes numbers: counts, shares, dollars, durations, drill clock times.
  */
+import { sloUnit } from '../scenario/slo.js';
 import { formatDuration } from '../units.js';
 import { thousands } from '../unit-text.js';
 import type { Report } from './report-schema.js';
@@ -27,10 +28,16 @@ export const clockTime = (ms: number): string => {
 
 /** An SLO's value in its metric's unit. */
 export function formatSloValue(metric: string, value: number): string {
-  if (metric.endsWith('availability')) return pct(value);
-  if (metric.startsWith('latency') || metric.startsWith('failover.detection')) return dur(value);
-  if (metric.startsWith('cost')) return usd(value);
-  return int(value);
+  switch (sloUnit(metric)) {
+    case 'share':
+      return pct(value);
+    case 'duration':
+      return dur(value);
+    case 'usd':
+      return usd(value);
+    case 'count':
+      return int(value);
+  }
 }
 
 /** The columns a suite shows for each drill, before its verdict. */

@@ -9,6 +9,12 @@ import type { BreakerState, EngineEvent } from '../engine/events.js';
 import { targetKey } from '../engine/types.js';
 import type { BillingRecord } from '../providers/response-plan.js';
 import { LatencyHistogram, type LatencySummary } from './latency-histogram.js';
+import {
+  ConductMeter,
+  type ConductFigures,
+  type FlightMeter,
+  type MeterPlan,
+} from './conduct-meter.js';
 
 /** A failover episode: traffic of a group moved off `from`. */
 export interface FailoverEpisode {
@@ -84,7 +90,12 @@ export interface Aggregate {
   readonly minutes: readonly MinuteSummary[];
   /** Requests still unanswered when the drill ended (a harness or config defect). */
   readonly unfinished: number;
+  /** Attempts per target, retry gaps, recoveries, and answers cut or misnamed. */
+  readonly conduct: ConductFigures;
 }
+
+/** A drill with no fault window and no SLO span to watch. */
+const NOTHING_TO_WATCH: MeterPlan = { windows: [], withinMs: [] };
 
 /** Episodes listed in full; more are only counted. */
 export const MAX_EPISODES = 1_000;
@@ -133,8 +144,14 @@ export class Recorder {
    */
   readonly #inFlight = new Map<
     string,
-    { startMs: number; costs: Map<number, number>; notBefore?: Map<string, number> }
+    {
+      startMs: number;
+      costs: Map<number, number>;
+      notBefore?: Map<string, number>;
+      meter: FlightMeter;
+    }
   >();
+  readonly #meter: ConductMeter;
   readonly #streakStart = new Map<string, number>();
   readonly #openEpisodes = new Map<string, FailoverEpisode>();
   /** Per target: when the attempt began whose success last proved it healthy. */
@@ -147,10 +164,14 @@ export class Recorder {
 
   readonly #clock: Clock;
 
-  /** Starts recording at the clock's current time, the start of the drill. */
-  constructor(clock: Clock) {
+  /**
+   * Starts recording at the clock's current time, the start of the drill.
+   * @param plan - the fault windows and SLO spans to watch (see `meterPlan`).
+   */
+  constructor(clock: Clock, plan: MeterPlan = NOTHING_TO_WATCH) {
     this.#clock = clock;
     this.#startMs = clock.now();
+    this.#meter = new ConductMeter(plan, this.#startMs);
   }
 
   #minute(at: number): MinuteBucket {
@@ -164,12 +185,18 @@ export class Recorder {
   readonly onEvent = (event: EngineEvent): void => {
     switch (event.type) {
       case 'request:start':
-        this.#inFlight.set(event.requestId, { startMs: event.at, costs: new Map() });
+        this.#inFlight.set(event.requestId, {
+          startMs: event.at,
+          costs: new Map(),
+          meter: this.#meter.start(event),
+        });
         return;
       case 'attempt:start': {
         this.#attemptTotal++;
         add(this.#attempts, event.target.provider, 1);
-        const notBefore = this.#inFlight.get(event.requestId)?.notBefore;
+        const flight = this.#inFlight.get(event.requestId);
+        this.#meter.attemptStarted(flight?.meter, event);
+        const notBefore = flight?.notBefore;
         if (notBefore !== undefined && (notBefore.get(targetKey(event.target)) ?? 0) > event.at)
           this.#earlyRetries++;
         return;
@@ -184,6 +211,7 @@ export class Recorder {
         this.#breakerMoved(event);
         return;
       case 'attempt:end':
+        this.#meter.attemptEnded(this.#inFlight.get(event.requestId)?.meter, event);
         this.#attemptEnded(event);
         return;
       case 'failover':
@@ -275,6 +303,7 @@ export class Recorder {
     const outcome = event.outcome;
     const flight = this.#inFlight.get(outcome.requestId);
     this.#inFlight.delete(outcome.requestId);
+    this.#meter.ended(flight?.meter, outcome);
     const bucket = this.#minute(flight?.startMs ?? event.at);
     this.#requests.total++;
     bucket.total++;
@@ -361,6 +390,7 @@ export class Recorder {
         };
       }),
       unfinished: this.#inFlight.size,
+      conduct: this.#meter.figures(),
     };
   }
 }

@@ -79,6 +79,15 @@ export const reportSchema = z
     attempts: z.strictObject({
       total: z.number().int(),
       byProvider: byName,
+      byTarget: byName.meta({ description: 'Attempts per target, keyed provider/model.' }),
+      within: z.record(z.string(), z.number().int()).optional().meta({
+        description:
+          'Per span an `attempts.within.<span>.max` SLO names (e.g. "10s"): the most attempts a request started within that span of its start.',
+      }),
+      firstRetryGapMs: z.number().nullable().meta({
+        description:
+          'The shortest gap from a failed attempt to the request’s first retry on the same target; null if no request retried.',
+      }),
       maxPerRequest: z
         .number()
         .int()
@@ -159,12 +168,27 @@ export const reportSchema = z
           startMs: z.number(),
           endMs: z.number(),
           probability: z.number().min(0).max(1),
+          recoveryMs: z.number().nullable().meta({
+            description:
+              'From the window’s end to the start of the first attempt its target answered after it; null if the window lasts to the end or the target never answered again.',
+          }),
         }),
       )
       .meta({
         description:
           'The scenario’s fault windows, ms from the start; an open-ended one ends with the drill.',
       }),
+    answers: z
+      .strictObject({
+        truncated: z.number().int().meta({
+          description:
+            'Answers handed to the caller as whole that were shorter than the answer the provider would have sent whole.',
+        }),
+        wrongModel: z.number().int().meta({
+          description: 'Answers whose reported model is not the model that answered.',
+        }),
+      })
+      .meta({ description: 'Answers handed to the caller that were not what they claimed.' }),
     baseline: z
       .strictObject({
         requests,

@@ -139,6 +139,29 @@ function checkSize(
   return [];
 }
 
+/** SLOs that name a provider or a target (`attempts.byTarget.primary/gpt-4o`) name one that exists. */
+function checkSloTargets(
+  scenario: ScenarioParsed,
+  report: (path: (string | number)[], message: string) => void,
+): void {
+  scenario.slos.forEach((slo, i) => {
+    if (slo.family !== 'attempts.byProvider' && slo.family !== 'attempts.byTarget') return;
+    const named = String(slo.parameter);
+    const [provider = '', model] = named.split('/');
+    const spec = scenario.providers[provider];
+    if (spec === undefined)
+      report(
+        ['slos', i],
+        `${slo.metric}: provider "${provider}" is not defined (defined: ${Object.keys(scenario.providers).join(', ')})`,
+      );
+    else if (model !== undefined && spec.models[model] === undefined)
+      report(
+        ['slos', i],
+        `${slo.metric}: provider "${provider}" has no model "${model}" (it has: ${Object.keys(spec.models).join(', ')})`,
+      );
+  });
+}
+
 /** Names used but not defined, and windows that make no sense. */
 function crossCheck(
   scenario: ScenarioParsed,
@@ -225,6 +248,7 @@ function crossCheck(
     if (f.at >= scenario.duration)
       at(source, ['faults', i, 'at'], 'the fault starts after the drill ends');
   });
+  checkSloTargets(scenario, (path, message) => at(source, path, message));
   if (scenario.duration <= 0) at(source, ['duration'], 'the drill must last longer than 0');
   return issues;
 }

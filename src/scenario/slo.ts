@@ -5,7 +5,7 @@
  * over many seeds, how often it must hold: `availability >= 99.9% in 99% of seeds` (by default,
  * in every seed).
  */
-import { parseDuration } from '../units.js';
+import { parseDuration } from '../unit-text.js';
 
 /** Every metric an SLO may name, with the unit its value is read in. */
 export const SLO_METRICS = {
@@ -30,10 +30,34 @@ export const SLO_METRICS = {
   'breaker.openAtEnd': 'count',
   'streams.continued': 'count',
   'streams.prefillRefused': 'count',
+  'retry.firstGap.min': 'duration',
+  'failover.recovery.max': 'duration',
+  'answers.truncated': 'count',
+  'answers.wrongModel': 'count',
+  'attempts.byProvider': 'count',
+  'attempts.byTarget': 'count',
+  'attempts.within.max': 'count',
 } as const satisfies Record<string, 'share' | 'duration' | 'usd' | 'count'>;
 
-/** A metric name SLOs may use. */
+/** A metric SLOs may use; the last three take a parameter (see {@link SLO_FAMILIES}). */
 export type SloMetric = keyof typeof SLO_METRICS;
+
+/** Metrics written with a parameter, as an SLO names them. */
+export const SLO_FAMILIES = [
+  'attempts.byProvider.<provider>',
+  'attempts.byTarget.<provider/model>',
+  'attempts.within.<duration>.max',
+] as const;
+
+/** The metrics an SLO may name, as written: the plain ones and the families. */
+export function knownMetrics(): string[] {
+  return [
+    ...Object.keys(SLO_METRICS).filter(
+      (m) => !['attempts.byProvider', 'attempts.byTarget', 'attempts.within.max'].includes(m),
+    ),
+    ...SLO_FAMILIES,
+  ];
+}
 
 /** Comparison operators. */
 export type SloOp = '>=' | '<=' | '>' | '<' | '==';
@@ -41,7 +65,12 @@ export type SloOp = '>=' | '<=' | '>' | '<' | '==';
 /** A parsed SLO. `threshold` is in base units: a fraction, milliseconds, dollars or a count. */
 export interface Slo {
   readonly name: string;
-  readonly metric: SloMetric;
+  /** The metric as written, e.g. `attempts.byProvider.primary`. */
+  readonly metric: string;
+  /** Its kind: the metric itself, or the family it belongs to (`attempts.byProvider`). */
+  readonly family: SloMetric;
+  /** A family's parameter: the provider, the `provider/model`, or the duration in ms. */
+  readonly parameter?: string | number;
   readonly op: SloOp;
   readonly threshold: number;
   /** In a sweep, the share of seeds it must hold in (`in 99% of seeds`); every seed if absent. */
@@ -50,7 +79,32 @@ export interface Slo {
 
 const QUANTIFIER = /\s+in\s+(\S+)\s+of\s+seeds\s*$/i;
 
-const EXPRESSION = /^\s*([a-zA-Z][a-zA-Z0-9.]*)\s*(>=|<=|==|>|<)\s*(.+?)\s*$/;
+const EXPRESSION = /^\s*([a-zA-Z][\w./-]*)\s*(>=|<=|==|>|<)\s*(.+?)\s*$/;
+
+/** The family and parameter of a metric as written; a string says what is wrong. */
+function readMetric(
+  metric: string,
+): { family: SloMetric; parameter?: string | number } | string | undefined {
+  if (metric in SLO_METRICS && !['attempts.byProvider', 'attempts.byTarget'].includes(metric))
+    return metric === 'attempts.within.max' ? undefined : { family: metric as SloMetric };
+  for (const family of ['attempts.byProvider', 'attempts.byTarget'] as const) {
+    if (!metric.startsWith(`${family}.`)) continue;
+    const parameter = metric.slice(family.length + 1);
+    if (family === 'attempts.byTarget' && !/^[^/]+\/[^/]+$/.test(parameter))
+      return `"${metric}" names no target: write attempts.byTarget.<provider>/<model>, e.g. attempts.byTarget.primary/gpt-4o`;
+    if (parameter === '')
+      return `"${metric}" names no provider: write attempts.byProvider.<provider>, e.g. attempts.byProvider.primary`;
+    return { family, parameter };
+  }
+  const within = /^attempts\.within\.(.+)\.max$/.exec(metric);
+  if (within !== null) {
+    const ms = parseDuration(within[1] ?? '');
+    if (ms === undefined || ms <= 0)
+      return `"${within[1]}" in ${metric} is not a duration: write e.g. attempts.within.10s.max`;
+    return { family: 'attempts.within.max', parameter: ms };
+  }
+  return undefined;
+}
 
 function readValue(unit: (typeof SLO_METRICS)[SloMetric], text: string): number | undefined {
   switch (unit) {
@@ -94,20 +148,28 @@ export function parseSlo(text: string): Slo | string {
   if (match === null)
     return `"${text}" is not an SLO: write <metric> <op> <value>, e.g. availability >= 99.9%`;
   const [, metric = '', op = '', value = ''] = match;
-  if (!(metric in SLO_METRICS)) {
-    return `unknown SLO metric "${metric}"; known metrics: ${Object.keys(SLO_METRICS).join(', ')}`;
-  }
-  const known = metric as SloMetric;
-  const threshold = readValue(SLO_METRICS[known], value);
+  const known = readMetric(metric);
+  if (typeof known === 'string') return known;
+  if (known === undefined)
+    return `unknown SLO metric "${metric}"; known metrics: ${knownMetrics().join(', ')}`;
+  const unit = SLO_METRICS[known.family];
+  const threshold = readValue(unit, value);
   if (threshold === undefined)
-    return `"${value}" is not a value for ${metric}: write ${UNIT_HINT[SLO_METRICS[known]]}`;
+    return `"${value}" is not a value for ${metric}: write ${UNIT_HINT[unit]}`;
   return {
     name: text.trim().replace(/\s+/g, ' '),
-    metric: known,
+    metric,
+    ...known,
     op: op as SloOp,
     threshold,
     ...(share === undefined ? {} : { share }),
   };
+}
+
+/** The unit a metric as written is read in (a count for an unknown one). */
+export function sloUnit(metric: string): (typeof SLO_METRICS)[SloMetric] {
+  const known = readMetric(metric);
+  return typeof known === 'object' ? SLO_METRICS[known.family] : 'count';
 }
 
 /** Whether `actual` meets the SLO. */

@@ -20,9 +20,10 @@ import type {
 import { buildTimeline, faultsOf } from '../providers/fault-timeline.js';
 import { ProviderModel } from '../providers/provider-model.js';
 import type { ErrorKind, ResponsePlan } from '../providers/response-plan.js';
-import { countTokens, wantedTokens } from '../providers/wire-renderer.js';
+import { answerSlice, countTokens, wantedTokens } from '../providers/wire-renderer.js';
 import { chunkTokens } from '../providers/stream-writer.js';
 import { Recorder } from '../report/recorder.js';
+import { meterPlan } from '../report/conduct-meter.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { seededRng } from '../seeded-rng.js';
 import type { SimulationResult } from './simulate.js';
@@ -197,7 +198,7 @@ function recordAttempt(
           ok: true,
           requestId: request.id,
           target,
-          text: '',
+          text: answerSlice(0, plan.outputTokens * 4),
           usage: { inputTokens: plan.inputTokens, outputTokens: plan.outputTokens },
           responseModel: target.model,
           attempt: 1,
@@ -227,7 +228,7 @@ export function simulatePlainClient(
 ): SimulationResult {
   let now = scenario.startsAt;
   const clock: Clock = { now: () => now, setTimer: () => ({ dispose() {} }) };
-  const recorder = new Recorder(clock);
+  const recorder = new Recorder(clock, meterPlan(scenario));
   const timeline = buildTimeline(scenario.faults);
   const models = new Map<string, ProviderModel>();
   for (const [name, spec] of Object.entries(scenario.providers)) {

@@ -14,6 +14,7 @@ import { createMockProvider } from '../providers/mock-provider.js';
 import { ProviderModel } from '../providers/provider-model.js';
 import type { BillingRecord } from '../providers/response-plan.js';
 import { Recorder, type SimulationResult } from '../report/recorder.js';
+import { meterPlan } from '../report/conduct-meter.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { inProcessTransport } from './in-process-transport.js';
 import { seededRng } from '../seeded-rng.js';
@@ -75,7 +76,7 @@ export async function simulate(
 ): Promise<SimulationResult> {
   const { seed } = options;
   const clock = new VirtualClock(scenario.startsAt);
-  const recorder = new Recorder(clock);
+  const recorder = new Recorder(clock, meterPlan(scenario));
 
   const extraBill = options.onBill;
   const onBill =

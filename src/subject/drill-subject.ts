@@ -18,6 +18,7 @@ import { createMockProvider } from '../providers/mock-provider.js';
 import type { BillingRecord } from '../providers/response-plan.js';
 import { buildReport } from '../report/build-report.js';
 import { Recorder } from '../report/recorder.js';
+import { meterPlan } from '../report/conduct-meter.js';
 import type { Report } from '../report/report-schema.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { seededRng } from '../seeded-rng.js';
@@ -147,7 +148,7 @@ async function runSubject(
   clockRef.current = drill;
   const built = providerSites(scenario, seed, drill, onBill);
   fetchRef.current = providerFetch(built.sites, drill, attribution.observe);
-  const recorder = new Recorder(drill);
+  const recorder = new Recorder(drill, meterPlan(scenario));
   sinks.events.unshift(recorder.onEvent);
   sinks.bills.unshift(recorder.onBill);
   try {
@@ -296,7 +297,7 @@ export async function drillSubject(
   const exportFailures = (await telemetry?.finish()) ?? [];
   const baseline = simulatePlainClient(scenario, baselineConfig(scenario.failover), seed);
   options.onProgress?.(1);
-  const unjudged = scenario.slos.filter((slo) => UNSEEN_METRICS.has(slo.metric));
+  const unjudged = scenario.slos.filter((slo) => UNSEEN_METRICS.has(slo.family));
   const drilledPackage = run.about ?? subject.modulePackage;
   const report = buildReport({
     scenario,
@@ -310,7 +311,7 @@ export async function drillSubject(
     replay:
       options.replay ??
       `npx failover-drill run ${scenario.file} --subject ${subject.name} --seed ${seed}`,
-    slos: scenario.slos.filter((slo) => !UNSEEN_METRICS.has(slo.metric)),
+    slos: scenario.slos.filter((slo) => !UNSEEN_METRICS.has(slo.family)),
     subject: {
       name: subject.name,
       module: subject.module,

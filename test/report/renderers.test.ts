@@ -28,6 +28,8 @@ const REPORT: Report = reportSchema.parse({
   attempts: {
     total: 330,
     byProvider: { primary: 250, backup: 80 },
+    byTarget: { 'primary/gpt-4o': 250, 'backup/claude': 80 },
+    firstRetryGapMs: 480,
     maxPerRequest: 3,
     retries: 12,
     earlyRetries: 0,
@@ -61,7 +63,17 @@ const REPORT: Report = reportSchema.parse({
     },
   ],
   failoversUnlisted: 0,
-  faults: [{ kind: 'outage', target: 'primary', startMs: 60_000, endMs: 90_000, probability: 1 }],
+  faults: [
+    {
+      kind: 'outage',
+      target: 'primary',
+      startMs: 60_000,
+      endMs: 90_000,
+      probability: 1,
+      recoveryMs: 1_000,
+    },
+  ],
+  answers: { truncated: 0, wrongModel: 0 },
   baseline: {
     requests: { total: 300, succeeded: 270, degraded: 0, failed: 30 },
     availability: 0.9,

@@ -22,6 +22,7 @@ describe('the SLO quantifier', () => {
     expect(parseSlo('availability >= 99.9% in 99% of seeds')).toEqual({
       name: 'availability >= 99.9% in 99% of seeds',
       metric: 'availability',
+      family: 'availability',
       op: '>=',
       threshold: 0.999,
       share: 0.99,

@@ -32,4 +32,35 @@ describe('SLO expressions', () => {
     expect(sloHolds(slo, 0.999)).toBe(true);
     expect(sloHolds(slo, 0.9989)).toBe(false);
   });
+
+  it('reads the metrics that take a parameter: a provider, a target, a span', () => {
+    expect(parseSlo('attempts.byProvider.primary <= 3')).toMatchObject({
+      metric: 'attempts.byProvider.primary',
+      family: 'attempts.byProvider',
+      parameter: 'primary',
+      threshold: 3,
+    });
+    expect(parseSlo('attempts.byTarget.backup/claude-sonnet-4.5 == 1')).toMatchObject({
+      family: 'attempts.byTarget',
+      parameter: 'backup/claude-sonnet-4.5',
+    });
+    expect(parseSlo('attempts.within.10s.max <= 2')).toMatchObject({
+      family: 'attempts.within.max',
+      parameter: 10_000,
+    });
+    expect(parseSlo('retry.firstGap.min >= 2s')).toMatchObject({ threshold: 2_000 });
+    expect(parseSlo('failover.recovery.max <= 1m')).toMatchObject({ threshold: 60_000 });
+    expect(parseSlo('answers.truncated == 0')).toMatchObject({ family: 'answers.truncated' });
+  });
+
+  it('says how to write a parameter that is missing or wrong', () => {
+    expect(parseSlo('attempts.byTarget.primary <= 3')).toMatch(
+      /names no target: write attempts\.byTarget\.<provider>\/<model>/,
+    );
+    expect(parseSlo('attempts.within.soon.max <= 3')).toMatch(/"soon" in .* is not a duration/);
+    expect(parseSlo('attempts.within.max <= 3')).toMatch(
+      /unknown SLO metric.*attempts\.within\.<duration>\.max/,
+    );
+    expect(parseSlo('attempts.byProvider <= 3')).toMatch(/attempts\.byProvider\.<provider>/);
+  });
 });
