@@ -94,7 +94,7 @@ export function createMockProvider(options: MockProviderOptions): RequestHandler
     jsonResponse(
       200,
       renderer.models(Object.keys(model.spec.models), Math.floor(clock.now() / 1_000)),
-      {},
+      clockHeaders(renderer, clock, clock.now()),
     ),
   );
   return [chat, models];
@@ -114,6 +114,23 @@ function retryCountOf(headers: Headers): number | undefined {
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
+/**
+ * The headers every response carries from the provider's clock: `date`, so that `created`, the
+ * rate-limit resets and the date agree (drill time in a simulation, and the served drill's clock
+ * live), and how long the provider took where the API says it (`openai-processing-ms`).
+ */
+function clockHeaders(
+  renderer: WireRenderer,
+  clock: Clock,
+  arrivedAt: number,
+): Record<string, string> {
+  const now = clock.now();
+  const headers: Record<string, string> = { date: new Date(now).toUTCString() };
+  if (renderer.processingHeader !== undefined)
+    headers[renderer.processingHeader] = String(Math.max(0, Math.round(now - arrivedAt)));
+  return headers;
+}
+
 /** One chat request: read it, let the provider model plan the response, write the plan. */
 async function answerChat(p: ProviderState, request: Request): Promise<Response> {
   const { model, clock, renderer } = p;
@@ -123,7 +140,7 @@ async function answerChat(p: ProviderState, request: Request): Promise<Response>
   const parsed = renderer.readRequest(raw);
   if (typeof parsed === 'string') {
     const { status, body } = renderer.error('invalid-request', 400, parsed);
-    return jsonResponse(status, body, {});
+    return jsonResponse(status, body, clockHeaders(renderer, clock, now));
   }
   const plan = model.plan(now, {
     model: parsed.model,
@@ -149,6 +166,7 @@ async function answerChat(p: ProviderState, request: Request): Promise<Response>
       return jsonResponse(status, body, {
         ...renderer.limitHeaders(plan.rateLimit, plan.retryAfterMs, clock.now()),
         [renderer.requestIdHeader]: requestId,
+        ...clockHeaders(renderer, clock, now),
       });
     }
     case 'answer': {
@@ -163,8 +181,17 @@ async function answerChat(p: ProviderState, request: Request): Promise<Response>
         [renderer.requestIdHeader]: requestId,
       };
       await sleep(clock, plan.headersMs, request.signal);
-      if (parsed.stream) return streamAnswer(p, plan, ids, attemptId, headers);
-      return wholeAnswer(p, plan, ids, { attemptId, headers, signal: request.signal });
+      if (parsed.stream)
+        return streamAnswer(p, plan, ids, attemptId, {
+          ...headers,
+          ...clockHeaders(renderer, clock, now),
+        });
+      return wholeAnswer(p, plan, ids, {
+        attemptId,
+        headers,
+        signal: request.signal,
+        arrivedAt: now,
+      });
     }
   }
 }
@@ -181,10 +208,11 @@ async function wholeAnswer(
     readonly attemptId: string | undefined;
     readonly headers: Record<string, string>;
     readonly signal: AbortSignal;
+    readonly arrivedAt: number;
   },
 ): Promise<Response> {
   const { clock, renderer, bill } = p;
-  const { attemptId, headers, signal } = sent;
+  const { attemptId, signal } = sent;
   const fault = plan.streamFault;
   const cutAt =
     fault === undefined || fault.kind === 'no-done'
@@ -201,6 +229,7 @@ async function wholeAnswer(
     await sleep(clock, (plan.outputTokens - cutAt) * plan.msPerToken, signal);
   }
   bill(attemptId, plan.model, plan.inputTokens, plan.outputTokens);
+  const headers = { ...sent.headers, ...clockHeaders(renderer, clock, sent.arrivedAt) };
   if (fault?.kind === 'malformed') {
     return new Response('{"id":"' + ids.id + '","choices":[{"message":{"content":"tru', {
       status: 200,

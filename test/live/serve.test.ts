@@ -133,6 +133,103 @@ describe('failover-drill serve', () => {
     await admin('DELETE');
   });
 
+  it("fails only a request's first attempt (attempts: 1), as the official clients count their retries", async () => {
+    expect(
+      (await admin('POST', { kind: 'outage', target: 'primary', status: 500, attempts: 1 })).status,
+    ).toBe(201);
+    const openai = new OpenAI({
+      baseURL: ready.providers.primary!.baseUrl,
+      apiKey: 'sk-drill',
+      maxRetries: 2,
+    });
+    const answer = await openai.chat.completions.create({ model: 'gpt-4o', messages: prompt });
+    expect(answer.choices[0]?.message.content).toHaveLength(80);
+    expect(
+      logs
+        .filter((l) => l.provider === 'primary')
+        .map((l) => l.status)
+        .slice(-2),
+    ).toEqual([500, 200]);
+    // Without retries the first attempt is all there is.
+    await expect(
+      openai.chat.completions.create({ model: 'gpt-4o', messages: prompt }, { maxRetries: 0 }),
+    ).rejects.toMatchObject({ status: 500 });
+
+    expect(
+      (await admin('POST', { kind: 'outage', target: 'backup', status: 529, attempts: '1-2' }))
+        .status,
+    ).toBe(201);
+    const anthropic = new Anthropic({
+      baseURL: ready.providers.backup!.baseUrl.replace(/\/v1$/, ''),
+      apiKey: 'sk-ant-drill',
+      maxRetries: 2,
+    });
+    const message = await anthropic.messages.create({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 200,
+      messages: prompt,
+    });
+    expect(message.usage.output_tokens).toBe(20);
+    expect(
+      logs
+        .filter((l) => l.provider === 'backup')
+        .map((l) => l.status)
+        .slice(-3),
+    ).toEqual([529, 529, 200]);
+    await admin('DELETE');
+  });
+
+  it('drops a hung request after closeAfter, and a stalled stream with then: close', async () => {
+    await admin('POST', { kind: 'hang', target: 'budget', closeAfter: '300ms' });
+    const client = new OpenAI({
+      baseURL: ready.providers.budget!.baseUrl,
+      apiKey: 'sk-drill',
+      maxRetries: 0,
+    });
+    const started = Date.now();
+    await expect(
+      client.chat.completions.create({ model: 'deepseek-chat', messages: prompt }),
+    ).rejects.toThrow(/Connection error/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    await admin('DELETE');
+
+    await admin('POST', {
+      kind: 'stream-stall',
+      target: 'budget',
+      afterTokens: 5,
+      stall: '200ms',
+      then: 'close',
+    });
+    const stream = await client.chat.completions.create({
+      model: 'deepseek-chat',
+      messages: prompt,
+      stream: true,
+    });
+    let text = '';
+    await expect(
+      (async () => {
+        for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+      })(),
+    ).rejects.toThrow();
+    expect(text.length).toBeGreaterThan(0);
+    expect(text.length).toBeLessThan(80);
+    await admin('DELETE');
+  });
+
+  it('dates each answer by the drill clock, as created and the rate-limit resets are', async () => {
+    const { data, response } = await new OpenAI({
+      baseURL: ready.providers.primary!.baseUrl,
+      apiKey: 'sk-drill',
+    }).chat.completions
+      .create({ model: 'gpt-4o', messages: prompt })
+      .withResponse();
+    const date = Date.parse(response.headers.get('date')!);
+    expect(Math.abs(date - data.created * 1_000)).toBeLessThanOrEqual(1_000);
+    // black-friday's drill time starts at its startsAt, not at the wall clock's now.
+    expect(Math.abs(date - Date.now())).toBeGreaterThan(86_400_000);
+    expect(Number(response.headers.get('openai-processing-ms'))).toBeGreaterThan(0);
+  });
+
   it('logs a line per request, without keys or bodies', () => {
     expect(logs.length).toBeGreaterThan(0);
     expect(JSON.stringify(logs)).not.toMatch(/sk-drill|sk-ant-drill|Where is my order/);

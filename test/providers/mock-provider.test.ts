@@ -357,6 +357,30 @@ describe('mock providers', () => {
     expect(closed.at).toBe(45_000);
   });
 
+  it('dates every response by its own clock, so created, resets and the date agree', async () => {
+    const p = provider('backup', '', 'rateLimits: { rpm: 60 }');
+    const answer = await p.send('/messages', anthropicBody());
+    const date = Date.parse(answer.response.headers.get('date')!);
+    // The answer was sent 300 ms plus its output time into a drill that starts at the epoch.
+    expect(date).toBe(Math.floor(answer.at / 1_000) * 1_000);
+    const reset = Date.parse(answer.response.headers.get('anthropic-ratelimit-requests-reset')!);
+    expect(reset - date).toBeGreaterThanOrEqual(0);
+    expect(reset - date).toBeLessThanOrEqual(60_000);
+    expect(answer.response.headers.has('openai-processing-ms')).toBe(false);
+  });
+
+  it('says how long an OpenAI response took in openai-processing-ms', async () => {
+    const whole = await provider('primary').send('/chat/completions', openAiBody());
+    // 200 ms to the first token, 40 tokens at 10 ms: the whole body at 600 ms.
+    expect(whole.response.headers.get('openai-processing-ms')).toBe(String(whole.at));
+    const failed = await provider('primary', '  - { kind: outage, target: primary }').send(
+      '/chat/completions',
+      openAiBody(),
+    );
+    expect(failed.response.headers.get('openai-processing-ms')).toBe(String(failed.at));
+    expect(failed.response.headers.get('date')).toBe(new Date(failed.at).toUTCString());
+  });
+
   it('aims a fault at attempts: the first attempt of each request fails, its retry answers', async () => {
     const p = provider(
       'primary',
