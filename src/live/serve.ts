@@ -272,16 +272,20 @@ async function relay(
     return;
   }
   const reader = response.body.getReader();
+  // The last write, once the socket has it: a cut waits for it, so the tokens sent before the
+  // drop reach the client, as bytes on the wire before a reset do.
+  let written = Promise.resolve();
   try {
     for (;;) {
       const chunk = await reader.read();
       if (chunk.done) break;
-      res.write(chunk.value);
+      written = new Promise((resolve) => res.write(chunk.value, () => resolve()));
     }
     end(done);
     res.end();
   } catch {
     end({ ok: false, status: response.status, reason: 'stream-cut' });
+    await written;
     req.socket.destroy();
   }
 }

@@ -196,8 +196,10 @@ export const openAiRenderer: WireRenderer = {
     chunk(ids, [
       { index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null },
     ]),
+  // Written as a template, not through JSON.stringify of the whole chunk: a stream sends one per
+  // few tokens, and the bytes are the same (a test holds them to chunk()'s).
   streamDelta: (ids, text) =>
-    chunk(ids, [{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }]),
+    `data: {"id":${JSON.stringify(ids.id)},"object":"chat.completion.chunk","created":${ids.created},"model":${JSON.stringify(ids.model)},"system_fingerprint":"fp_drill","choices":[{"index":0,"delta":{"content":${JSON.stringify(text)}},"logprobs":null,"finish_reason":null}]}\n\n`,
   streamTail: (ids, input, output, finishReason) =>
     chunk(ids, [{ index: 0, delta: {}, logprobs: null, finish_reason: finishReason }]) +
     (ids.includeUsage ? chunk(ids, [], usage(input, output)) : ''),

@@ -93,6 +93,7 @@ function refusalOf(
 function addEffect(
   effects: { extraLatency: number; firstTokenDelay: number; streamFault: StreamFault | undefined },
   spec: FaultSpec,
+  chunkTokens: number,
 ): void {
   switch (spec.kind) {
     case 'latency-spike':
@@ -115,7 +116,12 @@ function addEffect(
             };
       return;
     case 'malformed-chunk':
-      effects.streamFault ??= { kind: 'malformed', afterTokens: spec.afterTokens };
+      // The Nth content event starts after N - 1 events of `chunkTokens` tokens.
+      effects.streamFault ??= {
+        kind: 'malformed',
+        afterTokens:
+          spec.atEvent === undefined ? (spec.afterTokens ?? 20) : (spec.atEvent - 1) * chunkTokens,
+      };
       return;
     case 'stream-no-done':
       effects.streamFault ??= { kind: 'no-done' };
@@ -263,7 +269,7 @@ export class ProviderModel {
       if (spec.probability < 1 && this.#rng.next() >= spec.probability) continue;
       const refusal = refusalOf(spec, ttft, this.spec.wire, error);
       if (refusal !== undefined) return refusal;
-      addEffect(effects, spec);
+      addEffect(effects, spec, this.spec.chunkTokens);
     }
     return effects;
   }
@@ -342,6 +348,7 @@ export class ProviderModel {
       headersMs: warming + extraLatency + ttft,
       firstTokenDelayMs: firstTokenDelay,
       msPerToken: 1_000 / tps,
+      eventTokens: this.spec.chunkTokens,
       inputTokens: request.inputTokens,
       outputTokens,
       skipChars: request.prefillChars,

@@ -70,6 +70,8 @@ export type ResponsePlan =
       /** Extra wait between the headers and the first content token. */
       readonly firstTokenDelayMs: number;
       readonly msPerToken: number;
+      /** Content tokens per SSE event of a streamed answer. */
+      readonly eventTokens: number;
       readonly inputTokens: number;
       readonly outputTokens: number;
       /** Characters of the answer the request's prefill already holds; the answer goes on from there. */

@@ -25,15 +25,37 @@ export interface StreamWriter {
 const encoder = new TextEncoder();
 
 /**
- * Content tokens per SSE chunk: at most a quarter of the answer (at least 16 tokens), and never
- * more than the model writes in a second, so a healthy stream never goes quiet for longer than
- * that. Real providers send a chunk every token or few; grouping them keeps an hour of streams
- * cheap to simulate while stream faults still land on the exact token (the chunk is split
- * there).
+ * Content tokens a stream sends at once, as one write of its SSE events: at most a quarter of the
+ * answer (at least 16 tokens), and never more than the model writes in a second, so a healthy
+ * stream never goes quiet for longer than that. Each write holds events of the provider's
+ * `chunkTokens` tokens, as a socket read gets several events of a fast stream at once; grouping
+ * the writes keeps an hour of streams cheap to simulate while stream faults still land on the
+ * exact token (the write and its event are split there).
  */
-export function chunkTokens(total: number, msPerToken: number): number {
+export function packetTokens(total: number, msPerToken: number): number {
   const perSecond = Math.max(1, Math.floor(1_000 / msPerToken));
   return Math.min(Math.max(16, Math.ceil(total / 4)), perSecond);
+}
+
+/**
+ * The content events for tokens `from` to `to`: one per `eventTokens` tokens, their bounds at
+ * multiples of it from the answer's start, so a write that ends mid-event splits that event.
+ */
+function deltaEvents(
+  renderer: WireRenderer,
+  ids: AnswerIds,
+  plan: Extract<ResponsePlan, { kind: 'answer' }>,
+  from: number,
+  to: number,
+): string {
+  const size = plan.eventTokens;
+  let out = '';
+  for (let k = from; k < to;) {
+    const end = Math.min(to, (Math.floor(k / size) + 1) * size);
+    out += renderer.streamDelta(ids, answerSlice(plan.skipChars + k * 4, plan.skipChars + end * 4));
+    k = end;
+  }
+  return out;
 }
 
 /** Marks the point where a stream-cut fault drops the connection. */
@@ -57,7 +79,7 @@ async function* frames(
   { startedAt, signal }: { readonly startedAt: number; readonly signal: AbortSignal },
 ): AsyncGenerator<string | typeof CUT> {
   const { renderer, clock } = writer;
-  const per = chunkTokens(plan.outputTokens, plan.msPerToken);
+  const per = packetTokens(plan.outputTokens, plan.msPerToken);
   let shift = 0;
   let fault = plan.streamFault;
   yield renderer.streamHead(ids, plan.inputTokens);
@@ -74,14 +96,16 @@ async function* frames(
         startedAt + shift + plan.firstTokenDelayMs + next * plan.msPerToken - clock.now(),
         signal,
       );
-      const text = answerSlice(plan.skipChars + progress.sent * 4, plan.skipChars + next * 4);
+      const events = deltaEvents(renderer, ids, plan, progress.sent, next);
       progress.sent = next;
-      yield renderer.streamDelta(ids, text);
+      yield events;
       continue;
     }
     if (fault !== undefined && fault.kind !== 'no-done') {
       if (fault.kind === 'cut') {
-        if (fault.afterMs !== undefined) await sleep(clock, fault.afterMs, signal);
+        // The drop comes after the client has taken in what was sent, as a reset arrives
+        // behind the bytes before it: at the same instant, once the reader has caught up.
+        await sleep(clock, fault.afterMs ?? 0, signal);
         yield CUT;
         return;
       }

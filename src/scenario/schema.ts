@@ -185,6 +185,15 @@ const providerSchema = z.strictObject({
         .describe('Output speed after the first token.'),
     })
     .default({ ttft: 400, tokensPerSecond: 80 }),
+  chunkTokens: z
+    .number()
+    .int()
+    .positive()
+    .max(10_000)
+    .default(4)
+    .describe(
+      "Content tokens per SSE event of a streamed answer. OpenAI sends about one token an event and Anthropic a few; 4 keeps long drills fast, 1 gives OpenAI's exact framing at some speed.",
+    ),
   prefill: z
     .boolean()
     .default(false)
@@ -293,9 +302,15 @@ export const faultSchema = z.discriminatedUnion('kind', [
   }),
   fault(
     'malformed-chunk',
-    { afterTokens: tokens.default(20) },
-    'Sends one SSE chunk that is not valid JSON after `afterTokens` tokens.',
-  ),
+    {
+      afterTokens: tokens.optional(),
+      atEvent: z.number().int().positive().max(MAX_TOKENS).optional(),
+    },
+    'Sends one SSE chunk that is not valid JSON after `afterTokens` tokens (20 unless said), or as the `atEvent`th content event of the stream.',
+  ).refine((f) => f.afterTokens === undefined || f.atEvent === undefined, {
+    message: 'give `afterTokens` or `atEvent`, not both',
+    path: ['atEvent'],
+  }),
   fault(
     'stream-no-done',
     {},

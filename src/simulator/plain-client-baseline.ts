@@ -21,7 +21,7 @@ import { buildTimeline, faultsOf } from '../providers/fault-timeline.js';
 import { ProviderModel } from '../providers/provider-model.js';
 import type { ErrorKind, ResponsePlan } from '../providers/response-plan.js';
 import { answerSlice, countTokens, wantedTokens } from '../providers/wire-renderer.js';
-import { chunkTokens } from '../providers/stream-writer.js';
+import { packetTokens } from '../providers/stream-writer.js';
 import { Recorder } from '../report/recorder.js';
 import { meterPlan } from '../report/conduct-meter.js';
 import type { Scenario } from '../scenario/load-scenario.js';
@@ -102,7 +102,7 @@ function follow(plan: ResponsePlan, t0: number, cutoff: number, stream: boolean)
   }
 
   // Streamed: the same chunks at the same instants as the mock provider's frames.
-  const per = chunkTokens(out, plan.msPerToken);
+  const per = packetTokens(out, plan.msPerToken);
   let now = headers;
   let sent = 0;
   let shift = 0;

@@ -216,6 +216,23 @@ describe('failover-drill serve', () => {
     await admin('DELETE');
   });
 
+  it('delivers the tokens sent before a stream-cut, then drops the connection', async () => {
+    await admin('POST', { kind: 'stream-cut', target: 'budget', afterTokens: 5 });
+    const stream = await new OpenAI({
+      baseURL: ready.providers.budget!.baseUrl,
+      apiKey: 'sk-drill',
+      maxRetries: 0,
+    }).chat.completions.create({ model: 'deepseek-chat', messages: prompt, stream: true });
+    let text = '';
+    await expect(
+      (async () => {
+        for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+      })(),
+    ).rejects.toThrow();
+    expect(text).toHaveLength(20);
+    await admin('DELETE');
+  });
+
   it('dates each answer by the drill clock, as created and the rate-limit resets are', async () => {
     const { data, response } = await new OpenAI({
       baseURL: ready.providers.primary!.baseUrl,

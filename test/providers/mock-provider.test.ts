@@ -340,6 +340,52 @@ describe('mock providers', () => {
     expect(refused.at).toBe(0);
   });
 
+  it('streams events of chunkTokens tokens, split where a fault lands', async () => {
+    const contents = (text: string): string[] =>
+      text
+        .split('\n')
+        .filter((l) => l.startsWith('data: {'))
+        .map((l) => JSON.parse(l.slice(6)) as { choices: { delta: { content?: string } }[] })
+        .flatMap((c) => (c.choices[0]?.delta.content ? [c.choices[0].delta.content] : []));
+    // 40 tokens, four characters a token: ten events of four tokens by default.
+    const whole = await readStream(provider('primary'), openAiBody({ stream: true }));
+    expect(contents(whole.text).map((t) => t.length)).toEqual(Array(10).fill(16));
+    const single = await readStream(
+      provider('primary', '', 'chunkTokens: 1'),
+      openAiBody({ stream: true }),
+    );
+    expect(contents(single.text)).toHaveLength(40);
+    // A cut after 5 tokens sends them, as an event of four and one of one.
+    const cut = await readStream(
+      provider('primary', '  - { kind: stream-cut, target: primary, afterTokens: 5 }'),
+      openAiBody({ stream: true }),
+    );
+    expect(contents(cut.text).map((t) => t.length)).toEqual([16, 4]);
+    expect(cut.error).toBeInstanceOf(TypeError);
+  });
+
+  it('sends a malformed chunk as the Nth content event with atEvent', async () => {
+    for (const [chunkTokens, atEvent] of [
+      [4, 3],
+      [1, 1],
+    ] as const) {
+      const { text } = await readStream(
+        provider(
+          'primary',
+          `  - { kind: malformed-chunk, target: primary, atEvent: ${atEvent} }`,
+          `chunkTokens: ${chunkTokens}`,
+        ),
+        openAiBody({ stream: true }),
+      );
+      const content = text
+        .split('\n\n')
+        .filter((frame) => frame.startsWith('data: {') && !frame.includes('"role"'))
+        .filter((frame) => frame.includes('"content"'));
+      expect(content[atEvent - 1]).toMatch(/"content":"tru$/);
+      expect(content.slice(0, atEvent - 1).every((f) => /"content":"[^"]+"}/.test(f))).toBe(true);
+    }
+  });
+
   it('cuts a stream after N tokens and bills only what was sent', async () => {
     const p = provider('primary', '  - { kind: stream-cut, target: primary, afterTokens: 16 }');
     const { text, error } = await readStream(p, openAiBody({ stream: true }));

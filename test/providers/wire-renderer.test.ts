@@ -46,6 +46,13 @@ describe.each(WIRES)(
         expect(classifyRefusal(error.code, error.message)).toBe('content-filter');
     });
 
+    it('writes each content event as JSON itself would, key for key', () => {
+      const frame = renderer.streamDelta(ids, 'a "quoted"\nline é');
+      const data = /^data: (.*)\n\n$/m.exec(frame.replace(/^event: .*\n/, ''))?.[1] ?? '';
+      expect(JSON.stringify(JSON.parse(data))).toBe(data);
+      expect(frame).toContain(JSON.stringify('a "quoted"\nline é'));
+    });
+
     it('sends a Retry-After the engine reads back to the second', () => {
       const headers = renderer.limitHeaders({}, 2_000, 0);
       expect(parseRetryAfter(new Headers(headers), 0)).toBe(2_000);

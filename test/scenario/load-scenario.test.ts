@@ -98,6 +98,17 @@ describe('loadScenario', () => {
     });
   });
 
+  it('places a malformed chunk by tokens or by event, not both', () => {
+    const [issue] = problems(
+      scenarioYaml({
+        replace: [
+          ['  - kind: outage\n', '  - kind: malformed-chunk\n    afterTokens: 5\n    atEvent: 2\n'],
+        ],
+      }),
+    );
+    expect(issue).toMatch(/faults\[0\]\.atEvent: give `afterTokens` or `atEvent`, not both/);
+  });
+
   it('catches a provider named but not defined', () => {
     const [issue] = problems(
       scenarioYaml({ replace: [['backup/claude-sonnet-4-5]', 'fallback/claude-sonnet-4-5]']] }),

@@ -19,6 +19,7 @@ export const KINDS = [
   '{ kind: stream-stall, afterTokens: 20 }',
   '{ kind: stream-stall, afterTokens: 20, stall: 3s, then: close }',
   '{ kind: malformed-chunk, afterTokens: 20 }',
+  '{ kind: malformed-chunk, atEvent: 3 }',
   '{ kind: stream-no-done }',
   '{ kind: invalid-key }',
   '{ kind: context-length-exceeded }',
