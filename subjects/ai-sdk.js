@@ -78,8 +78,10 @@ export default function createSubject({ scenario, providers }) {
 
 /** The SDK's full stream as text pieces; an error part (or an error finish) breaks it. */
 async function* pieces(stream) {
+  let model;
   for await (const part of stream) {
     if (part.type === 'text-delta') yield { text: part.text };
+    else if (part.type === 'finish-step') model = part.response?.modelId ?? model;
     else if (part.type === 'error') throw part.error;
     else if (part.type === 'abort') throw new Error(`aborted: ${part.reason ?? 'no reason'}`);
     else if (part.type === 'finish') {
@@ -88,6 +90,7 @@ async function* pieces(stream) {
         finishReason: part.rawFinishReason ?? part.finishReason,
         inputTokens: part.totalUsage.inputTokens,
         outputTokens: part.totalUsage.outputTokens,
+        model,
       };
     }
   }

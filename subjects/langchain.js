@@ -83,7 +83,11 @@ async function* pieces(stream) {
   let finishReason;
   let inputTokens = 0;
   let outputTokens = 0;
+  let model;
   for await (const chunk of stream) {
+    // ChatOpenAI names the model in the last chunk's response_metadata; ChatAnthropic passes
+    // Anthropic's message_start on in the first chunk's additional_kwargs.
+    model = chunk.response_metadata?.model_name ?? chunk.additional_kwargs?.model ?? model;
     yield { text: chunk.text };
     // ChatOpenAI puts it in response_metadata; ChatAnthropic passes Anthropic's message_delta on.
     finishReason =
@@ -93,7 +97,7 @@ async function* pieces(stream) {
     inputTokens += chunk.usage_metadata?.input_tokens ?? 0;
     outputTokens += chunk.usage_metadata?.output_tokens ?? 0;
   }
-  if (finishReason !== undefined) yield { finishReason, inputTokens, outputTokens };
+  if (finishReason !== undefined) yield { finishReason, inputTokens, outputTokens, model };
 }
 
 /** The installed version of a package, for the report. */

@@ -24,7 +24,10 @@ export default function createSubject({ scenario, providers }) {
         : new Anthropic({ ...options, baseURL: baseUrl.replace(/\/v1$/, '') });
   }
   /** Asks one target: its answer, or the SDK's error thrown. */
-  async function ask({ provider, model }, { messages, max_tokens = 1024 }, signal) {
+  async function ask({ provider, model }, body, signal) {
+    const { messages } = body;
+    // The caller's limit, however it names it: an answer cut shorter would be passed on as whole.
+    const max_tokens = body.max_completion_tokens ?? body.max_tokens ?? 1024;
     const client = clients[provider];
     if (client instanceof OpenAI) {
       const r = await client.chat.completions.create({ model, messages, max_tokens }, { signal });

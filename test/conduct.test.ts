@@ -22,7 +22,7 @@ async function observe(name: string) {
   const scenario = loadScenario(join(DIR, `${name}.yaml`));
   const events: EngineEvent[] = [];
   const bills: BillingRecord[] = [];
-  await simulate(scenario, scenario.failover, {
+  const result = await simulate(scenario, scenario.failover, {
     seed: scenario.seed,
     onEvent: (e) => events.push(e),
     onBill: (b) => bills.push(b),
@@ -30,7 +30,7 @@ async function observe(name: string) {
   const outcomes = events.flatMap((e) => (e.type === 'request:end' ? [e.outcome] : []));
   const of = <T extends EngineEvent['type']>(type: T) =>
     events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
-  return { events, bills, outcomes, of };
+  return { scenario, events, bills, outcomes, of, conduct: result.aggregate.conduct };
 }
 
 type Success = Extract<RequestOutcome, { ok: true }>;
@@ -73,18 +73,57 @@ describe('conduct scenarios', () => {
       ).toEqual([]);
     });
 
+    it('measures what its conduct SLOs read as worked out by hand from the events', async () => {
+      const { scenario, events, of, conduct } = await observe(file.replace('.yaml', ''));
+      const key = (t: { provider: string; model: string }): string => `${t.provider}/${t.model}`;
+      // Attempts per target.
+      const byTarget: Record<string, number> = {};
+      for (const e of of('attempt:start'))
+        byTarget[key(e.target)] = (byTarget[key(e.target)] ?? 0) + 1;
+      expect(conduct.byTarget).toEqual(byTarget);
+      // The gap before each request's first retry on a target that failed it.
+      const failedAt = new Map<string, number>();
+      const retried = new Set<string>();
+      let firstGap = Number.POSITIVE_INFINITY;
+      for (const e of events) {
+        if (
+          e.type === 'attempt:end' &&
+          !e.ok &&
+          e.reason !== 'aborted' &&
+          e.reason !== 'breaker-open'
+        )
+          failedAt.set(`${e.requestId} ${key(e.target)}`, e.at);
+        if (e.type !== 'attempt:start' || retried.has(e.requestId)) continue;
+        const failed = failedAt.get(`${e.requestId} ${key(e.target)}`);
+        if (failed === undefined) continue;
+        retried.add(e.requestId);
+        firstGap = Math.min(firstGap, e.at - failed);
+      }
+      expect(conduct.firstRetryGapMinMs).toBe(Number.isFinite(firstGap) ? firstGap : null);
+      // Recovery: from each window's end to the earliest start of an attempt its target answered.
+      const windows = scenario.faults.map((f) => ({
+        target: f.target,
+        end: scenario.startsAt + (f.until ?? (f.for === undefined ? Infinity : f.at + f.for)),
+      }));
+      const recovery = windows.map(({ target, end }) => {
+        const starts = of('attempt:end')
+          .filter((e) => e.ok && e.startedAt >= end)
+          .filter((e) =>
+            target.includes('/') ? key(e.target) === target : e.target.provider === target,
+          )
+          .map((e) => e.startedAt - end);
+        return starts.length === 0 ? null : Math.min(...starts);
+      });
+      expect(conduct.recoveryMs).toEqual(recovery);
+      // Answers handed over: the engine never passes a cut answer on, nor names the wrong model.
+      expect([conduct.truncated, conduct.wrongModel]).toEqual([0, 0]);
+    });
+
     it('holds its SLOs', async () => {
       const report = await runDrill(loadScenario(join(DIR, file)));
       expect(report.slos.length).toBeGreaterThan(0);
       expect(report.slos.filter((s) => !s.pass)).toEqual([]);
     });
-  });
-
-  it('429 with Retry-After: every retry on the primary waits the 2 s it was told', async () => {
-    const { of } = await observe('429-retry-after');
-    const retries = of('retry:scheduled');
-    expect(retries.length).toBeGreaterThan(10);
-    for (const r of retries) expect(r.delayMs).toBeGreaterThanOrEqual(2_000);
   });
 
   it('no response: a request never waits on the silent primary twice', async () => {
@@ -151,14 +190,12 @@ describe('conduct scenarios', () => {
     for (const o of successes(outcomes)) expect(o.continues).toBeUndefined();
   });
 
-  it('primary flaps: the breaker opens, probes, closes, and traffic returns to the primary', async () => {
-    const { outcomes, of } = await observe('primary-flaps');
+  it('primary flaps: the breaker opens, probes and closes after each outage', async () => {
+    const { of } = await observe('primary-flaps');
     const primary = of('breaker:transition').filter((t) => t.target.provider === 'primary');
     const closes = primary.filter((t) => t.from === 'half-open' && t.to === 'closed');
     expect(closes.length).toBeGreaterThanOrEqual(2);
     expect(primary.at(-1)?.to).toBe('closed');
-    const last = successes(outcomes).slice(-20);
-    expect(last.every((o) => o.target.provider === 'primary')).toBe(true);
   });
 
   it('failover accounting: answers name who produced them, and failed attempts cost what they used', async () => {
@@ -171,7 +208,6 @@ describe('conduct scenarios', () => {
         model: o.target.model,
         outputTokens: o.usage.outputTokens,
       });
-      expect(o.responseModel).toBe(o.target.model);
     }
     for (const e of of('attempt:end')) {
       if (e.ok) continue;

@@ -71,6 +71,8 @@ export type TextStreamPiece =
       readonly finishReason: string;
       readonly inputTokens?: number | undefined;
       readonly outputTokens?: number | undefined;
+      /** The model that answered, when the SDK says so only at the end. */
+      readonly model?: string | undefined;
     };
 
 /**
@@ -78,13 +80,16 @@ export type TextStreamPiece =
  * chunks. A source that fails mid-way, or ends without a finish piece, breaks the stream: the
  * caller cannot tell such an answer is whole, so it is not sent as whole.
  */
+/**
+ * @param model - the model the chunks name until the finish piece says which answered.
+ */
 export function textStreamAnswer(pieces: AsyncIterable<TextStreamPiece>, model: string): Response {
   const id = `subject-${++answered}`;
-  const chunk = (choice: object, usage?: object): object => ({
+  const chunk = (choice: object, usage?: object, answeredBy = model): object => ({
     id,
     object: 'chat.completion.chunk',
     created: 0,
-    model,
+    model: answeredBy,
     choices: [{ index: 0, ...choice }],
     ...(usage === undefined ? {} : { usage }),
   });
@@ -96,9 +101,12 @@ export function textStreamAnswer(pieces: AsyncIterable<TextStreamPiece>, model: 
       }
       const input = piece.inputTokens ?? 0;
       const output = piece.outputTokens ?? 0;
+      // The last chunk names the model that answered, where the SDK told it; a reader takes the
+      // last chunk's model, as OpenAI's streams repeat it in each.
       yield chunk(
         { delta: {}, finish_reason: piece.finishReason },
         { prompt_tokens: input, completion_tokens: output, total_tokens: input + output },
+        piece.model ?? model,
       );
       return;
     }

@@ -43,6 +43,16 @@ describe('ai-sdk (ai 7, ai-fallback 3)', () => {
     expect(report.availability).toBe(1);
     expect(report.attempts.byProvider.primary).toBeLessThan(report.requests.total / 2);
   }, 60_000);
+
+  it('returns to the primary on a fixed three-minute clock, not when it recovers: a healthy primary can wait minutes', async () => {
+    const report = await drill('primary-flaps', 'ai-sdk');
+    // Outages 2m–4m and 6m–8m; resets at 3m and 6m fall inside them, the one at 9m sticks.
+    const [first, second] = report.faults.map((f) => f.recoveryMs ?? Number.NaN);
+    expect(first).toBeGreaterThan(300_000);
+    expect(second).toBeGreaterThan(60_000);
+    expect(240_000 + first! - (480_000 + second!)).toBe(0); // both end at the same return, 9m on
+    expect(report.slos.find((s) => s.metric === 'failover.recovery.max')?.pass).toBe(false);
+  }, 60_000);
 });
 
 /** A wrapper of `ai-sdk` that logs each streamed answer's length against the tokens it reports. */
