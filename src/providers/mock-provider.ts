@@ -114,6 +114,16 @@ function retryCountOf(headers: Headers): number | undefined {
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
+/** The last HTTP date written, and the second it is for: many responses share a second. */
+let lastDate = { second: Number.NaN, text: '' };
+
+/** `date` for `ms`, as HTTP writes it (to the second). */
+function httpDate(ms: number): string {
+  const second = Math.floor(ms / 1_000);
+  if (second !== lastDate.second) lastDate = { second, text: new Date(ms).toUTCString() };
+  return lastDate.text;
+}
+
 /**
  * The headers every response carries from the provider's clock: `date`, so that `created`, the
  * rate-limit resets and the date agree (drill time in a simulation, and the served drill's clock
@@ -125,7 +135,7 @@ function clockHeaders(
   arrivedAt: number,
 ): Record<string, string> {
   const now = clock.now();
-  const headers: Record<string, string> = { date: new Date(now).toUTCString() };
+  const headers: Record<string, string> = { date: httpDate(now) };
   if (renderer.processingHeader !== undefined)
     headers[renderer.processingHeader] = String(Math.max(0, Math.round(now - arrivedAt)));
   return headers;

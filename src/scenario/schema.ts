@@ -190,9 +190,9 @@ const providerSchema = z.strictObject({
     .int()
     .positive()
     .max(10_000)
-    .default(4)
+    .default(8)
     .describe(
-      "Content tokens per SSE event of a streamed answer. OpenAI sends about one token an event and Anthropic a few; 4 keeps long drills fast, 1 gives OpenAI's exact framing at some speed.",
+      "Content tokens per SSE event of a streamed answer. OpenAI sends about one token an event and Anthropic a few; 8 keeps long drills fast, 1 gives OpenAI's exact framing at about half the speed of a stream-heavy drill.",
     ),
   prefill: z
     .boolean()

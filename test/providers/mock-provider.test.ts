@@ -347,9 +347,9 @@ describe('mock providers', () => {
         .filter((l) => l.startsWith('data: {'))
         .map((l) => JSON.parse(l.slice(6)) as { choices: { delta: { content?: string } }[] })
         .flatMap((c) => (c.choices[0]?.delta.content ? [c.choices[0].delta.content] : []));
-    // 40 tokens, four characters a token: ten events of four tokens by default.
+    // 40 tokens, four characters a token: five events of eight tokens by default.
     const whole = await readStream(provider('primary'), openAiBody({ stream: true }));
-    expect(contents(whole.text).map((t) => t.length)).toEqual(Array(10).fill(16));
+    expect(contents(whole.text).map((t) => t.length)).toEqual(Array(5).fill(32));
     const single = await readStream(
       provider('primary', '', 'chunkTokens: 1'),
       openAiBody({ stream: true }),
@@ -357,7 +357,11 @@ describe('mock providers', () => {
     expect(contents(single.text)).toHaveLength(40);
     // A cut after 5 tokens sends them, as an event of four and one of one.
     const cut = await readStream(
-      provider('primary', '  - { kind: stream-cut, target: primary, afterTokens: 5 }'),
+      provider(
+        'primary',
+        '  - { kind: stream-cut, target: primary, afterTokens: 5 }',
+        'chunkTokens: 4',
+      ),
       openAiBody({ stream: true }),
     );
     expect(contents(cut.text).map((t) => t.length)).toEqual([16, 4]);
