@@ -35,9 +35,13 @@ export class SseParser {
     }
     let boundary = t.indexOf('\n\n', from);
     while (boundary !== -1) {
-      this.#pieces.push(t.slice(from, boundary));
-      emit(this.#pieces.join(''));
-      this.#pieces = [];
+      // An event wholly inside this text (the usual case) needs no joining.
+      if (this.#pieces.length === 0) emit(t.slice(from, boundary));
+      else {
+        this.#pieces.push(t.slice(from, boundary));
+        emit(this.#pieces.join(''));
+        this.#pieces = [];
+      }
       from = boundary + 2;
       boundary = t.indexOf('\n\n', from);
     }
@@ -52,6 +56,9 @@ export class SseParser {
 }
 
 function parseBlock(block: string): SseEvent | undefined {
+  // One `data:` line, the shape of nearly every event, read without splitting.
+  if (block.startsWith('data: ') && !block.includes('\n'))
+    return { event: 'message', data: block.slice(6) };
   let event = 'message';
   let data: string | undefined;
   for (const line of block.split('\n')) {
