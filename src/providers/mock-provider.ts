@@ -159,8 +159,9 @@ async function answerChat(p: ProviderState, request: Request): Promise<Response>
     wantedTokens: wantedTokens(parsed.lastUser),
     stream: parsed.stream,
     prefillChars: parsed.prefill?.length ?? 0,
-    requestId: attemptId === undefined ? undefined : requestIdOf(attemptId),
-    retryCount: retryCountOf(request.headers),
+    // Read off the request only where a fault is aimed at attempts or requests.
+    requestId: model.aimed && attemptId !== undefined ? requestIdOf(attemptId) : undefined,
+    retryCount: model.aimed ? retryCountOf(request.headers) : undefined,
   });
   const requestId = p.nextRequestId();
   switch (plan.kind) {

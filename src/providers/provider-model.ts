@@ -194,6 +194,11 @@ export class ProviderModel {
     this.#aimed ||= isAimed(fault);
   }
 
+  /** Whether a fault is aimed at attempts or requests, so a request's caller must be told. */
+  get aimed(): boolean {
+    return this.#aimed;
+  }
+
   /** Drops the faults added while serving; the scenario's own stay. */
   clearAddedFaults(): void {
     this.#faults = this.#scenarioFaults;

@@ -8,7 +8,7 @@ import { sloHolds, type Slo, type SloMetric } from '../scenario/slo.js';
 import type { SimulationResult } from './recorder.js';
 import type { Aggregate } from './recorder.js';
 import type { Report } from './report-schema.js';
-import { meterPlan } from './conduct-meter.js';
+import { withinSpans } from './conduct-meter.js';
 import { sortedRecord } from './recorder.js';
 import { formatDuration } from '../unit-text.js';
 
@@ -101,10 +101,8 @@ export interface ReportInput {
 export function buildReport(input: ReportInput): Report {
   const e = input.engine.aggregate;
   const b = input.baseline.aggregate;
-  const withinSpans = meterPlan({
-    faults: [],
-    slos: input.slos ?? input.scenario.slos,
-  }).withinMs;
+  // The spans the recorder was told of (`meterPlan`), in its order.
+  const spans = withinSpans(input.scenario.slos);
   const figures: Figures = {
     schemaVersion: 1,
     scenario: input.scenario.name,
@@ -118,11 +116,11 @@ export function buildReport(input: ReportInput): Report {
       total: e.attempts.total,
       byProvider: e.attempts.byProvider,
       byTarget: sortedRecord(e.conduct.byTarget),
-      ...(withinSpans.length === 0
+      ...(spans.length === 0
         ? {}
         : {
             within: Object.fromEntries(
-              withinSpans.map((span, i) => [formatDuration(span), e.conduct.withinMax[i] ?? 0]),
+              spans.map((span, i) => [formatDuration(span), e.conduct.withinMax[i] ?? 0]),
             ),
           }),
       firstRetryGapMs: nullableMs(e.conduct.firstRetryGapMinMs),

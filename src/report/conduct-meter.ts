@@ -171,14 +171,15 @@ export function meterPlan(scenario: {
     target: f.spec.target,
     endMs: f.endMs,
   }));
-  const withinMs = [
-    ...new Set(
-      scenario.slos.flatMap((slo) =>
-        slo.family === 'attempts.within.max' && typeof slo.parameter === 'number'
-          ? [slo.parameter]
-          : [],
-      ),
-    ),
-  ].sort((a, b) => a - b);
-  return { windows, withinMs };
+  return { windows, withinMs: withinSpans(scenario.slos) };
+}
+
+/** The spans `attempts.within.<span>.max` SLOs name, in ms, each once, shortest first. */
+export function withinSpans(slos: readonly Slo[]): number[] {
+  const spans = slos.flatMap((slo) =>
+    slo.family === 'attempts.within.max' && typeof slo.parameter === 'number'
+      ? [slo.parameter]
+      : [],
+  );
+  return [...new Set(spans)].sort((a, b) => a - b);
 }

@@ -42,21 +42,16 @@ export const SLO_METRICS = {
 /** A metric SLOs may use; the last three take a parameter (see {@link SLO_FAMILIES}). */
 export type SloMetric = keyof typeof SLO_METRICS;
 
-/** Metrics written with a parameter, as an SLO names them. */
-export const SLO_FAMILIES = [
-  'attempts.byProvider.<provider>',
-  'attempts.byTarget.<provider/model>',
-  'attempts.within.<duration>.max',
-] as const;
+/** The metrics written with a parameter, and how an SLO writes each. */
+const SLO_FAMILIES: Readonly<Partial<Record<SloMetric, string>>> = {
+  'attempts.byProvider': 'attempts.byProvider.<provider>',
+  'attempts.byTarget': 'attempts.byTarget.<provider/model>',
+  'attempts.within.max': 'attempts.within.<duration>.max',
+};
 
 /** The metrics an SLO may name, as written: the plain ones and the families. */
 export function knownMetrics(): string[] {
-  return [
-    ...Object.keys(SLO_METRICS).filter(
-      (m) => !['attempts.byProvider', 'attempts.byTarget', 'attempts.within.max'].includes(m),
-    ),
-    ...SLO_FAMILIES,
-  ];
+  return Object.keys(SLO_METRICS).map((m) => SLO_FAMILIES[m as SloMetric] ?? m);
 }
 
 /** Comparison operators. */
@@ -85,8 +80,10 @@ const EXPRESSION = /^\s*([a-zA-Z][\w./-]*)\s*(>=|<=|==|>|<)\s*(.+?)\s*$/;
 function readMetric(
   metric: string,
 ): { family: SloMetric; parameter?: string | number } | string | undefined {
-  if (metric in SLO_METRICS && !['attempts.byProvider', 'attempts.byTarget'].includes(metric))
-    return metric === 'attempts.within.max' ? undefined : { family: metric as SloMetric };
+  if (metric in SLO_METRICS)
+    return SLO_FAMILIES[metric as SloMetric] === undefined
+      ? { family: metric as SloMetric }
+      : undefined;
   for (const family of ['attempts.byProvider', 'attempts.byTarget'] as const) {
     if (!metric.startsWith(`${family}.`)) continue;
     const parameter = metric.slice(family.length + 1);

@@ -431,66 +431,59 @@ describe('mock providers', () => {
     expect(failed.response.headers.get('date')).toBe(new Date(failed.at).toUTCString());
   });
 
+  /** The status of each chat request sent in turn: its headers, and the model it asks for. */
+  async function statusesOf(
+    p: ReturnType<typeof provider>,
+    sends: readonly { headers?: Record<string, string>; model?: string }[],
+  ): Promise<number[]> {
+    const out: number[] = [];
+    for (const { headers = {}, model } of sends) {
+      const body = openAiBody(model === undefined ? {} : { model });
+      out.push((await p.send('/chat/completions', body, headers)).response.status);
+    }
+    return out;
+  }
+  const ids = (...attemptIds: string[]) =>
+    attemptIds.map((id) => ({ headers: { 'x-client-request-id': id } }));
+
   it('aims a fault at attempts: the first attempt of each request fails, its retry answers', async () => {
     const p = provider(
       'primary',
       '  - { kind: outage, target: primary/gpt-4o, status: 500, attempts: 1 }',
     );
-    const statuses = [];
-    for (const id of ['req-1#1', 'req-1#2', 'req-2#1', 'req-1#3', 'req-2#2'])
-      statuses.push(
-        (await p.send('/chat/completions', openAiBody(), { 'x-client-request-id': id })).response
-          .status,
-      );
-    expect(statuses).toEqual([500, 200, 500, 200, 200]);
+    expect(await statusesOf(p, ids('req-1#1', 'req-1#2', 'req-2#1', 'req-1#3', 'req-2#2'))).toEqual(
+      [500, 200, 500, 200, 200],
+    );
   });
 
   it('counts attempts on the fault target: a provider fault sees every model, a model fault one', async () => {
-    const statuses = async (target: string): Promise<number[]> => {
-      const p = provider('primary', `  - { kind: outage, target: ${target}, attempts: 2 }`);
-      const out = [];
-      // gpt-4o, then a model the provider lacks (a 404, still an attempt on the provider), then gpt-4o.
-      for (const [model, id] of [
-        ['gpt-4o', 'req-1#1'],
-        ['gpt-5', 'req-1#2'],
-        ['gpt-4o', 'req-1#3'],
-      ] as const)
-        out.push(
-          (await p.send('/chat/completions', openAiBody({ model }), { 'x-client-request-id': id }))
-            .response.status,
-        );
-      return out;
-    };
+    // gpt-4o, then a model the provider lacks (a 404, still an attempt on the provider), then gpt-4o.
+    const sends = ids('req-1#1', 'req-1#2', 'req-1#3').map((send, i) => ({
+      ...send,
+      model: i === 1 ? 'gpt-5' : 'gpt-4o',
+    }));
+    const statuses = (target: string): Promise<number[]> =>
+      statusesOf(
+        provider('primary', `  - { kind: outage, target: ${target}, attempts: 2 }`),
+        sends,
+      );
     expect(await statuses('primary')).toEqual([200, 404, 200]);
     expect(await statuses('primary/gpt-4o')).toEqual([200, 404, 503]);
   });
 
   it('aims a fault at requests by their drill number, and numbers unnamed ones by arrival', async () => {
     const named = provider('primary', '  - { kind: outage, target: primary, requests: 2-3 }');
-    const statuses = [];
-    for (const id of ['req-1#1', 'req-2#1', 'req-3#1', 'req-3#2', 'req-4#1'])
-      statuses.push(
-        (await named.send('/chat/completions', openAiBody(), { 'x-client-request-id': id }))
-          .response.status,
-      );
-    expect(statuses).toEqual([200, 503, 503, 503, 200]);
-
+    expect(
+      await statusesOf(named, ids('req-1#1', 'req-2#1', 'req-3#1', 'req-3#2', 'req-4#1')),
+    ).toEqual([200, 503, 503, 503, 200]);
     const unnamed = provider('primary', '  - { kind: outage, target: primary, requests: 2- }');
-    const arrivals = [];
-    for (let i = 0; i < 3; i++)
-      arrivals.push((await unnamed.send('/chat/completions', openAiBody())).response.status);
-    expect(arrivals).toEqual([200, 503, 503]);
+    expect(await statusesOf(unnamed, [{}, {}, {}])).toEqual([200, 503, 503]);
   });
 
   it("takes an SDK's retry count for the attempt when the request names no drill id", async () => {
     const p = provider('primary', '  - { kind: rate-limit, target: primary, attempts: 1-2 }');
-    const statuses = [];
-    for (const retries of ['0', '1', '2'])
-      statuses.push(
-        (await p.send('/chat/completions', openAiBody(), { 'x-stainless-retry-count': retries }))
-          .response.status,
-      );
-    expect(statuses).toEqual([429, 429, 200]);
+    const retries = ['0', '1', '2'].map((n) => ({ headers: { 'x-stainless-retry-count': n } }));
+    expect(await statusesOf(p, retries)).toEqual([429, 429, 200]);
   });
 
   it('drops a stalled stream after its stall with then: close, billing what was sent', async () => {
