@@ -116,7 +116,7 @@ describe('conduct scenarios', () => {
       });
       expect(conduct.recoveryMs).toEqual(recovery);
       // Answers handed over: the engine never passes a cut answer on, nor names the wrong model.
-      expect([conduct.truncated, conduct.wrongModel]).toEqual([0, 0]);
+      expect(conduct.answers).toMatchObject({ truncated: 0, wrongModel: 0, invalid: 0 });
     });
 
     it('holds its SLOs', async () => {

@@ -18,7 +18,14 @@ import type { PrefillSupport } from './prefill.js';
 import type { EventHub } from './events.js';
 import type { AttemptContext, AttemptFn } from './policy.js';
 import type { Transport } from './transport.js';
-import type { AttemptFailure, AttemptOutcome, ChatRequest, FailureReason } from './types.js';
+import type {
+  AttemptFailure,
+  AttemptOutcome,
+  AttemptSuccess,
+  ChatRequest,
+  FailureReason,
+} from './types.js';
+import { judgeAnswer, type AnswerRules } from './answer-validation.js';
 import { anthropicWire } from './wire/anthropic.js';
 import { openAiWire } from './wire/openai.js';
 import { StreamWatchdog, type StreamLimits } from './stream-watchdog.js';
@@ -37,6 +44,8 @@ export interface AttemptDeps {
   readonly onBreak?: 'restart' | 'continue' | 'error';
   /** Which targets continue a prefill; needed for `onBreak: continue`. */
   readonly prefill?: PrefillSupport;
+  /** What makes a 200 answer invalid; off when unset. */
+  readonly validate?: AnswerRules;
 }
 
 const WIRES: Readonly<Record<ResolvedEndpoint['wire'], WireAdapter>> = {
@@ -124,6 +133,35 @@ function afterBreak(
   return outcome;
 }
 
+/**
+ * A 200 answer held to the config's `validate` rules: one that breaks a rule becomes a transient
+ * failure of reason `invalid-answer`, told as an `answer:invalid` event.
+ */
+function judged(
+  deps: AttemptDeps,
+  request: ChatRequest,
+  outcome: AttemptSuccess,
+  attempt: number,
+): AttemptOutcome {
+  const invalid = judgeAnswer(deps.validate as AnswerRules, request, outcome);
+  if (invalid === undefined) return outcome;
+  const { events, clock } = deps;
+  if (events.active)
+    events.emit({
+      type: 'answer:invalid',
+      at: clock.now(),
+      requestId: request.id,
+      attempt,
+      target: outcome.target,
+      kind: invalid.kind,
+      detail: invalid.detail,
+    });
+  return failure(outcome.target, 'invalid-answer', `invalid answer: ${invalid.detail}`, {
+    status: outcome.status,
+    invalid: invalid.kind,
+  });
+}
+
 /** Creates the terminal attempt function the policies wrap. */
 export function createAttempt(deps: AttemptDeps): AttemptFn {
   const { clock, events } = deps;
@@ -161,6 +199,8 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
       race.dispose();
       watchdog?.dispose();
     }
+    if (outcome.ok && deps.validate !== undefined)
+      outcome = judged(deps, ctx.request, outcome, attempt);
     if (!outcome.ok) outcome = afterBreak(deps.onBreak, ctx, outcome, attempt, prefill);
     if (events.active) {
       events.emit({
@@ -177,6 +217,7 @@ export function createAttempt(deps: AttemptDeps): AttemptFn {
               reason: outcome.reason,
               ...(outcome.status === undefined ? {} : { status: outcome.status }),
               ...(outcome.retryAfterMs === undefined ? {} : { retryAfterMs: outcome.retryAfterMs }),
+              ...(outcome.invalid === undefined ? {} : { invalid: outcome.invalid }),
             }),
         ...(prefill === undefined ? {} : { prefilled: true }),
       });

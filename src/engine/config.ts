@@ -16,6 +16,7 @@ import {
   rateLimitSchema,
 } from './optional-sections.js';
 import { targetSchema } from './target.js';
+import { validateSchema } from './answer-validation.js';
 
 const groupSchema = z
   .strictObject({
@@ -101,12 +102,17 @@ export const retrySchema = z
         /** A timed-out route is not waited on again by default: the request fails over. */
         timeout: z.boolean().default(false),
         stream: z.boolean().default(true),
+        invalid: z
+          .boolean()
+          .default(true)
+          .describe('Answers judged invalid by `validate` (when it is set).'),
       })
       .default({
         statuses: [408, 409, 429, 500, 502, 503, 504, 529],
         network: true,
         timeout: false,
         stream: true,
+        invalid: true,
       })
       .describe(
         'Which transient failures are retried on the same target; the others fail over at once.',
@@ -128,6 +134,7 @@ export const retrySchema = z
       network: true,
       timeout: false,
       stream: true,
+      invalid: true,
     },
     budget: { ratio: 0.2, minPerSecond: 10, window: 10_000 },
     maxAttempts: 3,
@@ -188,9 +195,11 @@ export const streamSchema = z
 export const breakerSchema = z
   .strictObject({
     kind: z
-      .enum(['consecutive', 'ratio'])
+      .enum(['consecutive', 'ratio', 'latency'])
       .default('consecutive')
-      .describe('`consecutive`: a run of failures opens it; `ratio`: a failure share of a window.'),
+      .describe(
+        '`consecutive`: a run of failures opens it; `ratio`: a failure share of a window; `latency`: a latency percentile of a window, for a target that slows down without failing.',
+      ),
     consecutiveFailures: z
       .number()
       .int()
@@ -206,7 +215,18 @@ export const breakerSchema = z
       .int()
       .min(1)
       .default(20)
-      .describe('`ratio`: attempts the window must hold before the share counts.'),
+      .describe('`ratio`, `latency`: attempts the window must hold before the share counts.'),
+    percentile: z
+      .number()
+      .gt(0)
+      .lt(100)
+      .default(95)
+      .describe(
+        '`latency`: the percentile of attempt times (start to last byte) over the window that opens it once past `latencyThreshold`. Failed attempts count as slow.',
+      ),
+    latencyThreshold: duration
+      .default(10_000)
+      .describe('`latency`: the attempt time the percentile must stay within.'),
     breakDuration: duration
       .default(30_000)
       .describe('How long an open breaker refuses traffic before a probe.'),
@@ -226,6 +246,8 @@ export const breakerSchema = z
     failureRatio: 0.5,
     window: 30_000,
     minimumThroughput: 20,
+    percentile: 95,
+    latencyThreshold: 10_000,
     breakDuration: 30_000,
     halfOpenProbes: 1,
   });
@@ -261,6 +283,11 @@ export const failoverConfigSchema = z
     stream: streamSchema.describe(
       'What to do when a streamed answer breaks after its first content.',
     ),
+    validate: validateSchema
+      .optional()
+      .describe(
+        'Answer validation: empty answers, refusals, cut answers, invalid JSON and swapped models become failed attempts (`invalid-answer`), retried or failed over. Off unless set.',
+      ),
     bulkhead: bulkheadSchema
       .optional()
       .describe(

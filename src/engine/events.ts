@@ -3,6 +3,7 @@
  * Every decision the engine takes, as typed data. Telemetry and reports subscribe; the engine
  * imports neither.
  */
+import type { InvalidKind } from './answer-validation.js';
 import type { Disposable } from './clock.js';
 import type {
   ChatRequest,
@@ -47,9 +48,21 @@ export type EngineEvent =
       readonly retryAfterMs?: number;
       /** The attempt carried an earlier attempt's partial answer as an assistant prefill. */
       readonly prefilled?: boolean;
+      /** For reason `invalid-answer`: the `validate` rule the answer broke. */
+      readonly invalid?: InvalidKind;
       /** A successful attempt's token usage and the model the provider says answered. */
       readonly usage?: Usage;
       readonly responseModel?: string;
+    }
+  | {
+      /** A 200 answer broke a `validate` rule; its attempt ends as `invalid-answer`. */
+      readonly type: 'answer:invalid';
+      readonly at: number;
+      readonly requestId: string;
+      readonly attempt: number;
+      readonly target: Target;
+      readonly kind: InvalidKind;
+      readonly detail: string;
     }
   | {
       /** A target refused an assistant prefill; it gets a clean restart, now and from now on. */

@@ -4,6 +4,7 @@
  * that carries it out. Durations arrive here in milliseconds already; the names change from the
  * config's (`breakDuration`) to the parts' (`breakDurationMs`).
  */
+import { answerRules } from './answer-validation.js';
 import type { AttemptDeps } from './attempt.js';
 import type { Clock } from './clock.js';
 import type { FailoverConfig } from './config.js';
@@ -54,6 +55,8 @@ export function pipelineFor(config: FailoverConfig, env: PolicyEnv): Pipeline {
       failureRatio: b.failureRatio,
       windowMs: b.window,
       minimumThroughput: b.minimumThroughput,
+      percentile: b.percentile,
+      latencyThresholdMs: b.latencyThreshold,
       breakDurationMs: b.breakDuration,
       maxBreakDurationMs: Math.max(b.breakDuration, b.maxBreakDuration ?? b.breakDuration),
       halfOpenProbes: b.halfOpenProbes,
@@ -213,6 +216,7 @@ export function attemptDepsFor(
     },
     onBreak: config.stream.onBreak,
     prefill: runtime.prefill,
+    ...(config.validate === undefined ? {} : { validate: answerRules(config.validate) }),
   };
 }
 

@@ -4,6 +4,8 @@
  * exceptions: a provider failing is an ordinary result.
  */
 
+import type { InvalidKind } from './answer-validation.js';
+
 /** The wire format a provider speaks. */
 export type Wire = 'openai' | 'anthropic';
 
@@ -39,6 +41,11 @@ export interface ChatRequest {
   readonly messages: readonly ChatMessage[];
   readonly maxTokens: number;
   readonly stream: boolean;
+  /**
+   * `json`: the answer must be a JSON object (`{ "answer": string }`), asked for as OpenAI's
+   * `response_format: json_schema` or Anthropic's `output_config.format`.
+   */
+  readonly responseFormat?: 'json';
 }
 
 /** Token usage as the provider reported it. */
@@ -56,7 +63,9 @@ export interface Usage {
  * - `breaker-open`: the target's circuit breaker refused the attempt;
  * - `aborted`: the caller gave up, or the deadline passed;
  * - `shed`: the client itself held the attempt back (the target's bulkhead was full);
- * - `over-budget`: the spend limit was reached and the config says reject.
+ * - `over-budget`: the spend limit was reached and the config says reject;
+ * - `invalid-answer`: a 200 answer that `validate` judged wrong (empty, refusal, cut, bad JSON,
+ *   another model).
  */
 export type FailureReason =
   | 'http-status'
@@ -68,6 +77,7 @@ export type FailureReason =
   | 'aborted'
   | 'shed'
   | 'over-budget'
+  | 'invalid-answer'
   /** A drilled subject's own fetch threw or rejected (subject drills only). */
   | 'subject-error';
 
@@ -124,6 +134,8 @@ export interface AttemptFailure {
   readonly refusal?: Refusal;
   /** The attempt sent the partial answer of an earlier one as an assistant prefill. */
   readonly prefilled?: boolean;
+  /** For `invalid-answer` failures: the rule the answer broke. */
+  readonly invalid?: InvalidKind;
 }
 
 /** The result of one attempt on one target. */

@@ -57,6 +57,16 @@ function usage(input: number, output: number): Record<string, unknown> {
   };
 }
 
+/**
+ * Whether a request asks for JSON output: `output_config.format` (generally available) or the
+ * beta's `output_format`, of type `json_schema`.
+ */
+function jsonFormat(body: Record<string, unknown>): boolean {
+  const config = body.output_config as { format?: { type?: unknown } } | undefined;
+  const beta = body.output_format as { type?: unknown } | undefined;
+  return config?.format?.type === 'json_schema' || beta?.type === 'json_schema';
+}
+
 /** The Anthropic renderer. */
 export const anthropicRenderer: WireRenderer = {
   chatPath: '/messages',
@@ -78,6 +88,7 @@ export const anthropicRenderer: WireRenderer = {
       maxTokens: b.max_tokens,
       stream: b.stream === true,
       includeUsage: true,
+      json: jsonFormat(b) ? 'schema' : undefined,
     };
   },
 
@@ -113,7 +124,8 @@ export const anthropicRenderer: WireRenderer = {
       type: 'message',
       role: 'assistant',
       model: ids.model,
-      content: [{ type: 'text', text }],
+      // An empty answer has no content block at all.
+      content: text === '' ? [] : [{ type: 'text', text }],
       stop_reason: STOP_REASON[finishReason],
       stop_sequence: null,
       usage: usage(input, output),

@@ -14,7 +14,7 @@ import type { ProviderModel } from './provider-model.js';
 import type { BillingRecord, ResponsePlan } from './response-plan.js';
 import { streamAnswer, type StreamWriter } from './stream-writer.js';
 import {
-  answerSlice,
+  contentText,
   countTokens,
   wantedTokens,
   type AnswerIds,
@@ -159,6 +159,7 @@ async function answerChat(p: ProviderState, request: Request): Promise<Response>
     wantedTokens: wantedTokens(parsed.lastUser),
     stream: parsed.stream,
     prefillChars: parsed.prefill?.length ?? 0,
+    json: parsed.json,
     // Read off the request only where a fault is aimed at attempts or requests.
     requestId: model.aimed && attemptId !== undefined ? requestIdOf(attemptId) : undefined,
     retryCount: model.aimed ? retryCountOf(request.headers) : undefined,
@@ -184,7 +185,7 @@ async function answerChat(p: ProviderState, request: Request): Promise<Response>
       const ids: AnswerIds = {
         id: model.spec.wire === 'openai' ? `chatcmpl-${requestId}` : `msg_${requestId}`,
         created: Math.floor(now / 1_000),
-        model: plan.model,
+        model: plan.answeredAs,
         includeUsage: parsed.includeUsage,
       };
       const headers = {
@@ -247,7 +248,14 @@ async function wholeAnswer(
       headers: { ...headers, 'content-type': 'application/json' },
     });
   }
-  const text = answerSlice(plan.skipChars, plan.skipChars + plan.outputTokens * 4);
-  const body = renderer.json(ids, text, plan.inputTokens, plan.outputTokens, plan.finishReason);
+  const content = plan.content;
+  const body = renderer.json(
+    ids,
+    contentText(plan),
+    plan.inputTokens,
+    plan.outputTokens,
+    plan.finishReason,
+    content.kind === 'refusal' && content.field,
+  );
   return jsonResponse(200, body, headers);
 }

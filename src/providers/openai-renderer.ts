@@ -138,12 +138,14 @@ export const openAiRenderer: WireRenderer = {
       typeof options === 'object' &&
       options !== null &&
       (options as { include_usage?: unknown }).include_usage === true;
+    const format = (b.response_format as { type?: unknown } | undefined)?.type;
     return {
       model: b.model,
       ...readMessages(b.messages as unknown[], undefined),
       maxTokens: max,
       stream: b.stream === true,
       includeUsage,
+      json: format === 'json_schema' ? 'schema' : format === 'json_object' ? 'object' : undefined,
     };
   },
 
@@ -174,7 +176,7 @@ export const openAiRenderer: WireRenderer = {
     return headers;
   },
 
-  json(ids, text, input, output, finishReason) {
+  json(ids, text, input, output, finishReason, refusal) {
     return {
       id: ids.id,
       object: 'chat.completion',
@@ -184,7 +186,9 @@ export const openAiRenderer: WireRenderer = {
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content: text, refusal: null },
+          message: refusal
+            ? { role: 'assistant', content: null, refusal: text }
+            : { role: 'assistant', content: text, refusal: null },
           logprobs: null,
           finish_reason: finishReason,
         },
@@ -198,8 +202,8 @@ export const openAiRenderer: WireRenderer = {
     ]),
   // Written as a template, not through JSON.stringify of the whole chunk: a stream sends one per
   // few tokens, and the bytes are the same (a test holds them to chunk()'s).
-  streamDelta: (ids, text) =>
-    `data: {"id":${JSON.stringify(ids.id)},"object":"chat.completion.chunk","created":${ids.created},"model":${JSON.stringify(ids.model)},"system_fingerprint":"fp_drill","choices":[{"index":0,"delta":{"content":${JSON.stringify(text)}},"logprobs":null,"finish_reason":null}]}\n\n`,
+  streamDelta: (ids, text, refusal) =>
+    `data: {"id":${JSON.stringify(ids.id)},"object":"chat.completion.chunk","created":${ids.created},"model":${JSON.stringify(ids.model)},"system_fingerprint":"fp_drill","choices":[{"index":0,"delta":{"${refusal === true ? 'refusal' : 'content'}":${JSON.stringify(text)}},"logprobs":null,"finish_reason":null}]}\n\n`,
   streamTail: (ids, input, output, finishReason) =>
     chunk(ids, [{ index: 0, delta: {}, logprobs: null, finish_reason: finishReason }]) +
     (ids.includeUsage ? chunk(ids, [], usage(input, output)) : ''),

@@ -6,17 +6,18 @@
  */
 import type { Rng } from '../engine/rng.js';
 import { sample } from '../scenario/sample.js';
-import type { FaultSpec, ProviderSpec } from '../scenario/schema.js';
+import type { ProviderSpec } from '../scenario/schema.js';
+import {
+  addEffect,
+  answerContent,
+  noEffects,
+  refusalOf,
+  type FaultEffects,
+} from './fault-effects.js';
 import type { TimedFault } from './fault-timeline.js';
 import { DEFAULT_ANSWER_TOKENS } from './wire-renderer.js';
 import { aimsAt, AttemptLedger, isAimed, type Caller, type CallerHints } from './aimed-faults.js';
-import type {
-  ErrorKind,
-  RateLimitInfo,
-  RateMeter,
-  ResponsePlan,
-  StreamFault,
-} from './response-plan.js';
+import type { ErrorKind, RateLimitInfo, RateMeter, ResponsePlan } from './response-plan.js';
 import { TokenBucket } from '../engine/token-bucket.js';
 
 /** A request as the provider sees it, already read off the wire. */
@@ -29,6 +30,8 @@ export interface ProviderRequest extends CallerHints {
   readonly stream: boolean;
   /** Characters of an assistant prefill the answer is to continue from; 0 for none. */
   readonly prefillChars: number;
+  /** The JSON output the request asks for, if any. */
+  readonly json: 'schema' | 'object' | undefined;
 }
 
 interface ModelState {
@@ -36,97 +39,6 @@ interface ModelState {
   warmUntil: number;
   requests: TokenBucket | undefined;
   tokens: TokenBucket | undefined;
-}
-
-const OUTAGE_ERRORS: Readonly<Record<number, ErrorKind>> = {
-  500: 'server-error',
-  502: 'bad-gateway',
-  503: 'unavailable',
-  529: 'overloaded',
-};
-
-/** What the non-refusing faults active at one instant do to a response. */
-interface FaultEffects {
-  readonly extraLatency: number;
-  readonly firstTokenDelay: number;
-  readonly streamFault: StreamFault | undefined;
-}
-
-/** The response of a fault that refuses the request, else nothing. */
-function refusalOf(
-  spec: FaultSpec,
-  ttft: number,
-  wire: ProviderSpec['wire'],
-  error: (kind: ErrorKind, status: number, retryAfterMs: number | undefined) => ResponsePlan,
-): ResponsePlan | undefined {
-  switch (spec.kind) {
-    case 'outage':
-      if (spec.status === 'refused') return { kind: 'network', afterMs: 0, code: 'ECONNREFUSED' };
-      if (spec.status === 'reset')
-        return { kind: 'network', afterMs: ttft / 2, code: 'ECONNRESET' };
-      return error(OUTAGE_ERRORS[spec.status] ?? 'server-error', spec.status, undefined);
-    case 'error-rate':
-      return error(OUTAGE_ERRORS[spec.status] ?? 'server-error', spec.status, undefined);
-    case 'hang':
-      // An idle timeout on the way closes the connection without a word.
-      return spec.closeAfter === undefined
-        ? { kind: 'hang' }
-        : { kind: 'network', afterMs: spec.closeAfter, code: 'ECONNRESET' };
-    case 'rate-limit':
-      return error('rate-limited', 429, spec.retryAfter === 'none' ? undefined : spec.retryAfter);
-    case 'quota-exhausted':
-      // OpenAI answers 429 insufficient_quota; Anthropic a 400 invalid_request_error whose
-      // message says the credit balance is too low.
-      return error('quota-exhausted', wire === 'anthropic' ? 400 : 429, undefined);
-    case 'invalid-key':
-      return error('invalid-key', 401, undefined);
-    case 'context-length-exceeded':
-      return error('context-length-exceeded', 400, undefined);
-    case 'content-filter':
-      return error('content-filter', 400, undefined);
-    default:
-      return undefined;
-  }
-}
-
-/** Adds a latency or stream fault's effect; the first stream fault wins. */
-function addEffect(
-  effects: { extraLatency: number; firstTokenDelay: number; streamFault: StreamFault | undefined },
-  spec: FaultSpec,
-  chunkTokens: number,
-): void {
-  switch (spec.kind) {
-    case 'latency-spike':
-      effects.extraLatency += spec.extra;
-      return;
-    case 'slow-first-token':
-      effects.firstTokenDelay += spec.extra;
-      return;
-    case 'stream-cut':
-      effects.streamFault ??= { kind: 'cut', afterTokens: spec.afterTokens };
-      return;
-    case 'stream-stall':
-      effects.streamFault ??=
-        spec.then === 'close' && spec.stall !== undefined
-          ? { kind: 'cut', afterTokens: spec.afterTokens, afterMs: spec.stall }
-          : {
-              kind: 'stall',
-              afterTokens: spec.afterTokens,
-              stallMs: spec.stall ?? Number.POSITIVE_INFINITY,
-            };
-      return;
-    case 'malformed-chunk':
-      // The Nth content event starts after N - 1 events of `chunkTokens` tokens.
-      effects.streamFault ??= {
-        kind: 'malformed',
-        afterTokens:
-          spec.atEvent === undefined ? (spec.afterTokens ?? 20) : (spec.atEvent - 1) * chunkTokens,
-      };
-      return;
-    case 'stream-no-done':
-      effects.streamFault ??= { kind: 'no-done' };
-      return;
-  }
 }
 
 /**
@@ -259,13 +171,10 @@ export class ProviderModel {
     model: string,
     caller: Caller | undefined,
     ttft: number,
+    json: boolean,
     error: (kind: ErrorKind, status: number, retryAfterMs: number | undefined) => ResponsePlan,
   ): ResponsePlan | FaultEffects {
-    const effects = {
-      extraLatency: 0,
-      firstTokenDelay: 0,
-      streamFault: undefined as StreamFault | undefined,
-    };
+    const effects = noEffects();
     for (const fault of this.#faults) {
       if (t < fault.startMs || t >= fault.endMs) continue;
       if (fault.model !== undefined && fault.model !== model) continue;
@@ -274,7 +183,7 @@ export class ProviderModel {
       if (spec.probability < 1 && this.#rng.next() >= spec.probability) continue;
       const refusal = refusalOf(spec, ttft, this.spec.wire, error);
       if (refusal !== undefined) return refusal;
-      addEffect(effects, spec, this.spec.chunkTokens);
+      addEffect(effects, fault, t, this.spec.chunkTokens, json);
     }
     return effects;
   }
@@ -307,9 +216,10 @@ export class ProviderModel {
 
     if (modelSpec === undefined) return error('model-not-found', 404, undefined);
 
-    const effects = this.#faultEffects(t, request.model, caller, ttft, error);
+    const json = request.json !== undefined;
+    const effects = this.#faultEffects(t, request.model, caller, ttft, json, error);
     if ('kind' in effects) return effects;
-    const { extraLatency, firstTokenDelay, streamFault } = effects;
+    const { extraLatency, firstTokenDelay, streamFault, soft, drift } = effects;
 
     if (request.inputTokens > modelSpec.contextWindow)
       return error('context-length-exceeded', 400, undefined);
@@ -321,7 +231,11 @@ export class ProviderModel {
       1,
       Math.ceil(((request.wantedTokens ?? DEFAULT_ANSWER_TOKENS) * 4 - request.prefillChars) / 4),
     );
-    const outputTokens = Math.min(request.maxTokens, wanted);
+    const refusal = typeof soft === 'object' ? soft.refusal : undefined;
+    // An empty answer sends no token; a refusal as many as its sentence takes.
+    const planned =
+      soft === 'empty' ? 0 : refusal === undefined ? wanted : Math.ceil(refusal.length / 4);
+    const outputTokens = Math.min(request.maxTokens, planned, effects.cutAt);
     const wait = state.requests?.waitFor(1, now) ?? 0;
     const tokenWait = state.tokens?.waitFor(request.inputTokens + outputTokens, now) ?? 0;
     if (wait > 0 || tokenWait > 0)
@@ -346,18 +260,28 @@ export class ProviderModel {
     state.lastRequestAt = now;
     const warming = Math.max(0, state.warmUntil - now);
 
-    const tps = Math.max(0.001, sample(this.spec.latency.tokensPerSecond, rng));
+    const sampledTps = Math.max(0.001, sample(this.spec.latency.tokensPerSecond, rng));
+    // A drift moves the provider's own speed linearly toward the fault's by the window's end.
+    const tps =
+      drift === undefined
+        ? sampledTps
+        : Math.max(0.001, sampledTps + drift.at * (drift.tokensPerSecond - sampledTps));
+    const firstToken =
+      drift === undefined ? ttft : Math.max(1, ttft + drift.at * (drift.ttft - ttft));
     return {
       kind: 'answer',
       model: request.model,
-      headersMs: warming + extraLatency + ttft,
+      answeredAs: effects.swapTo ?? request.model,
+      content: answerContent(soft, request.json, this.spec.wire),
+      wholeTokens: planned,
+      headersMs: warming + extraLatency + firstToken,
       firstTokenDelayMs: firstTokenDelay,
       msPerToken: 1_000 / tps,
       eventTokens: this.spec.chunkTokens,
       inputTokens: request.inputTokens,
       outputTokens,
       skipChars: request.prefillChars,
-      finishReason: outputTokens < wanted ? 'length' : 'stop',
+      finishReason: outputTokens < planned ? 'length' : 'stop',
       streamFault,
       rateLimit: this.#rateLimit(state, now),
     };

@@ -29,6 +29,17 @@ export type StreamFault =
   | { readonly kind: 'malformed'; readonly afterTokens: number }
   | { readonly kind: 'no-done' };
 
+/**
+ * What an answer says. `text`: the answer asked for, as JSON where the request asks for JSON
+ * output (`wholeTokens` long when not cut). The others are soft faults: an empty answer, a
+ * refusal sentence (in OpenAI's `refusal` field where `field`), and JSON in a markdown fence.
+ */
+export type AnswerContent =
+  | { readonly kind: 'text'; readonly json: boolean }
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'refusal'; readonly text: string; readonly field: boolean }
+  | { readonly kind: 'fenced-json' };
+
 /** The kinds of error a provider answers with; each wire renders them its own way. */
 export type ErrorKind =
   | 'server-error'
@@ -64,7 +75,13 @@ export type ResponsePlan =
   | { readonly kind: 'hang' }
   | {
       readonly kind: 'answer';
+      /** The model asked for, billed for the answer. */
       readonly model: string;
+      /** The model the answer names (another one under a `model-swap` fault). */
+      readonly answeredAs: string;
+      readonly content: AnswerContent;
+      /** Tokens of the whole answer, before any cut (`max_tokens` or a `length-cut`). */
+      readonly wholeTokens: number;
       /** When the headers (and, unstreamed, the whole body) would be ready without output time. */
       readonly headersMs: number;
       /** Extra wait between the headers and the first content token. */

@@ -7,7 +7,7 @@
  */
 import { sleep, type Clock } from '../engine/clock.js';
 import type { ResponsePlan } from './response-plan.js';
-import { answerSlice, type AnswerIds, type WireRenderer } from './wire-renderer.js';
+import { contentText, type AnswerIds, type WireRenderer } from './wire-renderer.js';
 
 /** What the stream writer needs of its mock provider. */
 export interface StreamWriter {
@@ -45,14 +45,16 @@ function deltaEvents(
   renderer: WireRenderer,
   ids: AnswerIds,
   plan: Extract<ResponsePlan, { kind: 'answer' }>,
+  text: string,
   from: number,
   to: number,
 ): string {
   const size = plan.eventTokens;
+  const refusal = plan.content.kind === 'refusal' && plan.content.field;
   let out = '';
   for (let k = from; k < to;) {
     const end = Math.min(to, (Math.floor(k / size) + 1) * size);
-    out += renderer.streamDelta(ids, answerSlice(plan.skipChars + k * 4, plan.skipChars + end * 4));
+    out += renderer.streamDelta(ids, text.slice(k * 4, end * 4), refusal);
     k = end;
   }
   return out;
@@ -80,6 +82,7 @@ async function* frames(
 ): AsyncGenerator<string | typeof CUT> {
   const { renderer, clock } = writer;
   const per = packetTokens(plan.outputTokens, plan.msPerToken);
+  const text = contentText(plan);
   let shift = 0;
   let fault = plan.streamFault;
   yield renderer.streamHead(ids, plan.inputTokens);
@@ -96,7 +99,7 @@ async function* frames(
         startedAt + shift + plan.firstTokenDelayMs + next * plan.msPerToken - clock.now(),
         signal,
       );
-      const events = deltaEvents(renderer, ids, plan, progress.sent, next);
+      const events = deltaEvents(renderer, ids, plan, text, progress.sent, next);
       progress.sent = next;
       yield events;
       continue;

@@ -3,7 +3,7 @@
  * How a wire format renders the provider model's plans: request reading, error bodies and
  * headers, JSON answers and SSE frames. One implementation per wire.
  */
-import type { ErrorKind, RateLimitInfo } from './response-plan.js';
+import type { ErrorKind, RateLimitInfo, ResponsePlan } from './response-plan.js';
 
 /** The parts of a chat request a mock provider needs. */
 export interface WireRequest {
@@ -18,6 +18,11 @@ export interface WireRequest {
   readonly stream: boolean;
   /** Whether a streamed answer should end with usage (OpenAI `stream_options.include_usage`). */
   readonly includeUsage: boolean;
+  /**
+   * The JSON output asked for: `schema` (OpenAI `response_format: json_schema`, Anthropic
+   * `output_config.format`), `object` (OpenAI `json_object`), or none.
+   */
+  readonly json: 'schema' | 'object' | undefined;
 }
 
 /** Identity of one answer and what its frames carry, shared by them all. */
@@ -54,10 +59,13 @@ export interface WireRenderer {
     inputTokens: number,
     outputTokens: number,
     finishReason: 'stop' | 'length',
+    /** The text is a refusal the API sends in its own field (OpenAI `message.refusal`). */
+    refusal: boolean,
   ): unknown;
   /** Frames before the first content token. */
   streamHead(ids: AnswerIds, inputTokens: number): string;
-  streamDelta(ids: AnswerIds, text: string): string;
+  /** One content event; `refusal`: the text goes in the API's refusal field. */
+  streamDelta(ids: AnswerIds, text: string, refusal?: boolean): string;
   /** Frames after the last content token: finish reason and usage. */
   streamTail(
     ids: AnswerIds,
@@ -94,6 +102,33 @@ export function answerText(tokens: number): string {
 export function answerSlice(start: number, end: number): string {
   while (filler.length < end) filler += filler;
   return filler.slice(start, end);
+}
+
+/**
+ * The answer as JSON, `chars` long: the filler text as the one string field the drill's schema
+ * asks for (`{"answer": string}`). A cut keeps a prefix of it, which no longer parses.
+ */
+function jsonAnswer(chars: number): string {
+  return `{"answer":"${answerSlice(0, Math.max(0, chars - 13))}"}`;
+}
+
+/** The text of a planned answer, from where its prefill stops to where it ends (or is cut). */
+export function contentText(plan: Extract<ResponsePlan, { kind: 'answer' }>): string {
+  const from = plan.skipChars;
+  const to = from + plan.outputTokens * 4;
+  const content = plan.content;
+  switch (content.kind) {
+    case 'empty':
+      return '';
+    case 'refusal':
+      return content.text;
+    case 'fenced-json':
+      return `Here is the JSON you asked for:\n\n\`\`\`json\n${jsonAnswer(from + plan.wholeTokens * 4).slice(from, to)}\n\`\`\``;
+    case 'text':
+      return content.json
+        ? jsonAnswer(from + plan.wholeTokens * 4).slice(from, to)
+        : answerSlice(from, to);
+  }
 }
 
 /** The message texts of a request: all of them, the last user one, and a trailing prefill. */

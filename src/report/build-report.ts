@@ -70,6 +70,10 @@ const METRICS: Readonly<Record<SloMetric, (r: Figures, slo: Slo) => number>> = {
     ),
   'answers.truncated': (r) => r.answers.truncated,
   'answers.wrongModel': (r) => r.answers.wrongModel,
+  'answers.empty': (r) => r.answers.empty,
+  'answers.refusal': (r) => r.answers.refusal,
+  'answers.invalidJson': (r) => r.answers.invalidJson,
+  'answers.invalid': (r) => r.answers.invalid,
   'attempts.byProvider': (r, slo) => r.attempts.byProvider[named(slo)] ?? 0,
   'attempts.byTarget': (r, slo) => r.attempts.byTarget[named(slo)] ?? 0,
   'attempts.within.max': (r, slo) =>
@@ -158,12 +162,13 @@ export function buildReport(input: ReportInput): Report {
       probability: f.spec.probability,
       recoveryMs: nullableMs(e.conduct.recoveryMs[i]),
     })),
-    answers: { truncated: e.conduct.truncated, wrongModel: e.conduct.wrongModel },
+    answers: e.conduct.answers,
     baseline: {
       requests: b.requests,
       availability: availability(b),
       latencyMs: b.latencyMs,
       costUsd: usd(b.costUsd.total),
+      answers: b.conduct.answers,
     },
     timeline: {
       minutes: e.minutes.map((m) => ({ ...m, costUsd: usd(m.costUsd) })),

@@ -3,14 +3,15 @@
  * The figures a conduct check asks of a drill beyond counts and latency: attempts per target,
  * the most attempts a request made in its first N, the gap before a request's first retry, how
  * long each fault window's target took to serve again after the window, and answers presented
- * as whole that were cut short or named another model. Streamed per event like the recorder,
+ * as whole that were not what they claimed (cut short, empty, a refusal, bad JSON, another model). Streamed per event like the recorder,
  * with per-request state only while the request is in flight.
  */
 import type { EngineEvent } from '../engine/events.js';
 import { targetKey, type RequestOutcome, type Target } from '../engine/types.js';
 import { buildTimeline } from '../providers/fault-timeline.js';
 import { DEFAULT_ANSWER_TOKENS, wantedTokens } from '../providers/wire-renderer.js';
-import type { FaultSpec } from '../scenario/schema.js';
+import { DEFAULT_REFUSAL, type FaultSpec } from '../scenario/fault-schema.js';
+import { parsesAsJson } from '../engine/answer-validation.js';
 import type { Slo } from '../scenario/slo.js';
 
 /** What a drill is to watch for, known before it starts. */
@@ -19,6 +20,28 @@ export interface MeterPlan {
   readonly windows: readonly { readonly target: string; readonly endMs: number }[];
   /** The spans `attempts.within.<span>.max` SLOs ask about, ms. */
   readonly withinMs: readonly number[];
+  /** The refusal sentences the drill's mock providers may answer with. */
+  readonly refusals: readonly string[];
+}
+
+/**
+ * Answers handed to the caller as whole that fail the drill's own notion of a valid answer, by
+ * kind; one answer may be of several kinds (an empty answer is also cut short), and counts once
+ * in `invalid`.
+ */
+export interface AnswerFigures {
+  /** Shorter than the whole answer (cut at `max_tokens`, by a `length-cut`, or empty). */
+  readonly truncated: number;
+  /** The reported model is not the one that answered. */
+  readonly wrongModel: number;
+  /** No text at all. */
+  readonly empty: number;
+  /** One of the drill's refusal sentences. */
+  readonly refusal: number;
+  /** Asked for JSON, and does not parse as JSON. */
+  readonly invalidJson: number;
+  /** Of any kind above. */
+  readonly invalid: number;
 }
 
 /** What a drill adds up to here. */
@@ -30,10 +53,8 @@ export interface ConductFigures {
   readonly firstRetryGapMinMs: number | null;
   /** Per window: from its end to the start of the first attempt its target answered; null if none. */
   readonly recoveryMs: readonly (number | null)[];
-  /** Answers handed over as whole that were shorter than the whole answer. */
-  readonly truncated: number;
-  /** Answers whose reported model is not the one that answered. */
-  readonly wrongModel: number;
+  /** Answers handed over as whole that were not what they claimed, by kind. */
+  readonly answers: AnswerFigures;
 }
 
 /** One request in flight, as the meter follows it. */
@@ -41,6 +62,8 @@ export interface FlightMeter {
   readonly startMs: number;
   /** Characters of the whole answer the request asks for. */
   readonly wholeChars: number;
+  /** Whether it asks for JSON output. */
+  readonly json: boolean;
   /** Attempts started within each span. */
   readonly within: number[] | undefined;
   /** When each target last failed this request. */
@@ -67,8 +90,15 @@ export class ConductMeter {
   readonly #recovery: (number | null)[];
   /** Whether any window ends during the drill. */
   readonly #watching: boolean;
-  #truncated = 0;
-  #wrongModel = 0;
+  readonly #answers = {
+    truncated: 0,
+    wrongModel: 0,
+    empty: 0,
+    refusal: 0,
+    invalidJson: 0,
+    invalid: 0,
+  };
+  readonly #refusals: ReadonlySet<string>;
 
   constructor(plan: MeterPlan, startMs: number) {
     this.#plan = plan;
@@ -76,6 +106,7 @@ export class ConductMeter {
     this.#withinMax = plan.withinMs.map(() => 0);
     this.#recovery = plan.windows.map(() => null);
     this.#watching = plan.windows.some((w) => Number.isFinite(w.endMs));
+    this.#refusals = new Set(plan.refusals);
   }
 
   /** A request starts: what to follow of it. */
@@ -85,6 +116,7 @@ export class ConductMeter {
     return {
       startMs: event.at,
       wholeChars: Math.min(request.maxTokens, asked) * 4,
+      json: request.responseFormat === 'json',
       within: this.#plan.withinMs.length === 0 ? undefined : this.#plan.withinMs.map(() => 0),
       failedAt: undefined,
       retried: false,
@@ -141,11 +173,22 @@ export class ConductMeter {
     });
   }
 
-  /** A request ends: an answer handed over as whole is checked against the whole answer. */
+  /** A request ends: an answer handed over as whole is checked against what was asked. */
   ended(flight: FlightMeter | undefined, outcome: RequestOutcome): void {
     if (!outcome.ok || outcome.degraded) return;
-    if (flight !== undefined && outcome.text.length < flight.wholeChars) this.#truncated++;
-    if (outcome.responseModel !== outcome.target.model) this.#wrongModel++;
+    const answers = this.#answers;
+    const text = outcome.text;
+    let invalid = false;
+    const count = (kind: Exclude<keyof AnswerFigures, 'invalid'>): void => {
+      answers[kind]++;
+      invalid = true;
+    };
+    if (flight !== undefined && text.length < flight.wholeChars) count('truncated');
+    if (outcome.responseModel !== outcome.target.model) count('wrongModel');
+    if (text.trim() === '') count('empty');
+    else if (this.#refusals.has(text)) count('refusal');
+    if (flight?.json === true && !parsesAsJson(text)) count('invalidJson');
+    if (invalid) answers.invalid++;
   }
 
   figures(): ConductFigures {
@@ -154,8 +197,7 @@ export class ConductMeter {
       withinMax: [...this.#withinMax],
       firstRetryGapMinMs: Number.isFinite(this.#firstGap) ? this.#firstGap : null,
       recoveryMs: [...this.#recovery],
-      truncated: this.#truncated,
-      wrongModel: this.#wrongModel,
+      answers: { ...this.#answers },
     };
   }
 }
@@ -171,7 +213,10 @@ export function meterPlan(scenario: {
     target: f.spec.target,
     endMs: f.endMs,
   }));
-  return { windows, withinMs: withinSpans(scenario.slos) };
+  const refusals = new Set<string>([DEFAULT_REFUSAL]);
+  for (const fault of scenario.faults)
+    if (fault.kind === 'refusal-answer') refusals.add(fault.text);
+  return { windows, withinMs: withinSpans(scenario.slos), refusals: [...refusals] };
 }
 
 /** The spans `attempts.within.<span>.max` SLOs name, in ms, each once, shortest first. */

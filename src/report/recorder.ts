@@ -90,12 +90,12 @@ export interface Aggregate {
   readonly minutes: readonly MinuteSummary[];
   /** Requests still unanswered when the drill ended (a harness or config defect). */
   readonly unfinished: number;
-  /** Attempts per target, retry gaps, recoveries, and answers cut or misnamed. */
+  /** Attempts per target, retry gaps, recoveries, and answers that were not what they claimed. */
   readonly conduct: ConductFigures;
 }
 
 /** A drill with no fault window and no SLO span to watch. */
-const NOTHING_TO_WATCH: MeterPlan = { windows: [], withinMs: [] };
+const NOTHING_TO_WATCH: MeterPlan = { windows: [], withinMs: [], refusals: [] };
 
 /** Episodes listed in full; more are only counted. */
 export const MAX_EPISODES = 1_000;

@@ -21,6 +21,24 @@ const requests = z
   })
   .meta({ description: 'Caller requests by how they ended.' });
 
+/** Answers handed over as whole that fail the drill's own notion of valid; one may be of several kinds. */
+const answersSchema = z.strictObject({
+  truncated: z.number().int().meta({
+    description:
+      'Shorter than the answer the provider would have sent whole (cut at `max_tokens`, by a `length-cut`, or empty).',
+  }),
+  wrongModel: z.number().int().meta({
+    description: 'The reported model is not the model that answered.',
+  }),
+  empty: z.number().int().meta({ description: 'No text at all.' }),
+  refusal: z.number().int().meta({ description: "One of the drill's refusal sentences." }),
+  invalidJson: z
+    .number()
+    .int()
+    .meta({ description: 'Asked for JSON output, and does not parse as JSON.' }),
+  invalid: z.number().int().meta({ description: 'Of any kind above, each answer once.' }),
+});
+
 const latency = z
   .strictObject({ p50: z.number(), p95: z.number(), p99: z.number(), max: z.number() })
   .meta({
@@ -178,23 +196,19 @@ export const reportSchema = z
         description:
           'The scenario’s fault windows, ms from the start; an open-ended one ends with the drill.',
       }),
-    answers: z
-      .strictObject({
-        truncated: z.number().int().meta({
-          description:
-            'Answers handed to the caller as whole that were shorter than the answer the provider would have sent whole.',
-        }),
-        wrongModel: z.number().int().meta({
-          description: 'Answers whose reported model is not the model that answered.',
-        }),
-      })
-      .meta({ description: 'Answers handed to the caller that were not what they claimed.' }),
+    answers: answersSchema.meta({
+      description:
+        'Answers handed to the caller as whole that were not what they claimed, by kind.',
+    }),
     baseline: z
       .strictObject({
         requests,
         availability: z.number().min(0).max(1),
         latencyMs: latency,
         costUsd: money,
+        answers: answersSchema.meta({
+          description: 'The invalid answers a plain client passed on to its caller, by kind.',
+        }),
       })
       .meta({
         description:

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { failoverConfigSchema } from '../engine/config.js';
-import { duration, ordinalRange, rate, share } from '../units.js';
+import { duration, rate, share } from '../units.js';
+import { faultSchema } from './fault-schema.js';
 import { parseSlo } from './slo.js';
 import {
   distribution,
@@ -15,10 +16,10 @@ import {
   normalise,
   positiveDistribution,
   tokenDistribution,
-  tokens,
 } from './distribution-schema.js';
 
 export { MAX_TOKENS, type Distribution } from './distribution-schema.js';
+export { faultSchema, type FaultSpec } from './fault-schema.js';
 
 const arrivalsSchema = z.discriminatedUnion('shape', [
   z.strictObject({ shape: z.literal('constant'), rate }),
@@ -60,6 +61,7 @@ const mixEntrySchema = z.strictObject({
   inputTokens: tokenDistribution.optional(),
   outputTokens: tokenDistribution.optional(),
   streaming: share.optional(),
+  json: share.optional().describe("This group's share of requests asking for JSON output."),
 });
 
 const scheduleEntrySchema = z.strictObject({
@@ -69,6 +71,7 @@ const scheduleEntrySchema = z.strictObject({
     .min(1)
     .describe('The model group it asks for; it must exist in the failover config.'),
   stream: z.boolean().default(false).describe('Whether it asks for a streamed answer.'),
+  json: z.boolean().default(false).describe('Whether it asks for JSON output.'),
   inputTokens: tokenDistribution
     .optional()
     .describe("The prompt's size; `traffic.inputTokens` if unsaid."),
@@ -130,6 +133,11 @@ const trafficSchema = z
       .default(4_096)
       .describe('`max_tokens` sent with every request.'),
     streaming: share.default(0).describe('Share of requests that ask for a streamed answer.'),
+    json: share
+      .default(0)
+      .describe(
+        'Share of requests that ask for JSON output (`{ "answer": string }`): `response_format: json_schema` on OpenAI, `output_config.format` on Anthropic.',
+      ),
     allowNoRequests: z
       .boolean()
       .default(false)
@@ -210,121 +218,6 @@ const providerSchema = z.strictObject({
     .describe('Provider-side limits per model (token buckets): beyond them it answers 429.'),
 });
 
-const window = {
-  target: z.string().min(1).describe('`provider` or `provider/model`.'),
-  at: duration.default(0).describe('When the fault starts, from the start of the drill.'),
-  for: duration
-    .optional()
-    .describe('How long it lasts; leave out (and `until`) for the rest of the drill.'),
-  until: duration.optional(),
-  probability: share.default(1).describe('Share of requests in the window it hits.'),
-  attempts: ordinalRange
-    .optional()
-    .describe(
-      "Only these attempts of a request on the fault's target: `1` (the first), `1-2`, `2-` (every retry).",
-    ),
-  requests: ordinalRange
-    .optional()
-    .describe('Only these requests of the drill, numbered from 1 as they arrive: `1`, `1-10`.'),
-};
-
-function fault<K extends string, S extends z.core.$ZodLooseShape>(
-  kind: K,
-  shape: S,
-  description: string,
-) {
-  return z.strictObject({ kind: z.literal(kind), ...window, ...shape }).describe(description);
-}
-
-export const faultSchema = z.discriminatedUnion('kind', [
-  fault(
-    'outage',
-    {
-      status: z
-        .union([
-          z.literal(500),
-          z.literal(502),
-          z.literal(503),
-          z.literal(529),
-          z.literal('reset'),
-          z.literal('refused'),
-        ])
-        .default(503),
-    },
-    'Answers every hit request with the status, or drops (`reset`) or refuses (`refused`) the connection.',
-  ),
-  fault(
-    'error-rate',
-    {
-      status: z
-        .union([z.literal(500), z.literal(502), z.literal(503), z.literal(529)])
-        .default(500),
-    },
-    'The same as an outage, meant with a `probability` below 100%.',
-  ),
-  fault('latency-spike', { extra: duration }, 'Delays the answer by `extra`.'),
-  fault(
-    'hang',
-    { closeAfter: duration.optional() },
-    'Accepts the request and never answers; with `closeAfter`, drops the connection after that long, as a server or proxy with an idle timeout does.',
-  ),
-  fault(
-    'rate-limit',
-    { retryAfter: z.union([duration, z.literal('none')]).default('none') },
-    'A 429 storm; with `retryAfter` it sends `retry-after` (and `retry-after-ms` on OpenAI).',
-  ),
-  fault(
-    'quota-exhausted',
-    {},
-    'OpenAI: 429 `insufficient_quota`; Anthropic: 400 "credit balance is too low".',
-  ),
-  fault(
-    'slow-first-token',
-    { extra: duration },
-    'Headers on time, the first content token `extra` late.',
-  ),
-  fault(
-    'stream-cut',
-    { afterTokens: tokens.default(20) },
-    'Drops the connection after `afterTokens` output tokens (billed for those).',
-  ),
-  fault(
-    'stream-stall',
-    {
-      afterTokens: tokens.default(20),
-      stall: duration.optional(),
-      then: z.enum(['resume', 'close']).default('resume'),
-    },
-    'Stops sending after `afterTokens` tokens, for `stall` or forever; then resumes, or with `then: close` drops the connection.',
-  ).refine((f) => f.then === 'resume' || f.stall !== undefined, {
-    message: '`then: close` needs a `stall` to close after',
-    path: ['then'],
-  }),
-  fault(
-    'malformed-chunk',
-    {
-      afterTokens: tokens.optional(),
-      atEvent: z.number().int().positive().max(MAX_TOKENS).optional(),
-    },
-    'Sends one SSE chunk that is not valid JSON after `afterTokens` tokens (20 unless said), or as the `atEvent`th content event of the stream.',
-  ).refine((f) => f.afterTokens === undefined || f.atEvent === undefined, {
-    message: 'give `afterTokens` or `atEvent`, not both',
-    path: ['atEvent'],
-  }),
-  fault(
-    'stream-no-done',
-    {},
-    'Sends the finish reason and usage, never `[DONE]` / `message_stop`, and keeps the connection open.',
-  ),
-  fault('invalid-key', {}, "401 with the provider's authentication error."),
-  fault(
-    'context-length-exceeded',
-    {},
-    '400 `context_length_exceeded` (also sent whenever the prompt exceeds `contextWindow`).',
-  ),
-  fault('content-filter', {}, '400 content-filter refusal.'),
-]);
-
 const sloSchema = z.string().transform((text, ctx) => {
   const slo = parseSlo(text);
   if (typeof slo === 'string') {
@@ -384,8 +277,6 @@ export const scenarioSchema = z
 
 /** A scenario as parsed by the schema (the failover config may still be a path). */
 export type ScenarioParsed = z.output<typeof scenarioSchema>;
-/** A fault as resolved. */
-export type FaultSpec = z.output<typeof faultSchema>;
 /** A provider as resolved. */
 export type ProviderSpec = z.output<typeof providerSchema>;
 /** Traffic as resolved. */

@@ -20,7 +20,7 @@ import type {
 import { buildTimeline, faultsOf } from '../providers/fault-timeline.js';
 import { ProviderModel } from '../providers/provider-model.js';
 import type { ErrorKind, ResponsePlan } from '../providers/response-plan.js';
-import { answerSlice, countTokens, wantedTokens } from '../providers/wire-renderer.js';
+import { contentText, countTokens, wantedTokens } from '../providers/wire-renderer.js';
 import { packetTokens } from '../providers/stream-writer.js';
 import { Recorder } from '../report/recorder.js';
 import { meterPlan } from '../report/conduct-meter.js';
@@ -198,9 +198,9 @@ function recordAttempt(
           ok: true,
           requestId: request.id,
           target,
-          text: answerSlice(0, plan.outputTokens * 4),
+          text: contentText(plan),
           usage: { inputTokens: plan.inputTokens, outputTokens: plan.outputTokens },
-          responseModel: target.model,
+          responseModel: plan.answeredAs,
           attempt: 1,
           attempts: 1,
           latencyMs,
@@ -266,6 +266,7 @@ export function simulatePlainClient(
       wantedTokens: wantedTokens(request.messages.at(-1)?.content ?? ''),
       stream: request.stream,
       prefillChars: 0,
+      json: request.responseFormat === 'json' ? 'schema' : undefined,
       requestId: request.id,
     });
     const result = follow(plan, t0, cutoff, request.stream);

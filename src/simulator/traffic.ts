@@ -100,7 +100,10 @@ export class RequestFactory {
     const inputTokens = tokenCount(entry.inputTokens ?? traffic.inputTokens, rng);
     const outputTokens = tokenCount(entry.outputTokens ?? traffic.outputTokens, rng);
     const stream = rng.next() < (entry.streaming ?? traffic.streaming);
-    return this.#request(entry.group, inputTokens, outputTokens, stream);
+    // Drawn only where some requests ask for JSON, so other drills draw as they always did.
+    const jsonShare = entry.json ?? traffic.json;
+    const json = jsonShare > 0 && rng.next() < jsonShare;
+    return this.#request(entry.group, inputTokens, outputTokens, stream, json);
   }
 
   /** The next request of a fixed schedule; undefined without one. */
@@ -118,10 +121,16 @@ export class RequestFactory {
     const traffic = this.#traffic;
     const inputTokens = tokenCount(entry.inputTokens ?? traffic.inputTokens, this.#rng);
     const outputTokens = tokenCount(entry.outputTokens ?? traffic.outputTokens, this.#rng);
-    return this.#request(entry.group, inputTokens, outputTokens, entry.stream);
+    return this.#request(entry.group, inputTokens, outputTokens, entry.stream, entry.json);
   }
 
-  #request(group: string, inputTokens: number, outputTokens: number, stream: boolean): ChatRequest {
+  #request(
+    group: string,
+    inputTokens: number,
+    outputTokens: number,
+    stream: boolean,
+    json: boolean,
+  ): ChatRequest {
     const turns = Math.max(1, Math.round(sample(this.#traffic.conversationTurns, this.#rng)));
     this.#count++;
     return {
@@ -130,6 +139,7 @@ export class RequestFactory {
       messages: conversation(turns, inputTokens, outputTokens),
       maxTokens: this.#traffic.maxTokens,
       stream,
+      ...(json ? { responseFormat: 'json' as const } : {}),
     };
   }
 }

@@ -35,6 +35,8 @@ export const DRILL = {
   degraded: 'failover_drill.degraded',
   target: 'failover_drill.target',
   stream: 'failover_drill.stream',
+  /** The `validate` rule an answer broke, on an `invalid-answer` attempt. */
+  invalidAnswer: 'failover_drill.invalid_answer',
 } as const;
 
 /** The GenAI metric names this harness records (development status, as above). */

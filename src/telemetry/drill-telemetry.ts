@@ -203,6 +203,7 @@ export class DrillTelemetry {
       [DRILL.outcome]: outcome,
       ...(event.status === undefined ? {} : { [ATTR_HTTP_RESPONSE_STATUS_CODE]: event.status }),
       ...(event.prefilled === true ? { [DRILL.prefilled]: true } : {}),
+      ...(event.invalid === undefined ? {} : { [DRILL.invalidAnswer]: event.invalid }),
       ...(event.usage === undefined
         ? {}
         : {

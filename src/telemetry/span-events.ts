@@ -64,6 +64,16 @@ export function spanEventFor(event: EngineEvent): SpanEvent | undefined {
       };
     case 'cache:hit':
       return { name: 'cache.hit', attributes: {} };
+    case 'answer:invalid':
+      // The rule broken, not the answer's text: traces carry no content unless asked.
+      return {
+        name: 'answer.invalid',
+        attributes: {
+          [DRILL.invalidAnswer]: event.kind,
+          [DRILL.attempt]: event.attempt,
+          [DRILL.target]: targetKey(event.target),
+        },
+      };
     case 'answer:degraded':
       return {
         name: 'answer.degraded',

@@ -60,7 +60,7 @@ describe.each(WIRES)(
     });
 
     it('writes a JSON answer the engine reads whole', () => {
-      const body = renderer.json(ids, 'Hello there', 12, 3, 'length');
+      const body = renderer.json(ids, 'Hello there', 12, 3, 'length', false);
       expect(wire.readAnswer(body)).toMatchObject({
         text: 'Hello there',
         usage: { inputTokens: 12, outputTokens: 3 },

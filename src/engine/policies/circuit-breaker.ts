@@ -2,7 +2,9 @@
  * @module engine/policies/circuit-breaker
  * A circuit breaker per target. Closed, it counts failures: `consecutive` opens after a run of
  * failures, `ratio` when the failure share of a sliding window reaches a threshold once the
- * window has seen enough attempts. Open, it refuses attempts at once, so the router moves on
+ * window has seen enough attempts, `latency` when a percentile of the window's attempt times
+ * passes a threshold (more than the percentile's complement of attempts were slower, failed
+ * ones counted as slow). Open, it refuses attempts at once, so the router moves on
  * without waiting on a dead route. After the break it half-opens and lets a set number of probes
  * through: a probe's success closes it, a failure re-opens it for a longer break (doubling up
  * to a cap), so a target that stays down is probed less and less often.
@@ -15,15 +17,19 @@ import { targetKey, type AttemptFailure, type AttemptOutcome, type Target } from
 /** Breaker options, in base units (milliseconds, fractions). */
 export interface CircuitBreakerOptions {
   /** How a closed breaker decides to open. */
-  readonly kind: 'consecutive' | 'ratio';
+  readonly kind: 'consecutive' | 'ratio' | 'latency';
   /** `consecutive`: failures in a row that open it. */
   readonly consecutiveFailures: number;
   /** `ratio`: the failure share of the window that opens it. */
   readonly failureRatio: number;
   /** `ratio`: the sliding window. */
   readonly windowMs: number;
-  /** `ratio`: attempts the window must hold before the share counts. */
+  /** `ratio`, `latency`: attempts the window must hold before the share counts. */
   readonly minimumThroughput: number;
+  /** `latency`: the percentile of attempt times that opens it past the threshold. @defaultValue 95 */
+  readonly percentile?: number;
+  /** `latency`: the attempt time the percentile must stay within. */
+  readonly latencyThresholdMs?: number;
   /** The first break. */
   readonly breakDurationMs: number;
   /** The longest break, reached by doubling after each failed probe. */
@@ -110,18 +116,30 @@ class CircuitBreaker implements CircuitBreakerPolicy {
       this.#breakers.set(key, { ...before, probesInFlight: before.probesInFlight + 1 });
 
     const admittedIn = this.#generations.get(key) ?? 0;
+    const startedAt = this.#env.clock.now();
     const outcome = await next(ctx);
-    if ((this.#generations.get(key) ?? 0) === admittedIn) this.#observe(key, ctx, outcome);
+    if ((this.#generations.get(key) ?? 0) === admittedIn)
+      this.#observe(key, ctx, outcome, this.#env.clock.now() - startedAt);
     return outcome;
   }
 
+  /** Whether an outcome counts against the target: a failure, or for `latency` a slow attempt. */
+  #failed(outcome: AttemptOutcome, tookMs: number): boolean {
+    if (!outcome.ok) return countsAsFailure(outcome);
+    const options = this.#options;
+    return (
+      options.kind === 'latency' &&
+      tookMs > (options.latencyThresholdMs ?? Number.POSITIVE_INFINITY)
+    );
+  }
+
   /** Moves the breaker on an attempt's outcome. */
-  #observe(key: string, ctx: AttemptContext, outcome: AttemptOutcome): void {
+  #observe(key: string, ctx: AttemptContext, outcome: AttemptOutcome, tookMs: number): void {
     const options = this.#options;
     const after = this.#breakers.get(key) ?? CLOSED;
-    const failed = !outcome.ok && countsAsFailure(outcome);
+    const failed = this.#failed(outcome, tookMs);
     if (after.state === 'half-open') {
-      if (outcome.ok) this.#transition(key, ctx.target, CLOSED, ctx.request.id);
+      if (outcome.ok && !failed) this.#transition(key, ctx.target, CLOSED, ctx.request.id);
       else if (failed) {
         const breakMs = Math.min(options.maxBreakDurationMs, after.lastBreakMs * 2);
         this.#open(key, ctx.target, breakMs, ctx.request.id);
@@ -209,10 +227,10 @@ class CircuitBreaker implements CircuitBreakerPolicy {
     window.add(TOTAL);
     if (failed) window.add(FAILED);
     const total = window.sum(TOTAL);
-    return (
-      failed &&
-      total >= options.minimumThroughput &&
-      window.sum(FAILED) / total >= options.failureRatio
-    );
+    if (!failed || total < options.minimumThroughput) return false;
+    // The window's pth percentile is past the threshold once more than (100 - p)% were slower.
+    return options.kind === 'latency'
+      ? window.sum(FAILED) / total > 1 - (options.percentile ?? 95) / 100
+      : window.sum(FAILED) / total >= options.failureRatio;
   }
 }

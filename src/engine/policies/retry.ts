@@ -29,6 +29,8 @@ export interface RetryOn {
   readonly network: boolean;
   readonly timeout: boolean;
   readonly stream: boolean;
+  /** Answers judged invalid; retried unless said otherwise. */
+  readonly invalid?: boolean;
 }
 
 function retryable(outcome: AttemptFailure, on: RetryOn | undefined): boolean {
@@ -44,6 +46,8 @@ function retryable(outcome: AttemptFailure, on: RetryOn | undefined): boolean {
     case 'stream-cut':
     case 'stream-malformed':
       return on.stream;
+    case 'invalid-answer':
+      return on.invalid ?? true;
     default:
       return false;
   }

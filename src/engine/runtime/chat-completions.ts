@@ -120,9 +120,20 @@ export function chatCompletionsHandler(
       });
     const maxTokens = body.max_completion_tokens ?? body.max_tokens;
     const stream = body.stream === true;
+    const format = (body.response_format as { type?: unknown } | undefined)?.type;
     const id = nextId();
     const outcome = await client.complete(
-      { id, group, messages, maxTokens: typeof maxTokens === 'number' ? maxTokens : 1024, stream },
+      {
+        id,
+        group,
+        messages,
+        maxTokens: typeof maxTokens === 'number' ? maxTokens : 1024,
+        stream,
+        // JSON output asked for either way is asked of the targets as the drill's schema.
+        ...(format === 'json_schema' || format === 'json_object'
+          ? { responseFormat: 'json' as const }
+          : {}),
+      },
       request.signal,
     );
     return outcome.ok ? answerResponse(id, outcome, stream) : failureResponse(outcome);

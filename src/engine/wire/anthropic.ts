@@ -3,7 +3,7 @@
  * The Anthropic messages wire format.
  */
 import type { WireAdapter, WireAnswer } from './wire-adapter.js';
-import { field, num, str, tryParseJson } from './wire-adapter.js';
+import { ANSWER_SCHEMA, field, num, str, tryParseJson } from './wire-adapter.js';
 
 /** The API version header every Anthropic request carries. */
 export const ANTHROPIC_VERSION = '2023-06-01';
@@ -27,6 +27,8 @@ export const anthropicWire: WireAdapter = {
     };
     if (system.length > 0) body.system = system.join('\n\n');
     if (request.stream) body.stream = true;
+    if (request.responseFormat === 'json')
+      body.output_config = { format: { type: 'json_schema', schema: ANSWER_SCHEMA } };
     return new Request(`${endpoint.baseUrl}/messages`, {
       method: 'POST',
       headers,

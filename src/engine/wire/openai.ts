@@ -3,7 +3,7 @@
  * The OpenAI chat completions wire format (and every OpenAI-compatible endpoint).
  */
 import type { WireAdapter, WireAnswer } from './wire-adapter.js';
-import { field, num, str, tryParseJson } from './wire-adapter.js';
+import { ANSWER_SCHEMA, field, num, str, tryParseJson } from './wire-adapter.js';
 
 function readUsage(usage: unknown): { inputTokens: number; outputTokens: number } {
   return {
@@ -29,6 +29,11 @@ export const openAiWire: WireAdapter = {
       body.stream = true;
       body.stream_options = { include_usage: true };
     }
+    if (request.responseFormat === 'json')
+      body.response_format = {
+        type: 'json_schema',
+        json_schema: { name: 'answer', strict: true, schema: ANSWER_SCHEMA },
+      };
     return new Request(`${endpoint.baseUrl}/chat/completions`, {
       method: 'POST',
       headers,
@@ -39,7 +44,9 @@ export const openAiWire: WireAdapter = {
 
   readAnswer(body) {
     const choice = field(field(body, 'choices'), '0');
-    const content = str(field(field(choice, 'message'), 'content'));
+    const message = field(choice, 'message');
+    // A structured-output refusal comes in `refusal`, with the content null.
+    const content = str(field(message, 'content')) ?? str(field(message, 'refusal'));
     if (content === undefined) return 'the answer has no choices[0].message.content';
     return {
       text: content,
@@ -78,7 +85,8 @@ export const openAiWire: WireAdapter = {
         }
         model = str(field(chunk, 'model')) ?? model;
         const choice = field(field(chunk, 'choices'), '0');
-        const delta = str(field(field(choice, 'delta'), 'content'));
+        const fields = field(choice, 'delta');
+        const delta = str(field(fields, 'content')) ?? str(field(fields, 'refusal'));
         if (delta !== undefined) text += delta;
         const reason = str(field(choice, 'finish_reason'));
         if (reason !== undefined) finishReason = reason;

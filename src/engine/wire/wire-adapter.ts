@@ -58,6 +58,17 @@ export interface WireAdapter {
   readError(body: string): WireError;
 }
 
+/**
+ * The JSON schema a request with `responseFormat: 'json'` asks its answer to follow: one object
+ * holding the answer as a string.
+ */
+export const ANSWER_SCHEMA = Object.freeze({
+  type: 'object',
+  properties: { answer: { type: 'string' } },
+  required: ['answer'],
+  additionalProperties: false,
+});
+
 /** Parses JSON or returns `undefined`. */
 export function tryParseJson(text: string): unknown {
   try {
