@@ -6,6 +6,7 @@
  * towards fewer faults, earlier and shorter windows, full outages and plain configs.
  */
 import fc from 'fast-check';
+import { SOFT_FAULT_KINDS } from '../scenario/fault-schema.js';
 
 /** Fault kinds, the simplest (a full outage) first: fast-check shrinks towards it. */
 export const FAULT_KINDS = [
@@ -23,6 +24,12 @@ export const FAULT_KINDS = [
   'invalid-key',
   'context-length-exceeded',
   'content-filter',
+  'empty-answer',
+  'refusal-answer',
+  'length-cut',
+  'invalid-json',
+  'model-swap',
+  'latency-drift',
 ] as const;
 
 /** A fault kind. */
@@ -30,8 +37,15 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Kinds that make a target misbehave; the refusals (context length, content filter) judge requests instead. */
 export const OUTAGE_KINDS: readonly FaultKind[] = FAULT_KINDS.filter(
-  (k) => k !== 'context-length-exceeded' && k !== 'content-filter',
+  (k) => k !== 'context-length-exceeded' && k !== 'content-filter' && !isSoft(k),
 );
+
+/** Kinds that answer 200 with a wrong answer: only a config that validates answers sees them. */
+export const SOFT_KINDS: readonly FaultKind[] = FAULT_KINDS.filter(isSoft);
+
+function isSoft(kind: FaultKind): boolean {
+  return (SOFT_FAULT_KINDS as readonly string[]).includes(kind);
+}
 
 /** A fault as a scenario file writes it. */
 export interface FaultInput {
@@ -44,6 +58,11 @@ export interface FaultInput {
   readonly extra?: string;
   readonly retryAfter?: string;
   readonly afterTokens?: number;
+  /** `model-swap`: the model that answers instead. */
+  readonly model?: string;
+  /** `latency-drift`: where time to first token and speed drift to. */
+  readonly ttft?: string;
+  readonly tokensPerSecond?: number;
 }
 
 /** Options of {@link faultArb}. */
@@ -88,7 +107,15 @@ function kindOptions(kind: FaultKind): fc.Arbitrary<Partial<FaultInput>> {
     case 'stream-cut':
     case 'stream-stall':
     case 'malformed-chunk':
+    case 'length-cut':
       return fc.record({ afterTokens: fc.integer({ min: 1, max: 200 }) });
+    case 'model-swap':
+      return fc.record({ model: fc.constantFrom('gpt-4o-mini', 'claude-3-5-haiku-latest') });
+    case 'latency-drift':
+      return fc.record({
+        ttft: fc.integer({ min: 2, max: 30 }).map((s) => `${s}s`),
+        tokensPerSecond: fc.integer({ min: 1, max: 40 }),
+      });
     default:
       return fc.constant({});
   }
@@ -125,7 +152,7 @@ export function faultScheduleArb(
   return fc.array(faultArb(options), { minLength: 1, maxLength: options.maxFaults ?? 4 });
 }
 
-/** Traffic as a scenario writes it: a rate shape, token sizes and a streaming share. */
+/** Traffic as a scenario writes it: a rate shape, token sizes, and the streaming and JSON shares. */
 export function trafficArb(
   options: { readonly group?: string } = {},
 ): fc.Arbitrary<Record<string, unknown>> {
@@ -140,6 +167,7 @@ export function trafficArb(
     inputTokens: fc.integer({ min: 20, max: 2_000 }),
     outputTokens: fc.integer({ min: 10, max: 400 }),
     streaming: fc.constantFrom('0%', '50%', '100%'),
+    json: fc.constantFrom('0%', '25%'),
   });
 }
 

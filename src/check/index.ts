@@ -6,6 +6,7 @@
 export {
   FAULT_KINDS,
   OUTAGE_KINDS,
+  SOFT_KINDS,
   SCENARIO_PROVIDERS,
   SCENARIO_TARGETS,
   failoverConfigArb,

@@ -213,7 +213,11 @@ export function describeFault(fault: FaultInput): string {
             : ` (Retry-After ${fault.retryAfter})`
           : fault.afterTokens !== undefined
             ? ` (after ${fault.afterTokens} tokens)`
-            : '';
+            : fault.model !== undefined
+              ? ` (as ${fault.model})`
+              : fault.ttft !== undefined
+                ? ` (to ${fault.ttft} first token, ${fault.tokensPerSecond ?? '?'} tokens/s)`
+                : '';
   const share = fault.probability === '100%' ? 'every request' : `${fault.probability} of requests`;
   return `${fault.kind}${detail} on ${fault.target} from ${clockTime(at)} for ${formatDuration(length)}, ${share}`;
 }

@@ -54,16 +54,16 @@ describe('failover-drill check scenarios/naive-single-provider.yaml', () => {
 
 describe('check --workers', () => {
   it('finds the same counterexample, byte for byte, with two workers as with one', () => {
-    // Search seed 3 breaks this scenario on its second try and shrinks in some 30 steps, so
+    // Search seed 1 breaks this scenario on its fourth try and shrinks in some 20 steps, so
     // both the search and the shrinking run ahead with two workers.
-    const args = ['scenarios/conduct/503-forever.yaml', '--runs', '10', '--seed', '3'];
+    const args = ['scenarios/conduct/503-forever.yaml', '--runs', '10', '--seed', '1'];
     const one = tempDir();
     const two = tempDir();
     const first = cli('check', ...args, '--max-faults', '2', '--workers', '1', '--out', one);
     const second = cli('check', ...args, '--max-faults', '2', '--workers', '2', '--out', two);
     expect(first.status).toBe(1);
     expect(second.status).toBe(1);
-    expect(first.stdout).toMatch(/the first breaking schedule \(try 2 of 10\)/);
+    expect(first.stdout).toMatch(/the first breaking schedule \(try 4 of 10\)/);
     const found = (run: CliRun): string[] =>
       run.stdout.split('\n').filter((l) => l.startsWith('  - ') || l.includes('shrunk in'));
     expect(found(second).map((l) => l.replace(/^.*; the first/, 'the first'))).toEqual(

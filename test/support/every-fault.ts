@@ -24,9 +24,15 @@ export const KINDS = [
   '{ kind: invalid-key }',
   '{ kind: context-length-exceeded }',
   '{ kind: content-filter }',
+  '{ kind: empty-answer }',
+  '{ kind: refusal-answer }',
+  '{ kind: length-cut, afterTokens: 10 }',
+  '{ kind: invalid-json }',
+  '{ kind: model-swap, model: gpt-4o-mini }',
+  '{ kind: latency-drift, ttft: 5s, tokensPerSecond: 5 }',
 ];
 
-/** The tiny scenario with every fault kind in turn, a minute each, and short timeouts. */
+/** The tiny scenario with every fault kind in turn, a minute each, and short timeouts; some requests ask for JSON. */
 export function everyFaultYaml(): string {
   const faults = KINDS.map(
     (k, i) =>
@@ -37,6 +43,7 @@ export function everyFaultYaml(): string {
     .replace(base.slice(base.indexOf('faults:'), base.indexOf('failover:')), `faults:\n${faults}\n`)
     .replace('duration: 2m', `duration: ${KINDS.length + 1}m`)
     .replace('rate: 60/m', 'rate: 240/m')
+    .replace('streaming: 50%', 'streaming: 50%\n  json: 30%')
     .replace(
       'targets: [primary/gpt-4o, backup/claude-sonnet-4-5]',
       'targets: [primary/gpt-4o, backup/claude-sonnet-4-5]\n  timeout: { attempt: 10s, total: 30s }',
