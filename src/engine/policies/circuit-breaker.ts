@@ -230,7 +230,7 @@ class CircuitBreaker implements CircuitBreakerPolicy {
     if (!failed || total < options.minimumThroughput) return false;
     // The window's pth percentile is past the threshold once more than (100 - p)% were slower.
     return options.kind === 'latency'
-      ? window.sum(FAILED) / total > 1 - (options.percentile ?? 95) / 100
+      ? window.sum(FAILED) * 100 > total * (100 - (options.percentile ?? 95))
       : window.sum(FAILED) / total >= options.failureRatio;
   }
 }

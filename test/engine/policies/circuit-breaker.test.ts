@@ -68,4 +68,37 @@ describe('circuit breaker', () => {
     }
     expect(breaks).toEqual([1_000, 2_000, 4_000]);
   });
+
+  it("latency: opens when the window's percentile passes the threshold, without a failure", async () => {
+    const w = world();
+    const breaker = circuitBreaker(
+      { ...OPTIONS, kind: 'latency', windowMs: 60_000, percentile: 90, latencyThresholdMs: 5_000 },
+      w.env,
+    );
+    // An answer that takes `ms` of the clock to come.
+    const answer = (ms: number) =>
+      w.run(
+        (next) => breaker.execute(w.ctx, next),
+        () =>
+          new Promise<AttemptOutcome>((resolve) => {
+            w.clock.setTimer(ms, () => resolve(OK));
+          }),
+      );
+    // Nine quick answers and one slow: 10% slower than 5 s is not more than 10%.
+    for (let i = 0; i < 9; i++) await answer(100);
+    await answer(6_000);
+    expect(breaker.state(TARGET)).toBe('closed');
+    // A second slow one in the window: the p90 is past 5 s.
+    await answer(6_000);
+    expect(breaker.state(TARGET)).toBe('open');
+    // After the break a slow probe opens it again; a quick one closes it.
+    w.clock.setTimer(1_000, () => undefined);
+    await w.clock.run();
+    await answer(6_000);
+    expect(breaker.state(TARGET)).toBe('open');
+    w.clock.setTimer(2_000, () => undefined);
+    await w.clock.run();
+    await answer(100);
+    expect(breaker.state(TARGET)).toBe('closed');
+  });
 });
