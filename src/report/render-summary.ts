@@ -49,6 +49,9 @@ export function renderSummary(report: Report, reportPath?: string): string {
       ...(report.failures.refused > 0
         ? [['refused by the provider', int(report.failures.refused), '']]
         : []),
+      ...(report.answers.invalid + b.answers.invalid > 0
+        ? [['invalid answers passed on', invalidAnswers(report.answers), invalidAnswers(b.answers)]]
+        : []),
       ...(report.streams.continued + report.streams.prefillRefused > 0
         ? [
             [
@@ -101,6 +104,22 @@ export function renderSummary(report: Report, reportPath?: string): string {
   lines.push(report.pass ? 'result: every SLO held' : 'result: SLO breached');
   if (reportPath !== undefined) lines.push(`report: ${reportPath}`);
   return lines.join('\n');
+}
+
+/** `12 (8 empty, 4 cut)`: answers handed over that were not what they claimed, by kind. */
+function invalidAnswers(answers: Report['answers']): string {
+  const kinds = (
+    [
+      ['empty', answers.empty],
+      ['refusals', answers.refusal],
+      ['cut', answers.truncated],
+      ['bad JSON', answers.invalidJson],
+      ['wrong model', answers.wrongModel],
+    ] as const
+  ).filter(([, n]) => n > 0);
+  return kinds.length === 0
+    ? int(answers.invalid)
+    : `${int(answers.invalid)} (${kinds.map(([kind, n]) => `${int(n)} ${kind}`).join(', ')})`;
 }
 
 /** The terminal summary of a suite: one line per drill, then the verdict. */
