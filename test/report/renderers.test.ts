@@ -73,12 +73,13 @@ const REPORT: Report = reportSchema.parse({
       recoveryMs: 1_000,
     },
   ],
-  answers: { truncated: 0, wrongModel: 0 },
+  answers: { truncated: 0, wrongModel: 0, empty: 0, refusal: 0, invalidJson: 0, invalid: 0 },
   baseline: {
     requests: { total: 300, succeeded: 270, degraded: 0, failed: 30 },
     availability: 0.9,
     latencyMs: { p50: 700, p95: 2_000, p99: 8_000, max: 30_000 },
     costUsd: 3,
+    answers: { truncated: 0, wrongModel: 0, empty: 0, refusal: 0, invalidJson: 0, invalid: 0 },
   },
   timeline: {
     minutes: [minute(0, 100, 100), minute(1, 100, 97), minute(2, 100, 100)],
