@@ -72,7 +72,7 @@ describe('answers handed over', () => {
   it('counts a cut answer passed on as whole, and a model reported that did not answer', async () => {
     const { report } = await drillSubject(scenario(), await loadSubject(keepsWhatCame('gpt-4o')));
     expect(report.requests).toMatchObject({ total: 3, succeeded: 3 });
-    expect(report.answers).toEqual({ truncated: 2, wrongModel: 0 });
+    expect(report.answers).toMatchObject({ truncated: 2, wrongModel: 0, invalid: 2 });
     expect(report.slos.map((s) => [s.name, s.actual, s.pass])).toEqual([
       ['answers.truncated == 0', 2, false],
       ['answers.wrongModel == 0', 0, true],
