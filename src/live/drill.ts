@@ -23,7 +23,7 @@ import { meterPlan } from '../report/conduct-meter.js';
 import type { Report } from '../report/report-schema.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { simulatePlainClient } from '../simulator/plain-client-baseline.js';
-import { baselineConfig, startTelemetry } from '../simulator/run-drill.js';
+import { baselineConfig, runMetadata, startTelemetry } from '../simulator/run-drill.js';
 import { seededRng } from '../seeded-rng.js';
 import { arrivalTimes, RequestFactory } from '../simulator/traffic.js';
 import type { TelemetryOptions } from '../telemetry/drill-telemetry.js';
@@ -230,6 +230,7 @@ function liveReport(
       options.replay ??
       `npx failover-drill drill ${scenario.file} --target ${target} --seed ${seed}`,
     slos: drilled.slos.filter((slo) => !UNSEEN_METRICS.has(slo.family)),
+    run: runMetadata(scenario),
     live: {
       target,
       speed: options.speed,

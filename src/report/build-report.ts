@@ -7,6 +7,7 @@ import type { Scenario } from '../scenario/load-scenario.js';
 import { sloHolds, type Slo, type SloMetric } from '../scenario/slo.js';
 import type { SimulationResult } from './recorder.js';
 import type { Aggregate } from './recorder.js';
+import type { WorstRequest } from './timeline-meter.js';
 import type { Report } from './report-schema.js';
 import { withinSpans } from './conduct-meter.js';
 import { sortedRecord } from './recorder.js';
@@ -99,6 +100,26 @@ export interface ReportInput {
   readonly live?: Report['live'];
   /** The subject drilled in virtual time, for `--subject`. */
   readonly subject?: Report['subject'];
+  /** The tool and files of the run, for the report's header. */
+  readonly run?: Report['run'];
+  /** Trace ids of the worst requests, where traces were written. */
+  readonly traceIds?: ReadonlyMap<string, string>;
+}
+
+/** One of the worst requests as report.json lists it: times rounded, its trace named. */
+function worstRow(w: WorstRequest, traceIds: ReadonlyMap<string, string> | undefined) {
+  const traceId = traceIds?.get(w.requestId);
+  return {
+    ...w,
+    startMs: ms(w.startMs),
+    latencyMs: ms(w.latencyMs),
+    ...(traceId === undefined ? {} : { traceId }),
+    attempts: w.attempts.map((a) => ({
+      ...a,
+      startMs: ms(a.startMs),
+      durationMs: ms(a.durationMs),
+    })),
+  };
 }
 
 /** Builds report.json. Everything but `wallMs` is a function of scenario, seed and config. */
@@ -163,11 +184,17 @@ export function buildReport(input: ReportInput): Report {
       recoveryMs: nullableMs(e.conduct.recoveryMs[i]),
     })),
     answers: e.conduct.answers,
+    worst: {
+      slowest: e.worst.slowest.map((w) => worstRow(w, input.traceIds)),
+      failed: e.worst.failed.map((w) => worstRow(w, input.traceIds)),
+    },
+    ...(input.run === undefined ? {} : { run: input.run }),
     baseline: {
       requests: b.requests,
       availability: availability(b),
       latencyMs: b.latencyMs,
       costUsd: usd(b.costUsd.total),
+      costUsdByModel: roundRecord(b.costUsd.byModel),
       answers: b.conduct.answers,
     },
     timeline: {

@@ -5,94 +5,29 @@
  * flight and with minutes of drill time, never with the number of requests.
  */
 import type { Clock } from '../engine/clock.js';
-import type { BreakerState, EngineEvent } from '../engine/events.js';
+import type { EngineEvent } from '../engine/events.js';
 import { targetKey } from '../engine/types.js';
 import type { BillingRecord } from '../providers/response-plan.js';
-import { LatencyHistogram, type LatencySummary } from './latency-histogram.js';
 import {
-  ConductMeter,
-  type ConductFigures,
-  type FlightMeter,
-  type MeterPlan,
-} from './conduct-meter.js';
+  MAX_TRANSITIONS,
+  type Aggregate,
+  type BreakerHistory,
+  type FailoverEpisode,
+  type MinuteBucket,
+} from './aggregate.js';
+import { ConductMeter, type FlightMeter, type MeterPlan } from './conduct-meter.js';
+import { LatencyHistogram } from './latency-histogram.js';
+import { TimelineMeter, type StoryFlight } from './timeline-meter.js';
 
-/** A failover episode: traffic of a group moved off `from`. */
-export interface FailoverEpisode {
-  readonly from: string;
-  readonly to: string;
-  /** When the first request failed over, ms from the start of the drill. */
-  readonly atMs: number;
-  /** From the start of the first failed attempt on `from` (since its last success) to the failover. */
-  readonly detectionMs: number;
-  /** When `from` served again, ms from the start; `null` if it never did during the drill. */
-  recoveredAtMs: number | null;
-}
-
-/** Requests and spend in one minute of drill time. */
-export interface MinuteBucket {
-  readonly minute: number;
-  total: number;
-  succeeded: number;
-  degraded: number;
-  failed: number;
-  costUsd: number;
-}
-
-/** A minute as the aggregate reports it: its bucket and the latency of its requests. */
-export interface MinuteSummary extends MinuteBucket {
-  /** Caller-visible latency of the requests that started in this minute (0 when none). */
-  readonly latencyMs: { p50: number; p95: number; max: number };
-}
-
-/** One target's circuit breaker over a drill. */
-export interface BreakerHistory {
-  /** Times it opened (from closed or after a failed probe). */
-  opens: number;
-  /** Its state when the drill ended. */
-  atEnd: BreakerState;
-  /** Its first {@link MAX_TRANSITIONS} transitions, ms from the start. */
-  readonly transitions: { atMs: number; from: BreakerState; to: BreakerState }[];
-}
-
-/** Breaker transitions listed per target; more are only counted in `opens`. */
-export const MAX_TRANSITIONS = 500;
-
-/** Everything a drill run adds up to. */
-export interface Aggregate {
-  readonly requests: { total: number; succeeded: number; degraded: number; failed: number };
-  readonly failuresByReason: Record<string, number>;
-  /** Failed requests a provider refused as invalid (context length, content filter). */
-  readonly refused: number;
-  readonly latencyMs: LatencySummary;
-  readonly attempts: {
-    total: number;
-    byProvider: Record<string, number>;
-    /** The most attempts any one request took. */
-    maxPerRequest: number;
-    /** Retries on the same target after a backoff or a Retry-After. */
-    retries: number;
-    /** Attempts sent to a target before the Retry-After it gave the same request had passed. */
-    earlyRetries: number;
-  };
-  /** Broken streams continued from a prefill, and prefills a target refused. */
-  readonly streams: { continued: number; prefillRefused: number };
-  /** Circuit breakers that changed state, keyed `provider/model`. */
-  readonly breakers: Record<string, BreakerHistory>;
-  readonly costUsd: {
-    total: number;
-    byProvider: Record<string, number>;
-    byModel: Record<string, number>;
-    wasted: number;
-  };
-  readonly failovers: readonly FailoverEpisode[];
-  /** Failover episodes beyond the first {@link MAX_EPISODES}, counted but not listed. */
-  readonly failoversUnlisted: number;
-  readonly minutes: readonly MinuteSummary[];
-  /** Requests still unanswered when the drill ended (a harness or config defect). */
-  readonly unfinished: number;
-  /** Attempts per target, retry gaps, recoveries, and answers that were not what they claimed. */
-  readonly conduct: ConductFigures;
-}
+export { MAX_TRANSITIONS } from './aggregate.js';
+export type {
+  Aggregate,
+  BreakerHistory,
+  FailoverEpisode,
+  MinuteBucket,
+  MinuteSummary,
+  SimulationResult,
+} from './aggregate.js';
 
 /** A drill with no fault window and no SLO span to watch. */
 const NOTHING_TO_WATCH: MeterPlan = { windows: [], withinMs: [], refusals: [] };
@@ -109,13 +44,6 @@ export function sortedRecord(record: Record<string, number>): Record<string, num
   return Object.fromEntries(
     Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   );
-}
-
-/** One simulated run of a drill, as the report is built from it. */
-export interface SimulationResult {
-  readonly aggregate: Aggregate;
-  /** Drill time from start until the last request ended. */
-  readonly simulatedMs: number;
 }
 
 /** Collects one drill run. */
@@ -149,9 +77,11 @@ export class Recorder {
       costs: Map<number, number>;
       notBefore?: Map<string, number>;
       meter: FlightMeter;
+      story: StoryFlight;
     }
   >();
   readonly #meter: ConductMeter;
+  readonly #timeline: TimelineMeter;
   readonly #streakStart = new Map<string, number>();
   readonly #openEpisodes = new Map<string, FailoverEpisode>();
   /** Per target: when the attempt began whose success last proved it healthy. */
@@ -172,6 +102,7 @@ export class Recorder {
     this.#clock = clock;
     this.#startMs = clock.now();
     this.#meter = new ConductMeter(plan, this.#startMs);
+    this.#timeline = new TimelineMeter(this.#startMs);
   }
 
   #minute(at: number): MinuteBucket {
@@ -189,6 +120,7 @@ export class Recorder {
           startMs: event.at,
           costs: new Map(),
           meter: this.#meter.start(event),
+          story: this.#timeline.start(event),
         });
         return;
       case 'attempt:start': {
@@ -196,6 +128,7 @@ export class Recorder {
         add(this.#attempts, event.target.provider, 1);
         const flight = this.#inFlight.get(event.requestId);
         this.#meter.attemptStarted(flight?.meter, event);
+        this.#timeline.attemptStarted(flight?.story, event);
         const notBefore = flight?.notBefore;
         if (notBefore !== undefined && (notBefore.get(targetKey(event.target)) ?? 0) > event.at)
           this.#earlyRetries++;
@@ -203,6 +136,7 @@ export class Recorder {
       }
       case 'retry:scheduled':
         this.#retries++;
+        this.#timeline.retried(event.at);
         return;
       case 'prefill:refused':
         this.#streams.prefillRefused++;
@@ -210,11 +144,15 @@ export class Recorder {
       case 'breaker:transition':
         this.#breakerMoved(event);
         return;
-      case 'attempt:end':
-        this.#meter.attemptEnded(this.#inFlight.get(event.requestId)?.meter, event);
+      case 'attempt:end': {
+        const flight = this.#inFlight.get(event.requestId);
+        this.#meter.attemptEnded(flight?.meter, event);
+        this.#timeline.attemptEnded(flight?.story, event);
         this.#attemptEnded(event);
         return;
+      }
       case 'failover':
+        this.#timeline.failedOver(event.at);
         this.#failedOver(event);
         return;
       case 'request:end':
@@ -304,6 +242,7 @@ export class Recorder {
     const flight = this.#inFlight.get(outcome.requestId);
     this.#inFlight.delete(outcome.requestId);
     this.#meter.ended(flight?.meter, outcome);
+    this.#timeline.ended(flight?.story, outcome, event.at);
     const bucket = this.#minute(flight?.startMs ?? event.at);
     this.#requests.total++;
     bucket.total++;
@@ -379,18 +318,31 @@ export class Recorder {
       },
       failovers: this.#episodes.map((e) => ({ ...e })),
       failoversUnlisted: this.#unlisted,
-      minutes: this.#minutes.map((m) => {
-        const latency = this.#minuteLatency[m.minute]?.summary();
-        return {
-          ...m,
-          latencyMs:
-            latency === undefined
-              ? { p50: 0, p95: 0, max: 0 }
-              : { p50: latency.p50, p95: latency.p95, max: latency.max },
-        };
-      }),
+      minutes: Array.from(
+        { length: Math.max(this.#minutes.length, this.#timeline.minutes) },
+        (_, minute) => {
+          const bucket = this.#minutes[minute] ?? {
+            minute,
+            total: 0,
+            succeeded: 0,
+            degraded: 0,
+            failed: 0,
+            costUsd: 0,
+          };
+          const latency = this.#minuteLatency[minute]?.summary();
+          return {
+            ...bucket,
+            latencyMs:
+              latency === undefined
+                ? { p50: 0, p95: 0, max: 0 }
+                : { p50: latency.p50, p95: latency.p95, max: latency.max },
+            ...this.#timeline.minute(minute),
+          };
+        },
+      ),
       unfinished: this.#inFlight.size,
       conduct: this.#meter.figures(),
+      worst: this.#timeline.worst(),
     };
   }
 }

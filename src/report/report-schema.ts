@@ -56,6 +56,8 @@ const cost = z.strictObject({
   }),
 });
 
+const minuteLatency = z.strictObject({ p50: z.number(), p95: z.number(), max: z.number() });
+
 const minute = z.strictObject({
   minute: z.number().int(),
   total: z.number().int(),
@@ -63,10 +65,56 @@ const minute = z.strictObject({
   degraded: z.number().int(),
   failed: z.number().int(),
   costUsd: money,
-  latencyMs: z.strictObject({ p50: z.number(), p95: z.number(), max: z.number() }).meta({
+  latencyMs: minuteLatency.meta({
     description:
       'Latency of the requests that started in this minute, in milliseconds (two significant digits; 0 when none).',
   }),
+  answeredLatencyMs: minuteLatency.meta({
+    description: 'The same, of the answered requests only (stand-ins included).',
+  }),
+  failedLatencyMs: minuteLatency.meta({
+    description: 'The same, of the failed requests only: a fast failure is not a fast answer.',
+  }),
+  answeredBy: z.record(z.string(), z.number().int()).meta({
+    description:
+      'Requests that started in this minute by the target that answered them (`provider/model`, or `stand-in` for a degraded answer).',
+  }),
+  attempts: z.record(z.string(), z.number().int()).meta({
+    description:
+      'Attempts that ended in this minute by how: `ok`, `429`, `4xx`, `5xx`, `network`, `timeout`, `stream` (cut or malformed), `invalid` (judged invalid by `validate`), or another reason (`aborted`, `shed`).',
+  }),
+  retries: z.number().int().meta({ description: 'Retries scheduled in this minute.' }),
+  failovers: z
+    .number()
+    .int()
+    .meta({ description: 'Requests that moved to another target in this minute.' }),
+});
+
+const worstRequest = z.strictObject({
+  requestId: z.string(),
+  group: z.string(),
+  startMs: z.number(),
+  latencyMs: z.number(),
+  outcome: z.string().meta({
+    description: '`answered`, `degraded` (a stand-in answered), or the failure reason.',
+  }),
+  answeredBy: z.string().optional(),
+  traceId: z.string().optional().meta({
+    description:
+      'The trace of the request in `traces.jsonl`, where traces were written and it was sampled.',
+  }),
+  attempts: z.array(
+    z.strictObject({
+      target: z.string(),
+      startMs: z.number(),
+      durationMs: z.number(),
+      result: z.string().meta({
+        description:
+          '`ok`, the status (`503`), or the failure reason (`timeout`, `stream-cut`, …).',
+      }),
+    }),
+  ),
+  attemptsUnlisted: z.number().int().meta({ description: 'Attempts beyond the first ten.' }),
 });
 
 /** report.json, schema version 1. */
@@ -200,12 +248,36 @@ export const reportSchema = z
       description:
         'Answers handed to the caller as whole that were not what they claimed, by kind.',
     }),
+    worst: z
+      .strictObject({
+        slowest: z.array(worstRequest).meta({
+          description: 'The 20 slowest answered requests, slowest first, with their attempts.',
+        }),
+        failed: z.array(worstRequest).meta({
+          description: 'The 20 slowest failed requests, slowest first, with their attempts.',
+        }),
+      })
+      .meta({ description: 'The requests to look at first.' }),
+    run: z
+      .strictObject({
+        tool: z.string().meta({ description: '`failover-drill <version>`.' }),
+        scenarioFile: z.string(),
+        scenarioSha256: z.string().meta({ description: 'Of the scenario file’s bytes.' }),
+        configFile: z.string().optional().meta({
+          description: 'The failover config file, when the config was not inline.',
+        }),
+      })
+      .optional()
+      .meta({ description: 'What ran: the tool and the files, for the report’s header.' }),
     baseline: z
       .strictObject({
         requests,
         availability: z.number().min(0).max(1),
         latencyMs: latency,
         costUsd: money,
+        costUsdByModel: z.record(z.string(), money).meta({
+          description: 'Spend by `provider/model`, to set beside the drill’s.',
+        }),
         answers: answersSchema.meta({
           description: 'The invalid answers a plain client passed on to its caller, by kind.',
         }),

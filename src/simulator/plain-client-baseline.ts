@@ -191,6 +191,7 @@ function recordAttempt(
     startedAt: t0,
     ok: result.failure === undefined,
     ...(result.failure === undefined ? {} : { reason: result.failure }),
+    ...(result.failure === 'http-status' && plan.kind === 'error' ? { status: plan.status } : {}),
   });
   const outcome: RequestOutcome =
     result.failure === undefined && plan.kind === 'answer'

@@ -4,6 +4,9 @@
  * traffic and faults, each request sent once to its group's first target by a plain client),
  * then the report.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { VERSION } from '../version.js';
 import type { FailoverConfig } from '../engine/config.js';
 import { systemClock } from '../engine/runtime/system-clock.js';
 import { HarnessError, InputError } from '../errors.js';
@@ -98,6 +101,22 @@ export async function startTelemetry(
   return new DrillTelemetry({ ...options, scenario, seed });
 }
 
+/** The tool and the files a drill ran from, for the report's header. */
+export function runMetadata(scenario: Scenario): Report['run'] {
+  let sha = '';
+  try {
+    sha = createHash('sha256').update(readFileSync(scenario.file)).digest('hex');
+  } catch {
+    // A scenario built in memory has no file to hash.
+  }
+  return {
+    tool: `failover-drill ${VERSION}`,
+    scenarioFile: scenario.file,
+    scenarioSha256: sha,
+    ...(scenario.configFile === undefined ? {} : { configFile: scenario.configFile }),
+  };
+}
+
 /** Runs a scenario with its engine and its baseline and reports on both. */
 export async function runDrill(scenario: Scenario, options: DrillOptions = {}): Promise<Report> {
   const seed = options.seed ?? scenario.seed;
@@ -133,6 +152,8 @@ export async function runDrill(scenario: Scenario, options: DrillOptions = {}): 
     baseline,
     wallMs: systemClock.now() - started,
     replay: options.replay ?? `npx failover-drill run ${scenario.file} --seed ${seed}`,
+    run: runMetadata(scenario),
+    ...(telemetry === undefined ? {} : { traceIds: telemetry.worstTraceIds() }),
   });
   if (exportFailures.length > 0) options.onExportFailures?.(exportFailures);
   return report;

@@ -24,7 +24,12 @@ import type { Scenario } from '../scenario/load-scenario.js';
 import { seededRng } from '../seeded-rng.js';
 import { Attribution, blackBoxOutcome, marked, UNSEEN_METRICS } from '../simulator/attribution.js';
 import { simulatePlainClient } from '../simulator/plain-client-baseline.js';
-import { baselineConfig, startTelemetry, type DrillOptions } from '../simulator/run-drill.js';
+import {
+  baselineConfig,
+  runMetadata,
+  startTelemetry,
+  type DrillOptions,
+} from '../simulator/run-drill.js';
 import { providerModels } from '../simulator/simulate.js';
 import { scheduleArrivals } from '../simulator/traffic.js';
 import type { DrillSubject, SubjectContext, SubjectProvider } from './contract.js';
@@ -312,6 +317,8 @@ export async function drillSubject(
       options.replay ??
       `npx failover-drill run ${scenario.file} --subject ${subject.name} --seed ${seed}`,
     slos: scenario.slos.filter((slo) => !UNSEEN_METRICS.has(slo.family)),
+    run: runMetadata(scenario),
+    ...(telemetry === undefined ? {} : { traceIds: telemetry.worstTraceIds() }),
     subject: {
       name: subject.name,
       module: subject.module,

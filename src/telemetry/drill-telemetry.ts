@@ -10,6 +10,7 @@
  * This file maps events to spans; the SDK set-up is in telemetry-sdk.ts, the metrics in
  * drill-metrics.ts, the decisions' span events in span-events.ts.
  */
+import { Slowest } from '../slowest.js';
 import {
   ROOT_CONTEXT,
   SpanKind,
@@ -68,6 +69,9 @@ export class DrillTelemetry {
   readonly #sampleRng: Rng;
   readonly #sample: number;
   readonly #requests = new Map<string, RequestState>();
+  /** The trace ids of the slowest answered and failed traced requests, as the report lists them. */
+  readonly #slowest = new Slowest<readonly [string, string]>();
+  readonly #slowestFailed = new Slowest<readonly [string, string]>();
   #firstAt: number | undefined;
   #lastAt = 0;
 
@@ -235,6 +239,10 @@ export class DrillTelemetry {
     cost.record(request.costUsd);
     const root = request.root;
     if (root !== undefined) {
+      (outcome.ok ? this.#slowest : this.#slowestFailed).offer(outcome.latencyMs, [
+        outcome.requestId,
+        root.spanContext().traceId,
+      ]);
       root.setAttributes({
         [DRILL.outcome]: requestResult(outcome),
         [DRILL.attempts]: outcome.attempts,
@@ -273,6 +281,14 @@ export class DrillTelemetry {
   #forgetIfDone(requestId: string, request: RequestState): void {
     for (const attempt of request.attempts.values()) if (attempt.endedAt === undefined) return;
     this.#requests.delete(requestId);
+  }
+
+  /**
+   * Trace ids by request id of the slowest answered and failed requests that were traced: every
+   * request the report lists as worst and the sampling kept is among them.
+   */
+  worstTraceIds(): Map<string, string> {
+    return new Map([...this.#slowest.values(), ...this.#slowestFailed.values()]);
   }
 
   /** Subscribe this to the providers' billing: each attempt's cost goes on its span. */

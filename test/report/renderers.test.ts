@@ -13,6 +13,12 @@ const minute = (m: number, total: number, succeeded: number) => ({
   failed: total - succeeded,
   costUsd: total * 0.01,
   latencyMs: { p50: 800, p95: 2_000, max: 5_000 },
+  answeredLatencyMs: { p50: 800, p95: 2_000, max: 5_000 },
+  failedLatencyMs: { p50: 0, p95: 0, max: 0 },
+  answeredBy: { 'primary/gpt-4o': succeeded },
+  attempts: { ok: succeeded, '5xx': total - succeeded },
+  retries: 0,
+  failovers: 0,
 });
 
 /** A fixed report: every section filled, one SLO breached. */
@@ -80,7 +86,9 @@ const REPORT: Report = reportSchema.parse({
     latencyMs: { p50: 700, p95: 2_000, p99: 8_000, max: 30_000 },
     costUsd: 3,
     answers: { truncated: 0, wrongModel: 0, empty: 0, refusal: 0, invalidJson: 0, invalid: 0 },
+    costUsdByModel: { 'primary/gpt-4o': 3 },
   },
+  worst: { slowest: [], failed: [] },
   timeline: {
     minutes: [minute(0, 100, 100), minute(1, 100, 97), minute(2, 100, 100)],
     baselineMinutes: [minute(0, 100, 100), minute(1, 100, 70), minute(2, 100, 100)],
