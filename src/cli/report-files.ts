@@ -4,7 +4,7 @@
  * drill runs, each drill's files in the formats asked for, its summary on the terminal and in
  * GitHub's job summary.
  */
-import { appendFileSync, accessSync, constants, readdirSync, statSync } from 'node:fs';
+import { appendFileSync, accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { InputError } from '../errors.js';
 import { renderHtml } from '../report/render-html.js';
@@ -14,6 +14,9 @@ import { renderSummary } from '../report/render-summary.js';
 import type { Report } from '../report/report-schema.js';
 import { makeDir, reportJson, writeReportFiles } from '../report/write-report.js';
 import type { Format } from './options.js';
+
+/** The files a traced drill writes beside its report. */
+const TELEMETRY_FILES = ['traces.jsonl', 'metrics.jsonl'];
 
 /**
  * Writes one drill's report files in the formats asked for (JUnit only when the drill is not
@@ -29,8 +32,15 @@ export function writeDrillReports(
   const files: Record<string, string> = { ...extra };
   if (formats.includes('json')) files['report.json'] = reportJson(report);
   if (formats.includes('md')) files['report.md'] = renderMarkdown(report);
-  if (formats.includes('html')) files['report.html'] = renderHtml(report);
   if (formats.includes('junit') && junit) files['junit.xml'] = renderJunit([report]);
+  if (formats.includes('html')) {
+    // Linked from the page: the files written with it, and the traces a traced run left.
+    const beside = [
+      ...Object.keys(files),
+      ...TELEMETRY_FILES.filter((f) => existsSync(join(dir, f))),
+    ];
+    files['report.html'] = renderHtml(report, { files: beside });
+  }
   const written = writeReportFiles(dir, files);
   process.stdout.write(
     `${renderSummary(report, written.length === 0 ? undefined : written.map(displayPath).join(', '))}\n`,
