@@ -1,8 +1,13 @@
 /**
  * Runs a 1,000,000-request drill (engine run only) in its own process and prints one JSON line:
- * throughput, peak RSS and memory samples as the run grows.
+ * throughput, peak RSS and memory samples as the run grows; then, after those are taken, the
+ * size of its HTML report (with the baseline run for it).
  */
+import { buildReport } from '../dist/report/build-report.js';
+import { renderHtml } from '../dist/report/render-html.js';
 import { loadScenario } from '../dist/scenario/load-scenario.js';
+import { simulatePlainClient } from '../dist/simulator/plain-client-baseline.js';
+import { baselineConfig } from '../dist/simulator/run-drill.js';
 import { simulate } from '../dist/simulator/simulate.js';
 
 const file = new URL('./million.yaml', import.meta.url).pathname;
@@ -25,13 +30,19 @@ const result = await simulate(scenario, scenario.failover, {
   },
 });
 const wallMs = performance.now() - started;
+const peakRssMb = Math.round((process.resourceUsage().maxRSS * 1_024) / 1e6);
+const baseline = simulatePlainClient(scenario, baselineConfig(scenario.failover), scenario.seed);
+const html = renderHtml(
+  buildReport({ scenario, seed: scenario.seed, engine: result, baseline, wallMs, replay: '' }),
+);
 process.stdout.write(
   `${JSON.stringify({
     requests: result.aggregate.requests.total,
     wallMs: Math.round(wallMs),
     perSecond: Math.round(result.aggregate.requests.total / (wallMs / 1_000)),
     // maxRSS is in KiB.
-    peakRssMb: Math.round((process.resourceUsage().maxRSS * 1_024) / 1e6),
+    peakRssMb,
     samples,
+    htmlBytes: Buffer.byteLength(html),
   })}\n`,
 );

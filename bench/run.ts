@@ -354,12 +354,16 @@ if (!quick) {
     perSecond: number;
     peakRssMb: number;
     samples: { done: number; rssMb: number; heapMb: number }[];
+    htmlBytes: number;
   };
   console.log(
     `1,000,000-request run:          ${million.requests.toLocaleString('en-US')} requests in ${(million.wallMs / 1_000).toFixed(1)} s = ${million.perSecond.toLocaleString('en-US')}/s = ${(million.perSecond / bare).toFixed(2)}x bare getResponse`,
   );
   console.log(
     `  peak RSS:                     ${million.peakRssMb} MB (target <= 300 MB: ${mark(million.peakRssMb <= 300)})`,
+  );
+  console.log(
+    `  report.html:                  ${(million.htmlBytes / 1e6).toFixed(2)} MB (target < 2 MB: ${mark(million.htmlBytes < 2e6)})`,
   );
   console.log(
     `  memory as the run grows:      ${million.samples.map((s) => `${Math.round(s.done * 100)}%: ${s.rssMb} MB rss / ${s.heapMb} MB heap`).join(', ')}`,
