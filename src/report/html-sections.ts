@@ -126,11 +126,11 @@ export function costTable(report: Report): string {
   return `<table id="cost">${head(['provider/model', 'with failover', 'no failover (baseline)', 'difference'])}${rows.join('')}${total}${wasted}</table>`;
 }
 
-/** One attempt chain as a line: `primary/gpt-4o 503 0.1s → backup/… ok 3.2s`. */
+/** One attempt chain as a line: `primary/gpt-4o 503 at 30:01 in 0.1s → backup/… ok at …`. */
 function chain(w: Worst): string {
   const links = w.attempts.map(
     (a) =>
-      `<span class="link ${a.result === 'ok' ? 'ok' : 'bad'}">${escapeHtml(`${a.target} ${a.result} ${dur(a.durationMs)}`)}</span>`,
+      `<span class="link ${a.result === 'ok' ? 'ok' : 'bad'}">${escapeHtml(`${a.target} ${a.result} at ${clockTime(a.startMs)} in ${dur(a.durationMs)}`)}</span>`,
   );
   const more = w.attemptsUnlisted > 0 ? ` … ${int(w.attemptsUnlisted)} more` : '';
   return links.length === 0 ? 'no attempt' : links.join(' → ') + more;
@@ -147,4 +147,27 @@ export function worstTable(id: string, rows: readonly Worst[], none: string): st
     )
     .join('');
   return `<table id="${id}">${head(['request', 'started', 'took', 'outcome', 'attempts', ...(traced ? ['trace id'] : [])], [0, 3, 4, 5])}${body}</table>`;
+}
+
+/**
+ * The drill in three sentences, for the ten-second read: what broke and when, what the failover
+ * did about it, and what that cost against the baseline.
+ */
+export function storyLine(report: Report): string {
+  const b = report.baseline;
+  const faults = report.faults
+    .slice(0, 3)
+    .map((f) => `${f.kind} on ${f.target} ${clockTime(f.startMs)}–${clockTime(f.endMs)}`);
+  const more = report.faults.length > 3 ? ` and ${int(report.faults.length - 3)} more` : '';
+  const broke =
+    faults.length === 0 ? 'No fault was injected.' : `Faults: ${faults.join('; ')}${more}.`;
+  const count = report.failovers.length + report.failoversUnlisted;
+  const first = report.failovers[0];
+  const moved =
+    first === undefined
+      ? 'No request failed over.'
+      : `${int(count)} failover episode${count === 1 ? '' : 's'}; the first at ${clockTime(first.atMs)}, ${first.from} → ${first.to}, detected in ${dur(first.detectionMs)}, ${first.recoveredAtMs === null ? 'never back' : `back at ${clockTime(first.recoveredAtMs)}`}.`;
+  const delta = report.costUsd.total - b.costUsd;
+  const cost = `${int(report.requests.failed)} requests failed against ${int(b.requests.failed)} without failover, for ${usd(report.costUsd.total)} against ${usd(b.costUsd)} (${delta >= 0 ? '+' : '−'}${usd(Math.abs(delta))}; ${usd(report.costUsd.wasted)} wasted).`;
+  return `<p id="story">${escapeHtml(`${broke} ${moved} ${cost}`)}</p>`;
 }

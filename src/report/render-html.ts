@@ -15,6 +15,7 @@ import {
   comparisonTable,
   costTable,
   runHeader,
+  storyLine,
   worstTable,
 } from './html-sections.js';
 import { detailSections, type Section } from './sections.js';
@@ -59,6 +60,7 @@ h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:28px 0 8px}
 .card{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:12px}
 .card b{display:block;font-size:20px}.card small{color:#57606a}
 .chart{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:12px;margin:12px 0}
+#story{font-size:15px;background:#fff;border-left:4px solid #8250df;padding:8px 12px}
 .meta{width:auto}.meta th{background:#f6f8fa;font-weight:600}.meta td{word-break:break-all}
 .bar{display:inline-block;height:8px;border-radius:2px;vertical-align:middle;max-width:120px;margin-left:6px}
 .bar.drill{background:#1a7f37}.bar.base{background:#cf222e}
@@ -105,6 +107,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
 <main>
 <h1>Outage drill: ${escapeHtml(report.scenario)} ${verdict}</h1>
 ${runHeader(report, options.files ?? [])}${report.live === undefined ? '' : `\n<p>Live through ${escapeHtml(report.live.target)} at ${report.live.speed}× speed (attempts as the providers saw them).</p>`}${(report.live?.queuedForConnection ?? 0) > 0 ? `\n<p><strong>Warning:</strong> ${escapeHtml(String(report.live?.queuedForConnection))} request(s) waited for one of the drill's own connections; their latency includes that wait. Raise <code>--connections</code>.</p>` : ''}
+${storyLine(report)}
 <div class="cards">
 ${card('availability', pctText(report.availability), `baseline ${pctText(b.availability)}`)}
 ${card('failed requests', String(report.requests.failed), `baseline ${b.requests.failed}`)}

@@ -74,9 +74,10 @@ run('the HTML report in Chromium', () => {
     });
     const loadMs = Date.now() - started;
     const drawn = await page.evaluate<Drawn>(READ_PAGE);
+    const story = await page.evaluate<string>("document.getElementById('story').textContent");
     await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
     await page.close();
-    return { drawn, errors, requests, loadMs };
+    return { drawn, errors, requests, loadMs, story };
   }
 
   let bf: Awaited<ReturnType<typeof open>>;
@@ -156,6 +157,12 @@ run('the HTML report in Chromium', () => {
     const lanes = charts[5]!.datasets;
     expect(lanes.find((d) => d.label === 'open')?.nonZero).toBe(29);
     expect(lanes.find((d) => d.label === 'half-open (probing)')?.nonZero).toBe(29);
+  });
+
+  it('tells the outage, the failover and its cost in its first lines', () => {
+    expect(bf.story).toMatch(
+      /^Faults: outage on primary 30:00–45:00\. 1 failover episode; the first at 30:01, primary\/gpt-4o → backup\/claude-sonnet-4-5, detected in 212ms, back at 45:08\. 0 requests failed against 1,203 without failover/,
+    );
   });
 
   it('lists the run, the comparison, the breaker episodes, the cost and the worst requests', () => {
