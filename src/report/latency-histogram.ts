@@ -41,6 +41,15 @@ export class LatencyHistogram {
     if (value > this.#max) this.#max = value;
   }
 
+  /** Adds everything `other` recorded, as if it had been recorded here. */
+  add(other: LatencyHistogram): void {
+    if (other.#count === 0) return;
+    this.#histogram.add(other.#histogram);
+    this.#count += other.#count;
+    if (other.#min < this.#min) this.#min = other.#min;
+    if (other.#max > this.#max) this.#max = other.#max;
+  }
+
   get count(): number {
     return this.#count;
   }

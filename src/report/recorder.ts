@@ -89,8 +89,6 @@ export class Recorder {
   readonly #episodes: FailoverEpisode[] = [];
   #unlisted = 0;
   readonly #minutes: MinuteBucket[] = [];
-  /** Latency per minute, by the minute a request started. */
-  readonly #minuteLatency: LatencyHistogram[] = [];
 
   readonly #clock: Clock;
 
@@ -246,13 +244,8 @@ export class Recorder {
     const bucket = this.#minute(flight?.startMs ?? event.at);
     this.#requests.total++;
     bucket.total++;
+    // Per minute, the timeline keeps it, answered and failed apart.
     this.#latency.record(outcome.latencyMs);
-    let minuteLatency = this.#minuteLatency[bucket.minute];
-    if (minuteLatency === undefined) {
-      minuteLatency = new LatencyHistogram(2);
-      this.#minuteLatency[bucket.minute] = minuteLatency;
-    }
-    minuteLatency.record(outcome.latencyMs);
     if (outcome.attempts > this.#maxPerRequest) this.#maxPerRequest = outcome.attempts;
     if (outcome.ok) {
       if (outcome.degraded) {
@@ -329,15 +322,7 @@ export class Recorder {
             failed: 0,
             costUsd: 0,
           };
-          const latency = this.#minuteLatency[minute]?.summary();
-          return {
-            ...bucket,
-            latencyMs:
-              latency === undefined
-                ? { p50: 0, p95: 0, max: 0 }
-                : { p50: latency.p50, p95: latency.p95, max: latency.max },
-            ...this.#timeline.minute(minute),
-          };
+          return { ...bucket, ...this.#timeline.minute(minute) };
         },
       ),
       unfinished: this.#inFlight.size,

@@ -41,9 +41,8 @@ export interface WorstRequest {
 export interface StoryFlight {
   readonly group: string;
   readonly startMs: number;
+  /** Its attempts in order: attempt N is link N - 1. */
   readonly chain: ChainLink[];
-  /** Links by attempt number, while the attempt runs. */
-  readonly open: Map<number, ChainLink>;
   unlisted: number;
 }
 
@@ -55,6 +54,8 @@ export interface MinuteStory {
   readonly attempts: Record<string, number>;
   readonly retries: number;
   readonly failovers: number;
+  /** Latency of every request that started in the minute, answered or failed. */
+  readonly latencyMs: { p50: number; p95: number; max: number };
   readonly answeredLatencyMs: { p50: number; p95: number; max: number };
   readonly failedLatencyMs: { p50: number; p95: number; max: number };
 }
@@ -97,6 +98,18 @@ const summary = (h: LatencyHistogram | undefined) => {
   return { p50: s.p50, p95: s.p95, max: s.max };
 };
 
+/** Both histograms' values in one, without touching either. */
+function combined(
+  a: LatencyHistogram | undefined,
+  b: LatencyHistogram | undefined,
+): LatencyHistogram | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  const both = new LatencyHistogram(2);
+  both.add(a);
+  both.add(b);
+  return both;
+}
+
 /** Follows a drill's events for the per-minute story and the worst requests. */
 export class TimelineMeter {
   readonly #startMs: number;
@@ -123,7 +136,7 @@ export class TimelineMeter {
   }
 
   start(event: Extract<EngineEvent, { type: 'request:start' }>): StoryFlight {
-    return { group: event.group, startMs: event.at, chain: [], open: new Map(), unlisted: 0 };
+    return { group: event.group, startMs: event.at, chain: [], unlisted: 0 };
   }
 
   attemptStarted(
@@ -142,7 +155,6 @@ export class TimelineMeter {
       result: 'unfinished',
     };
     flight.chain.push(link);
-    flight.open.set(event.attempt, link);
   }
 
   attemptEnded(
@@ -152,9 +164,8 @@ export class TimelineMeter {
     const result = attemptClass(event);
     const attempts = this.#minute(event.at).attempts;
     attempts[result] = (attempts[result] ?? 0) + 1;
-    const link = flight?.open.get(event.attempt);
+    const link = flight?.chain[event.attempt - 1];
     if (link === undefined) return;
-    flight?.open.delete(event.attempt);
     link.durationMs = event.at - event.startedAt;
     link.result =
       event.ok || event.reason !== 'http-status'
@@ -199,6 +210,7 @@ export class TimelineMeter {
     const counts = this.#minutes[m];
     if (counts === undefined)
       return {
+        latencyMs: NONE,
         answeredBy: {},
         attempts: {},
         retries: 0,
@@ -207,6 +219,7 @@ export class TimelineMeter {
         failedLatencyMs: NONE,
       };
     return {
+      latencyMs: summary(combined(counts.answered, counts.failed)),
       answeredBy: { ...counts.answeredBy },
       attempts: { ...counts.attempts },
       retries: counts.retries,
