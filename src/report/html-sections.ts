@@ -34,10 +34,11 @@ export function runHeader(report: Report, files: readonly string[]): string {
     ['wall time', dur(report.wallMs)],
   ];
   const links = files.map((f) => `<a href="${encodeURI(f)}">${escapeHtml(f)}</a>`).join(' · ');
+  // The wall time is marked: it is the one thing two runs of the same drill disagree on.
   return `<table class="meta" id="run-meta">${rows
     .map(
       ([k, v]) =>
-        `<tr><th class="l">${escapeHtml(k)}</th><td class="l"><code>${escapeHtml(v)}</code></td></tr>`,
+        `<tr><th class="l">${escapeHtml(k)}</th><td class="l"><code${k === 'wall time' ? ' data-wall' : ''}>${escapeHtml(v)}</code></td></tr>`,
     )
     .join(
       '',
