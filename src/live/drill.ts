@@ -215,6 +215,8 @@ function liveReport(
     readonly cutAtMs: number;
     readonly unattributedAttempts: number;
     readonly queuedForConnection: number;
+    /** Trace ids of the worst requests, where traces were written. */
+    readonly traceIds: ReadonlyMap<string, string> | undefined;
   },
 ): Report {
   const baseline = simulatePlainClient(drilled, baselineConfig(drilled.failover), seed);
@@ -231,6 +233,7 @@ function liveReport(
       `npx failover-drill drill ${scenario.file} --target ${target} --seed ${seed}`,
     slos: drilled.slos.filter((slo) => !UNSEEN_METRICS.has(slo.family)),
     run: runMetadata(scenario),
+    ...(run.traceIds === undefined ? {} : { traceIds: run.traceIds }),
     live: {
       target,
       speed: options.speed,
@@ -316,6 +319,7 @@ export async function liveDrill(scenario: Scenario, options: LiveDrillOptions): 
       cutAtMs,
       unattributedAttempts: attribution.unattributed,
       queuedForConnection: gateway.queued(),
+      traceIds: telemetry?.worstTraceIds(),
     });
     if (exportFailures.length > 0) options.onExportFailures?.(exportFailures);
     return report;

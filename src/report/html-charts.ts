@@ -122,6 +122,7 @@ export const CHARTS_SCRIPT = `
     if (state !== 'closed') stretches[state].push({ x: [since, min(r.simulatedMs)], y: lane });
   }
   const lanesCanvas = document.getElementById('chart-breakers');
+  if (lanes.length === 0) lanesCanvas.parentElement.style.height = 'auto';
   if (lanes.length === 0) lanesCanvas.replaceWith(Object.assign(document.createElement('p'), { id: 'chart-breakers', textContent: r.live ? 'The gateway’s breakers are inside it, out of sight of a live drill.' : 'No breaker changed state.' }));
   else {
     new Chart(lanesCanvas, {
