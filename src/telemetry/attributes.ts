@@ -35,6 +35,8 @@ export const DRILL = {
   degraded: 'failover_drill.degraded',
   target: 'failover_drill.target',
   stream: 'failover_drill.stream',
+  /** The caller request's id (`req-7`), on its root span: what report.json's worst lists name. */
+  requestId: 'failover_drill.request_id',
   /** The `validate` rule an answer broke, on an `invalid-answer` attempt. */
   invalidAnswer: 'failover_drill.invalid_answer',
 } as const;

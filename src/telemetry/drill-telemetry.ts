@@ -155,6 +155,7 @@ export class DrillTelemetry {
       [GEN_AI.requestMaxTokens]: event.request.maxTokens,
       [DRILL.group]: event.group,
       [DRILL.stream]: event.request.stream,
+      [DRILL.requestId]: event.requestId,
     };
     if (this.#options.recordContent === true)
       a[GEN_AI.inputMessages] = JSON.stringify(

@@ -56,12 +56,25 @@ describe('the worst requests of a drill', () => {
       expect(w.attempts.at(-1)?.result).toBe('ok');
       expect(w.attempts.at(-1)?.target).toBe(w.answeredBy);
     }
-    // Each names the trace of its request in traces.jsonl.
-    const traces = readFileSync(join(dir, 'traces.jsonl'), 'utf8');
-    for (const w of slowest) {
-      expect(w.traceId).toMatch(/^[0-9a-f]{32}$/);
-      expect(traces).toContain(`"traceId":"${w.traceId}"`);
+    // Each names the trace whose root span carries its request id.
+    const roots = new Map<string, string>();
+    for (const line of readFileSync(join(dir, 'traces.jsonl'), 'utf8').trim().split('\n')) {
+      const batch = JSON.parse(line) as {
+        resourceSpans: {
+          scopeSpans: {
+            spans: {
+              traceId: string;
+              attributes: { key: string; value: { stringValue?: string } }[];
+            }[];
+          }[];
+        }[];
+      };
+      for (const span of batch.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((x) => x.spans))) {
+        const id = span.attributes.find((a) => a.key === 'failover_drill.request_id');
+        if (id?.value.stringValue !== undefined) roots.set(id.value.stringValue, span.traceId);
+      }
     }
+    for (const w of slowest) expect(w.traceId).toBe(roots.get(w.requestId));
     expect(report.worst.failed).toEqual([]);
   }, 60_000);
 });
