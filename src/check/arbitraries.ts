@@ -24,12 +24,7 @@ export const FAULT_KINDS = [
   'invalid-key',
   'context-length-exceeded',
   'content-filter',
-  'empty-answer',
-  'refusal-answer',
-  'length-cut',
-  'invalid-json',
-  'model-swap',
-  'latency-drift',
+  ...SOFT_FAULT_KINDS,
 ] as const;
 
 /** A fault kind. */

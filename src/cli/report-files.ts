@@ -18,6 +18,11 @@ import type { Format } from './options.js';
 /** The files a traced drill writes beside its report. */
 const TELEMETRY_FILES = ['traces.jsonl', 'metrics.jsonl'];
 
+/** Whether `file` exists and was written since this process started. */
+function writtenHere(file: string): boolean {
+  return existsSync(file) && statSync(file).mtimeMs >= performance.timeOrigin;
+}
+
 /**
  * Writes one drill's report files in the formats asked for (JUnit only when the drill is not
  * part of a suite), prints its summary and appends it to the job summary.
@@ -34,10 +39,11 @@ export function writeDrillReports(
   if (formats.includes('md')) files['report.md'] = renderMarkdown(report);
   if (formats.includes('junit') && junit) files['junit.xml'] = renderJunit([report]);
   if (formats.includes('html')) {
-    // Linked from the page: the files written with it, and the traces a traced run left.
+    // Linked from the page: the files written with it, and the traces this process wrote (not
+    // those an earlier, traced run left in the folder).
     const beside = [
       ...Object.keys(files),
-      ...TELEMETRY_FILES.filter((f) => existsSync(join(dir, f))),
+      ...TELEMETRY_FILES.filter((f) => writtenHere(join(dir, f))),
     ];
     files['report.html'] = renderHtml(report, { files: beside });
   }

@@ -176,19 +176,20 @@ export class ConductMeter {
   /** A request ends: an answer handed over as whole is checked against what was asked. */
   ended(flight: FlightMeter | undefined, outcome: RequestOutcome): void {
     if (!outcome.ok || outcome.degraded) return;
+    // Per request: plain counts, no closure.
     const answers = this.#answers;
     const text = outcome.text;
-    let invalid = false;
-    const count = (kind: Exclude<keyof AnswerFigures, 'invalid'>): void => {
-      answers[kind]++;
-      invalid = true;
-    };
-    if (flight !== undefined && text.length < flight.wholeChars) count('truncated');
-    if (outcome.responseModel !== outcome.target.model) count('wrongModel');
-    if (text.trim() === '') count('empty');
-    else if (this.#refusals.has(text)) count('refusal');
-    if (flight?.json === true && !parsesAsJson(text)) count('invalidJson');
-    if (invalid) answers.invalid++;
+    const truncated = flight !== undefined && text.length < flight.wholeChars;
+    const wrongModel = outcome.responseModel !== outcome.target.model;
+    const empty = text.trim() === '';
+    const refusal = !empty && this.#refusals.has(text);
+    const invalidJson = flight?.json === true && !parsesAsJson(text);
+    if (truncated) answers.truncated++;
+    if (wrongModel) answers.wrongModel++;
+    if (empty) answers.empty++;
+    if (refusal) answers.refusal++;
+    if (invalidJson) answers.invalidJson++;
+    if (truncated || wrongModel || empty || refusal || invalidJson) answers.invalid++;
   }
 
   figures(): ConductFigures {
