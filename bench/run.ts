@@ -92,7 +92,7 @@ const cliRun = (
     [
       '--import',
       new URL('./max-rss.mjs', import.meta.url).pathname,
-      new URL('../dist/cli/bin.js', import.meta.url).pathname,
+      new URL('../dist/bin/failover-drill.js', import.meta.url).pathname,
       ...args,
       '--workers',
       String(workers),
@@ -152,7 +152,7 @@ const conductSeeds = quick ? '1..10' : '1..100';
 const conduct = spawnSync(
   process.execPath,
   [
-    new URL('../dist/cli/bin.js', import.meta.url).pathname,
+    new URL('../dist/bin/failover-drill.js', import.meta.url).pathname,
     'run',
     ...readdirSync(conductDir)
       .filter((f) => f.endsWith('.yaml'))

@@ -36,7 +36,7 @@ export function measure(name: string, args: readonly string[], runs: number): St
 
 /** `node -e 0` first, then the commands. */
 export function startupFigures(runs: number): StartupFigure[] {
-  const bin = 'dist/cli/bin.js';
+  const bin = 'dist/bin/failover-drill.js';
   return [
     measure('node -e 0', ['-e', '0'], runs),
     measure('--version', [bin, '--version'], runs),
@@ -49,7 +49,15 @@ export function startupFigures(runs: number): StartupFigure[] {
 export function coldDrill(runs: number, outDir: string): StartupFigure {
   return measure(
     'black-friday via the CLI',
-    ['dist/cli/bin.js', 'run', 'scenarios/black-friday.yaml', '--traces', 'off', '--out', outDir],
+    [
+      'dist/bin/failover-drill.js',
+      'run',
+      'scenarios/black-friday.yaml',
+      '--traces',
+      'off',
+      '--out',
+      outDir,
+    ],
     runs,
   );
 }

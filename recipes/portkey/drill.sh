@@ -50,7 +50,7 @@ done
 grep -q 'Ready for connections' "$log" || { echo "the Portkey gateway did not start in 2 minutes" >&2; exit 3; }
 
 set +e
-node "$root/dist/cli/bin.js" drill "$scenario" \
+node "$root/dist/bin/failover-drill.js" drill "$scenario" \
   --target "http://127.0.0.1:$port/v1" \
   --providers-port 8788 \
   --header "x-portkey-config: @recipes/portkey/config.json" \

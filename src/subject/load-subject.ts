@@ -10,6 +10,7 @@ import { createRequire, findPackageJSON } from 'node:module';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../errors.js';
+import { PACKAGE_JSON_PATH, PACKAGE_ROOT } from '../version.js';
 import { readSource } from '../scenario/parse-file.js';
 import type { CreateSubject } from './contract.js';
 
@@ -37,7 +38,7 @@ export interface LoadedSubject {
   readonly modulePackage: { readonly package: string; readonly version: string } | undefined;
 }
 
-const SUBJECTS_DIR = new URL('../../subjects/', import.meta.url);
+const SUBJECTS_DIR = new URL('subjects/', PACKAGE_ROOT);
 
 function looksLikePath(spec: string): boolean {
   return spec.startsWith('.') || isAbsolute(spec) || /\.(?:[cm]?js|[cm]?ts)$/.test(spec);
@@ -76,7 +77,7 @@ export function firstLine(error: unknown): string {
 /** The package a module file belongs to, unless it is this one. */
 function packageOf(url: URL): { package: string; version: string } | undefined {
   const path = findPackageJSON(url);
-  if (path === undefined || path === findPackageJSON(import.meta.url)) return undefined;
+  if (path === undefined || path === PACKAGE_JSON_PATH) return undefined;
   try {
     const json = JSON.parse(readFileSync(path, 'utf8')) as { name?: unknown; version?: unknown };
     return typeof json.name === 'string' && typeof json.version === 'string'

@@ -164,7 +164,10 @@ describe('serve started through a wrapper', () => {
     // As npx does: a parent process that dies without passing the signal on.
     const wrapper = spawn(
       'sh',
-      ['-c', `"${process.execPath}" dist/cli/bin.js serve scenarios/black-friday.yaml --port 0; :`],
+      [
+        '-c',
+        `"${process.execPath}" dist/bin/failover-drill.js serve scenarios/black-friday.yaml --port 0; :`,
+      ],
       { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     const lines = createInterface({ input: wrapper.stdout });

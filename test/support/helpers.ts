@@ -71,8 +71,8 @@ export async function freePort(): Promise<number> {
 
 /** The project root, where the CLI runs from in tests. */
 export const ROOT = join(import.meta.dirname, '..', '..');
-/** The built CLI: `npm test` builds it before the tests run. */
-export const BIN = join(ROOT, 'dist', 'cli', 'bin.js');
+/** The built CLI, as package.json ships it (the bundle): `npm test` builds it before the tests. */
+export const BIN = join(ROOT, 'dist', 'bin', 'failover-drill.js');
 
 /** What a CLI run printed, and its exit code. */
 export interface CliRun {

@@ -1,19 +1,33 @@
 // Preloaded with `node --import`: at exit, prints to stderr one line naming every package the
 // process loaded (`loaded-packages: […]`), so a test can hold a command to what it needs, and one
-// with the flags Node ran it with (`exec-argv: […]`).
+// with the flags Node ran it with (`exec-argv: […]`). A chunk of the bundled CLI (dist/bin/)
+// counts for the packages its source map names.
+import { existsSync, readFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import process from 'node:process';
+import { fileURLToPath } from 'node:url';
 
+const PACKAGE = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//;
 const packages = new Set();
+const files = new Set();
 registerHooks({
   resolve(specifier, context, nextResolve) {
     const result = nextResolve(specifier, context);
-    const match = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(result.url);
+    const match = PACKAGE.exec(result.url);
     if (match !== null) packages.add(match[1]);
+    else if (result.url.startsWith('file:')) files.add(fileURLToPath(result.url));
     return result;
   },
 });
 process.on('exit', () => {
+  for (const file of files) {
+    if (!existsSync(`${file}.map`)) continue;
+    const { sources } = JSON.parse(readFileSync(`${file}.map`, 'utf8'));
+    for (const source of sources) {
+      const match = PACKAGE.exec(`/${source}`);
+      if (match !== null) packages.add(match[1]);
+    }
+  }
   process.stderr.write(`loaded-packages: ${JSON.stringify([...packages].sort())}\n`);
   process.stderr.write(`exec-argv: ${JSON.stringify(process.execArgv)}\n`);
 });
