@@ -1,14 +1,15 @@
 /**
- * The young generation's trade: one drill with many requests in flight (the first 12 minutes of
- * million.yaml, about 200,000 requests, hundreds at once) in a process with V8's default young
- * generation and in one with the CLI's, one after the other, in turn. Prints one JSON line:
- * each one's wall time, CPU time and peak RSS (medians of `runs` pairs).
+ * The drill heap's trade: one drill with many requests in flight (the first 12 minutes of
+ * million.yaml, about 200,000 requests, hundreds at once) in a process with V8's defaults, in one
+ * with the CLI's young generation alone, and in one with all the CLI's heap flags
+ * (src/cli/drill-heap.ts), in turn. Prints one JSON line: each one's wall time, CPU time and peak
+ * RSS (medians of `runs` rounds).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SEMI_SPACE_MB } from '../dist/cli/young-generation.js';
+import { DRILL_HEAP_FLAGS, SEMI_SPACE_MB } from '../dist/cli/drill-heap.js';
 
 const runs = Number(process.argv[2] ?? 1);
 const dir = mkdtempSync(join(tmpdir(), 'failover-drill-young-'));
@@ -44,10 +45,12 @@ const one = (flags: readonly string[]): Figure => {
 const median = (xs: number[]): number =>
   [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const defaults: Figure[] = [];
+const young: Figure[] = [];
 const sized: Figure[] = [];
 for (let i = 0; i < runs; i++) {
   defaults.push(one([]));
-  sized.push(one([`--max-semi-space-size=${SEMI_SPACE_MB}`]));
+  young.push(one([`--max-semi-space-size=${SEMI_SPACE_MB}`]));
+  sized.push(one(DRILL_HEAP_FLAGS));
 }
 rmSync(dir, { recursive: true, force: true });
 const summary = (xs: Figure[]) => ({
@@ -56,4 +59,6 @@ const summary = (xs: Figure[]) => ({
   cpuMs: median(xs.map((x) => x.cpuMs)),
   rssMb: median(xs.map((x) => x.rssMb)),
 });
-process.stdout.write(`${JSON.stringify({ defaults: summary(defaults), sized: summary(sized) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ defaults: summary(defaults), young: summary(young), sized: summary(sized) })}\n`,
+);

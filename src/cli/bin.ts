@@ -2,10 +2,9 @@
 /**
  * @module cli/bin
  * The executable behind `failover-drill` and `npx failover-drill`. A drilling command first
- * restarts with a young generation sized for drills (see young-generation.ts), before it loads
- * anything else.
+ * restarts with a heap sized for drills (see drill-heap.ts), before it loads anything else.
  */
-import { restartForDrills } from './young-generation.js';
+import { restartForDrills } from './drill-heap.js';
 
 const argv = process.argv.slice(2);
 restartForDrills(argv);

@@ -15,7 +15,7 @@ import type { Report } from '../report/report-schema.js';
 import { withFaults } from '../check/with-faults.js';
 import type { DrillOptions } from '../simulator/run-drill.js';
 import { columnsOf, type Column, type ColumnFlags } from './columns.js';
-import { YOUNG_GENERATION_MB } from './young-generation.js';
+import { YOUNG_GENERATION_MB } from './drill-heap.js';
 
 /** One cell's drill: a report and the files beside it, or the subject's refusal of the scenario. */
 export type CellResult =
@@ -150,7 +150,7 @@ export function drillPool(
     // Workers wait for cells on messages, not by blocking their threads.
     atomics: 'disabled',
     idleTimeout: Number.POSITIVE_INFINITY,
-    // The young generation a drill needs, not V8's default (see young-generation.ts).
+    // The young generation a drill needs, not V8's default (see drill-heap.ts).
     resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
   });
   return {

@@ -62,17 +62,21 @@ describe('what a command loads', () => {
   }, 60_000);
 });
 
-// A drill's young generation is sized for it (src/cli/young-generation.ts): the drilling commands
-// restart with the flag, on the same pid, before they load anything; the others do not restart.
-describe.skipIf(typeof process.execve !== 'function')('the young generation of a drill', () => {
+// A drill's heap is sized for it (src/cli/drill-heap.ts): the drilling commands restart with the
+// flags, on the same pid, before they load anything; the others do not restart.
+describe.skipIf(typeof process.execve !== 'function')('the heap of a drill', () => {
   const OUT = join(ROOT, 'dist/startup-test');
   const DRILL = ['run', 'scenarios/conduct/500-once.yaml', '--out', OUT, '--traces', 'off'];
 
-  it('a drilling command runs with 16 MB semi-spaces, keeping the flags Node was given', () => {
+  it('a drilling command runs with 16 MB semi-spaces and a 20% heap growth, keeping the flags Node was given', () => {
     const drilled = record(DRILL);
     expect(drilled.status).toBe(0);
-    expect(drilled.execArgv[0]).toBe('--max-semi-space-size=16');
-    expect(drilled.execArgv).toContain('--import');
+    expect(drilled.execArgv).toEqual([
+      '--max-semi-space-size=16',
+      '--heap-growing-percent=20',
+      '--import',
+      RECORD,
+    ]);
   }, 60_000);
 
   it('--version, --help and validate do not restart', () => {
@@ -84,9 +88,18 @@ describe.skipIf(typeof process.execve !== 'function')('the young generation of a
       expect(record(args).execArgv).toEqual(['--import', RECORD]);
   });
 
-  it("the user's own sizing in NODE_OPTIONS is kept", () => {
-    const own = record(DRILL, { ...process.env, NODE_OPTIONS: '--max-semi-space-size=16' });
+  it("the user's own sizing is kept: in NODE_OPTIONS, or as Node's flags", () => {
+    const own = record(DRILL, { ...process.env, NODE_OPTIONS: '--max-semi-space-size=8' });
     expect(own.status).toBe(0);
-    expect(own.execArgv).toEqual(['--import', RECORD]);
+    expect(own.execArgv).toEqual(['--heap-growing-percent=20', '--import', RECORD]);
+    const child = spawnSync(
+      process.execPath,
+      ['--max-semi-space-size=8', '--heap-growing-percent=50', '--import', RECORD, BIN, ...DRILL],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(child.status).toBe(0);
+    expect(/exec-argv: (.*)/.exec(child.stderr)?.[1]).toBe(
+      JSON.stringify(['--max-semi-space-size=8', '--heap-growing-percent=50', '--import', RECORD]),
+    );
   }, 60_000);
 });

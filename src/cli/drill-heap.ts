@@ -1,0 +1,79 @@
+/**
+ * @module cli/drill-heap
+ * How V8's heap is sized for drills. A drill's garbage is short- and medium-lived: each request's
+ * `Request`, `Response`, streams and prompt text live for the few virtual seconds the request is
+ * in flight. Two V8 defaults suit that badly:
+ *
+ * - The young generation grows to about 100 MB once the allocation rate is high, and that space
+ *   stays resident: black-friday peaked at ~300 MB RSS with under 50 MB live. 16 MB semi-spaces
+ *   (a 48 MB young generation) keep the speed. Smaller ones cost time where hundreds of requests
+ *   are in flight, since those objects survive each scavenge and are copied again: `npm run bench`
+ *   prints that cost ("young generation").
+ * - The old generation, after each full collection, may grow to up to four times what survived
+ *   it before the next one. The garbage promoted from the young generation fills that headroom,
+ *   so black-friday peaked at ~220 MB. Growing by a fifth each time (`--heap-growing-percent=20`)
+ *   collects a little more often, mostly on V8's background threads, and peaks near 160 MB.
+ *
+ * V8 reads both only when a heap is made, so the drilling commands restart themselves with the
+ * flags before they load anything (flags Node was given stay, and one the user set is not
+ * replaced); V8's flags hold for every thread, and a pool's worker threads get the young
+ * generation's size as a resource limit besides.
+ */
+
+/** Each of the young generation's two semi-spaces, in MB. */
+export const SEMI_SPACE_MB = 16;
+
+/** The young generation of a pool's worker thread, in MB: two semi-spaces and the space beside them. */
+export const YOUNG_GENERATION_MB = 3 * SEMI_SPACE_MB;
+
+/** How much the old generation may grow past what survived its last full collection, in %. */
+export const HEAP_GROWING_PERCENT = 20;
+
+/** The commands that run drills in virtual time, where the allocation rate is high. */
+const DRILLING = new Set(['run', 'compare', 'scorecard', 'check']);
+
+/** Each flag a drill runs with, and the flags by which Node or its user has set it already. */
+const DRILL_FLAGS: readonly { flag: string; setBy: RegExp }[] = [
+  {
+    flag: `--max-semi-space-size=${SEMI_SPACE_MB}`,
+    setBy: /--(max|min)-semi-space-size|--semi-space-growth-factor|young-generation/,
+  },
+  { flag: `--heap-growing-percent=${HEAP_GROWING_PERCENT}`, setBy: /--heap-growing-percent/ },
+];
+
+/** The flags a drill runs with. */
+export const DRILL_HEAP_FLAGS: readonly string[] = DRILL_FLAGS.map(({ flag }) => flag);
+
+/**
+ * The arguments to restart this process with, for a drilling command that lacks a flag of
+ * {@link DRILL_FLAGS}; otherwise `undefined`. The flags Node was given come after ours, and a
+ * heap size the user set by a flag or `NODE_OPTIONS` is kept.
+ */
+export function restartArguments(
+  argv: readonly string[],
+  execArgv: readonly string[],
+  nodeOptions: string | undefined,
+  script: string,
+): string[] | undefined {
+  const command = argv.find((arg) => !arg.startsWith('-'));
+  if (command === undefined || !DRILLING.has(command)) return undefined;
+  if (argv.includes('--help') || argv.includes('-h')) return undefined;
+  const missing = DRILL_FLAGS.filter(
+    ({ setBy }) => !execArgv.some((flag) => setBy.test(flag)) && !setBy.test(nodeOptions ?? ''),
+  );
+  if (missing.length === 0) return undefined;
+  return [...missing.map(({ flag }) => flag), ...execArgv, script, ...argv];
+}
+
+/**
+ * Replaces this process (same pid, streams and signals) with one whose heap suits a drill, when
+ * the command drills and the platform can (`process.execve`: Node >= 22.15 on POSIX; elsewhere
+ * the drill runs here with V8's defaults, only larger).
+ */
+export function restartForDrills(argv: readonly string[]): void {
+  const execve = process.execve?.bind(process);
+  const script = process.argv[1];
+  if (execve === undefined || script === undefined) return;
+  const args = restartArguments(argv, process.execArgv, process.env.NODE_OPTIONS, script);
+  if (args !== undefined) execve(process.execPath, [process.execPath, ...args], process.env);
+}

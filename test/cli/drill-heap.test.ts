@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { HEAP_GROWING_PERCENT, restartArguments, SEMI_SPACE_MB } from '../../src/cli/drill-heap.js';
+
+const SCRIPT = '/x/dist/bin/failover-drill.js';
+const SEMI = `--max-semi-space-size=${SEMI_SPACE_MB}`;
+const GROWTH = `--heap-growing-percent=${HEAP_GROWING_PERCENT}`;
+
+describe('restartArguments', () => {
+  it('restarts the drilling commands with the flags first, then the flags Node was given', () => {
+    for (const command of ['run', 'compare', 'scorecard', 'check'])
+      expect(
+        restartArguments([command, 'a.yaml'], ['--import', 'p.mjs'], undefined, SCRIPT),
+      ).toEqual([SEMI, GROWTH, '--import', 'p.mjs', SCRIPT, command, 'a.yaml']);
+  });
+
+  it('leaves the other commands, help and version alone', () => {
+    for (const argv of [
+      ['validate', 'a.yaml'],
+      ['merge', 'x'],
+      ['serve', 'a.yaml'],
+      ['drill', 'a.yaml', '--target', 'http://127.0.0.1:1'],
+      ['--version'],
+      [],
+      ['run', '--help'],
+      ['check', 'a.yaml', '-h'],
+    ])
+      expect(restartArguments(argv, [], undefined, SCRIPT)).toBeUndefined();
+  });
+
+  it('adds only the flags not set already, by a flag or by NODE_OPTIONS, and so never loops', () => {
+    const run = ['run', 'a.yaml'];
+    expect(restartArguments(run, [SEMI, GROWTH], undefined, SCRIPT)).toBeUndefined();
+    expect(restartArguments(run, ['--max-semi-space-size=64'], undefined, SCRIPT)).toEqual([
+      GROWTH,
+      '--max-semi-space-size=64',
+      SCRIPT,
+      ...run,
+    ]);
+    expect(restartArguments(run, ['--heap-growing-percent=50'], undefined, SCRIPT)).toEqual([
+      SEMI,
+      '--heap-growing-percent=50',
+      SCRIPT,
+      ...run,
+    ]);
+    expect(
+      restartArguments(run, [GROWTH], '--max-semi-space-size=32 --enable-source-maps', SCRIPT),
+    ).toBeUndefined();
+    expect(restartArguments(run, [], '--enable-source-maps', SCRIPT)).toEqual([
+      SEMI,
+      GROWTH,
+      SCRIPT,
+      ...run,
+    ]);
+    // What a restart runs with is complete: restarting it again adds nothing.
+    const restarted = restartArguments(run, [], undefined, SCRIPT) ?? [];
+    expect(restartArguments(run, restarted.slice(0, 2), undefined, SCRIPT)).toBeUndefined();
+  });
+});
