@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { loadScenario } from '../dist/scenario/load-scenario.js';
 import { runDrill } from '../dist/simulator/run-drill.js';
 import { simulate } from '../dist/simulator/simulate.js';
-import { DrillTelemetry } from '../dist/telemetry/drill-telemetry.js';
 import { drillSubject, loadSubject } from '../dist/subject/index.js';
 import { bareGetResponseRate } from './bare-get-response.ts';
 import { coldDrill, startupFigures } from './startup.ts';
@@ -246,71 +245,35 @@ console.log(
   `  of which:                     ${firstDrill} ms the first drill in a fresh process (${(firstDrill / drillWall).toFixed(2)}x the warm one: the JIT's warm-up), ${Math.round(cold.ms - firstDrill)} ms start-up, loading and report files`,
 );
 
-// Tracing overhead: drills with telemetry off, on, and sampled at 1%, run in rotating order;
-// each round gives a traced/untraced ratio, and the figure is the median of those ratios, so a
-// drift in the machine's speed hits both sides of each ratio alike.
-const traceDir = mkdtempSync(join(tmpdir(), 'failover-drill-bench-'));
-const variants = {
-  off: {},
-  full: { telemetry: { dir: traceDir } },
-  sampled: { telemetry: { dir: traceDir, sample: 0.01 } },
-} as const;
-type Variant = keyof typeof variants;
-const order: Variant[] = ['off', 'full', 'sampled'];
-const ratios = { full: [] as number[], sampled: [] as number[] };
-const walls = { off: [] as number[], full: [] as number[], sampled: [] as number[] };
-for (let round = 0; round < (quick ? 5 : 11); round++) {
-  const wall: Partial<Record<Variant, number>> = {};
-  for (let k = 0; k < order.length; k++) {
-    const variant = order[(round + k) % order.length] as Variant;
-    wall[variant] = (await runDrill(scenario, variants[variant])).wallMs;
-    walls[variant].push(wall[variant]);
-  }
-  ratios.full.push((wall.full ?? 0) / (wall.off ?? 1));
-  ratios.sampled.push((wall.sampled ?? 0) / (wall.off ?? 1));
+// Tracing overhead, in a process of its own with the CLI's heap (bench/tracing.ts): median
+// ratios of paired runs, traced in full and at 1% against untraced.
+const tracingRun = spawnSync(
+  process.execPath,
+  [...DRILL_HEAP_FLAGS, new URL('./tracing.ts', import.meta.url).pathname, quick ? '5' : '15'],
+  { encoding: 'utf8' },
+);
+if (tracingRun.status !== 0) {
+  console.error(tracingRun.stderr);
+  process.exit(3);
 }
-// The same, counted from inside: the time spent in the telemetry's own handlers (spans,
-// metrics, serialisation, files) as a share of an untraced drill. Steadier than wall-clock
-// ratios on a noisy machine, though it leaves out the garbage collector's share.
-const inside = async (sample: number): Promise<number> => {
-  const telemetry = new DrillTelemetry({
-    scenario: scenario.name,
-    seed: 42,
-    dir: traceDir,
-    sample,
-  });
-  let spent = 0;
-  const timed =
-    <T>(fn: (x: T) => void) =>
-    (x: T): void => {
-      const start = performance.now();
-      fn(x);
-      spent += performance.now() - start;
-    };
-  await simulate(scenario, scenario.failover, {
-    seed: scenario.seed,
-    onEvent: timed(telemetry.onEvent),
-    onBill: timed(telemetry.onBill),
-  });
-  const start = performance.now();
-  await telemetry.finish();
-  return spent + performance.now() - start;
+const tracing = JSON.parse(tracingRun.stdout.trim()) as {
+  rounds: number;
+  offMs: number;
+  fullMs: number;
+  sampledMs: number;
+  full: number;
+  sampled: number;
+  insideFullMs: number;
+  insideSampledMs: number;
 };
-const insideFull = median([await inside(1), await inside(1), await inside(1)]);
-const insideSampled = median([await inside(0.01), await inside(0.01), await inside(0.01)]);
-rmSync(traceDir, { recursive: true, force: true });
-const untraced = median(walls.off);
-const tracedRatio = median(ratios.full);
-const sampledRatio = median(ratios.sampled);
 console.log(
-  `tracing, every request:         ${change(tracedRatio)} wall (median of ${ratios.full.length} paired runs; ${median(walls.full)} ms vs ${median(walls.off)} ms untraced; target <= +25%: ${mark(tracedRatio <= 1.25)})`,
+  `tracing, every request:         ${change(tracing.full)} wall (median of ${tracing.rounds} paired runs; ${tracing.fullMs} ms vs ${tracing.offMs} ms untraced; target <= +25%: ${mark(tracing.full <= 1.25)})`,
 );
 console.log(
-  `tracing, 1% sampled:            ${change(sampledRatio)} wall (${median(walls.sampled)} ms; target <= +3%: ${mark(sampledRatio <= 1.03)})`,
+  `tracing, 1% sampled:            ${change(tracing.sampled)} wall (${tracing.sampledMs} ms; target <= +3%: ${mark(tracing.sampled <= 1.03)})`,
 );
-
 console.log(
-  `  inside the telemetry:         ${Math.round(insideFull)} ms traced in full = ${Math.round((insideFull / untraced) * 100)}% of an untraced drill; ${Math.round(insideSampled)} ms at 1% = ${Math.round((insideSampled / untraced) * 100)}%`,
+  `  inside the telemetry:         ${tracing.insideFullMs} ms traced in full = ${Math.round((tracing.insideFullMs / tracing.offMs) * 100)}% of an untraced drill; ${tracing.insideSampledMs} ms at 1% = ${Math.round((tracing.insideSampledMs / tracing.offMs) * 100)}%`,
 );
 
 if (!quick) {

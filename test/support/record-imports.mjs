@@ -1,7 +1,8 @@
 // Preloaded with `node --import`: at exit, prints to stderr one line naming every package the
 // process loaded (`loaded-packages: […]`), so a test can hold a command to what it needs, and one
-// with the flags Node ran it with (`exec-argv: […]`). A chunk of the bundled CLI (dist/bin/)
-// counts for the packages its source map names.
+// with the files outside packages it loaded (`loaded-files: […]`), and one with the flags Node ran
+// it with (`exec-argv: […]`). A chunk of the bundled CLI (dist/bin/) counts for the packages its
+// source map names.
 import { existsSync, readFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import process from 'node:process';
@@ -29,5 +30,6 @@ process.on('exit', () => {
     }
   }
   process.stderr.write(`loaded-packages: ${JSON.stringify([...packages].sort())}\n`);
+  process.stderr.write(`loaded-files: ${JSON.stringify([...files])}\n`);
   process.stderr.write(`exec-argv: ${JSON.stringify(process.execArgv)}\n`);
 });

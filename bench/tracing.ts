@@ -1,0 +1,83 @@
+/**
+ * The cost of tracing black-friday, in a process of its own with the heap the CLI gives a drill
+ * (run with src/cli/drill-heap.ts's flags), away from the bench's other drills. Drills with
+ * telemetry off, on, and sampled at 1% run in rotating order; each round gives a traced/untraced
+ * ratio, and each figure is the median of those ratios, so a drift in the machine's speed hits
+ * both sides of each ratio alike. Then, counted from inside: the time spent in the telemetry's
+ * own handlers (spans, metrics, serialisation, files), steadier than wall-clock ratios on a noisy
+ * machine, though it leaves out the garbage collector's share. Prints one JSON line.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadScenario } from '../dist/scenario/load-scenario.js';
+import { runDrill } from '../dist/simulator/run-drill.js';
+import { simulate } from '../dist/simulator/simulate.js';
+import { DrillTelemetry } from '../dist/telemetry/drill-telemetry.js';
+
+const rounds = Number(process.argv[2] ?? 11);
+const median = (xs: number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const scenario = loadScenario(new URL('../scenarios/black-friday.yaml', import.meta.url).pathname);
+const traceDir = mkdtempSync(join(tmpdir(), 'failover-drill-tracing-'));
+const variants = {
+  off: {},
+  full: { telemetry: { dir: traceDir } },
+  sampled: { telemetry: { dir: traceDir, sample: 0.01 } },
+} as const;
+type Variant = keyof typeof variants;
+const order: Variant[] = ['off', 'full', 'sampled'];
+// One of each first, so that every variant's code is loaded and compiled before it is timed.
+for (const variant of order) await runDrill(scenario, variants[variant]);
+const ratios = { full: [] as number[], sampled: [] as number[] };
+const walls = { off: [] as number[], full: [] as number[], sampled: [] as number[] };
+for (let round = 0; round < rounds; round++) {
+  const wall: Partial<Record<Variant, number>> = {};
+  for (let k = 0; k < order.length; k++) {
+    const variant = order[(round + k) % order.length] as Variant;
+    wall[variant] = (await runDrill(scenario, variants[variant])).wallMs;
+    walls[variant].push(wall[variant]);
+  }
+  ratios.full.push((wall.full ?? 0) / (wall.off ?? 1));
+  ratios.sampled.push((wall.sampled ?? 0) / (wall.off ?? 1));
+}
+
+const inside = async (sample: number): Promise<number> => {
+  const telemetry = new DrillTelemetry({
+    scenario: scenario.name,
+    seed: 42,
+    dir: traceDir,
+    sample,
+  });
+  let spent = 0;
+  const timed =
+    <T>(fn: (x: T) => void) =>
+    (x: T): void => {
+      const start = performance.now();
+      fn(x);
+      spent += performance.now() - start;
+    };
+  await simulate(scenario, scenario.failover, {
+    seed: scenario.seed,
+    onEvent: timed(telemetry.onEvent),
+    onBill: timed(telemetry.onBill),
+  });
+  const start = performance.now();
+  await telemetry.finish();
+  return spent + performance.now() - start;
+};
+const insideFull = median([await inside(1), await inside(1), await inside(1)]);
+const insideSampled = median([await inside(0.01), await inside(0.01), await inside(0.01)]);
+rmSync(traceDir, { recursive: true, force: true });
+process.stdout.write(
+  `${JSON.stringify({
+    rounds,
+    offMs: median(walls.off),
+    fullMs: median(walls.full),
+    sampledMs: median(walls.sampled),
+    full: median(ratios.full),
+    sampled: median(ratios.sampled),
+    insideFullMs: Math.round(insideFull),
+    insideSampledMs: Math.round(insideSampled),
+  })}\n`,
+);
