@@ -280,7 +280,7 @@ if (!quick) {
   // The drill heap's trade, where it costs: a drill with hundreds of requests in flight.
   const child = spawnSync(
     process.execPath,
-    [new URL('./young-generation.ts', import.meta.url).pathname, '2'],
+    [new URL('./drill-heap.ts', import.meta.url).pathname, '2'],
     { encoding: 'utf8' },
   );
   if (child.status !== 0) {

@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const PRELOAD = new URL('./max-rss.mjs', import.meta.url).pathname;
+/** The shipped CLI, as package.json's bin names it, from the project root. */
+const BIN = 'dist/bin/failover-drill.js';
 
 export interface StartupFigure {
   readonly name: string;
@@ -36,12 +38,11 @@ export function measure(name: string, args: readonly string[], runs: number): St
 
 /** `node -e 0` first, then the commands. */
 export function startupFigures(runs: number): StartupFigure[] {
-  const bin = 'dist/bin/failover-drill.js';
   return [
     measure('node -e 0', ['-e', '0'], runs),
-    measure('--version', [bin, '--version'], runs),
-    measure('run --help', [bin, 'run', '--help'], runs),
-    measure('validate black-friday', [bin, 'validate', 'scenarios/black-friday.yaml'], runs),
+    measure('--version', [BIN, '--version'], runs),
+    measure('run --help', [BIN, 'run', '--help'], runs),
+    measure('validate black-friday', [BIN, 'validate', 'scenarios/black-friday.yaml'], runs),
   ];
 }
 
@@ -49,15 +50,7 @@ export function startupFigures(runs: number): StartupFigure[] {
 export function coldDrill(runs: number, outDir: string): StartupFigure {
   return measure(
     'black-friday via the CLI',
-    [
-      'dist/bin/failover-drill.js',
-      'run',
-      'scenarios/black-friday.yaml',
-      '--traces',
-      'off',
-      '--out',
-      outDir,
-    ],
+    [BIN, 'run', 'scenarios/black-friday.yaml', '--traces', 'off', '--out', outDir],
     runs,
   );
 }

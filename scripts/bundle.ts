@@ -4,8 +4,8 @@
  *
  * Why a bundle: Node's ES module loader pays for every file it resolves and compiles, and the
  * CLI's packages come in hundreds of them (zod 95, yaml 72, msw and its helpers 40, the
- * OpenTelemetry SDK more). In one file a chunk loads in about two thirds of the time and memory
- * (`npm run bench` measures start-up; docs/benchmark.md). The library's entry points
+ * OpenTelemetry SDK more). Bundled, `validate` loads 12 files instead of 215, in 0.7x
+ * the time and with 13 MB less (`npm run bench` measures start-up; docs/benchmark.md). The library's entry points
  * (`failover-drill`, `/engine`, `/testing`, `/subject`) stay the plain compiled modules.
  */
 import { chmodSync, rmSync } from 'node:fs';

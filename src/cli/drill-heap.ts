@@ -7,14 +7,15 @@
  * - The young generation grows to about 100 MB once the allocation rate is high, and that space
  *   stays resident: black-friday peaked at ~300 MB RSS with under 50 MB live. 16 MB semi-spaces
  *   (a 48 MB young generation) keep the speed. Smaller ones cost time where hundreds of requests
- *   are in flight, since those objects survive each scavenge and are copied again: `npm run bench`
- *   prints that cost ("young generation").
+ *   are in flight, since those objects survive each scavenge and are copied again.
  * - The old generation, after each full collection, may grow to up to four times what survived
  *   it before the next one. The garbage promoted from the young generation fills that headroom,
  *   so black-friday peaked at ~220 MB and the million-request drill at ~350 MB. Letting it grow
- *   to twice what survived (`--heap-growing-percent=100`) peaks near 175 and 260 MB at the same
- *   speed; tighter costs time where hundreds of requests are in flight (a fifth: 1.5x the time
- *   and twice the CPU for 0.6x the memory), as `npm run bench` prints ("drill heap").
+ *   to twice what survived (`--heap-growing-percent=100`) peaks near 175 and 260 MB. Where
+ *   hundreds of requests are in flight that cost 1.0-1.1x the time of the semi-spaces alone, and
+ *   tighter cost more (a fifth: 1.5x the time and twice the CPU for 0.6x the memory).
+ *
+ * `npm run bench` prints both trades ("drill heap").
  *
  * V8 reads both only when a heap is made, so the drilling commands restart themselves with the
  * flags before they load anything (flags Node was given stay, and one the user set is not
