@@ -35,8 +35,30 @@ export const HEAP_GROWING_PERCENT = 100;
 /** The commands that run drills in virtual time, where the allocation rate is high. */
 const DRILLING = new Set(['run', 'compare', 'scorecard', 'check']);
 
+/** A V8 flag a command runs with, and the flags by which Node or its user has set it already. */
+export interface CommandFlag {
+  readonly flag: string;
+  readonly setBy: RegExp;
+}
+
+/** The flags of `flags` that neither Node's own flags nor `NODE_OPTIONS` set already. */
+export function unsetFlags(
+  flags: readonly CommandFlag[],
+  execArgv: readonly string[],
+  nodeOptions: string | undefined,
+): CommandFlag[] {
+  return flags.filter(
+    ({ setBy }) => !execArgv.some((flag) => setBy.test(flag)) && !setBy.test(nodeOptions ?? ''),
+  );
+}
+
+/** The command a command line names: its first word that is not an option. */
+export function commandOf(argv: readonly string[]): string | undefined {
+  return argv.find((arg) => !arg.startsWith('-'));
+}
+
 /** Each flag a drill runs with, and the flags by which Node or its user has set it already. */
-const DRILL_FLAGS: readonly { flag: string; setBy: RegExp }[] = [
+const DRILL_FLAGS: readonly CommandFlag[] = [
   {
     flag: `--max-semi-space-size=${SEMI_SPACE_MB}`,
     setBy: /--(max|min)-semi-space-size|--semi-space-growth-factor|young-generation/,
@@ -58,12 +80,10 @@ export function restartArguments(
   nodeOptions: string | undefined,
   script: string,
 ): string[] | undefined {
-  const command = argv.find((arg) => !arg.startsWith('-'));
+  const command = commandOf(argv);
   if (command === undefined || !DRILLING.has(command)) return undefined;
   if (argv.includes('--help') || argv.includes('-h')) return undefined;
-  const missing = DRILL_FLAGS.filter(
-    ({ setBy }) => !execArgv.some((flag) => setBy.test(flag)) && !setBy.test(nodeOptions ?? ''),
-  );
+  const missing = unsetFlags(DRILL_FLAGS, execArgv, nodeOptions);
   if (missing.length === 0) return undefined;
   return [...missing.map(({ flag }) => flag), ...execArgv, script, ...argv];
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HEAP_GROWING_PERCENT, restartArguments, SEMI_SPACE_MB } from '../../src/cli/drill-heap.js';
+import { validateFlags } from '../../src/cli/validate-flags.js';
 
 const SCRIPT = '/x/dist/bin/failover-drill.js';
 const SEMI = `--max-semi-space-size=${SEMI_SPACE_MB}`;
@@ -54,5 +55,23 @@ describe('restartArguments', () => {
     // What a restart runs with is complete: restarting it again adds nothing.
     const restarted = restartArguments(run, [], undefined, SCRIPT) ?? [];
     expect(restartArguments(run, restarted.slice(0, 2), undefined, SCRIPT)).toBeUndefined();
+  });
+});
+
+describe('validateFlags', () => {
+  const FLAGS = ['--semi-space-growth-factor=1', '--no-maglev', '--no-turbofan'];
+
+  it('gives validate its flags, and no other command any', () => {
+    expect(validateFlags(['validate', 'a.yaml'], [], undefined)).toEqual(FLAGS);
+    expect(validateFlags(['--no-color', 'validate', 'a.yaml'], [], undefined)).toEqual(FLAGS);
+    for (const argv of [['run', 'a.yaml'], ['serve', 'a.yaml'], ['--version'], [], ['merge', 'x']])
+      expect(validateFlags(argv, [], undefined)).toEqual([]);
+  });
+
+  it('leaves a flag the user set, by a flag or by NODE_OPTIONS', () => {
+    const argv = ['validate', 'a.yaml'];
+    expect(validateFlags(argv, ['--max-semi-space-size=8'], undefined)).toEqual(FLAGS.slice(1));
+    expect(validateFlags(argv, [], '--maglev --turbofan')).toEqual(FLAGS.slice(0, 1));
+    expect(validateFlags(argv, ['--opt'], '--no-maglev')).toEqual(FLAGS.slice(0, 1));
   });
 });

@@ -10,7 +10,13 @@ const RECORD = join(ROOT, 'test/support/record-imports.mjs');
 function record(
   args: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
-): { packages: string[]; files: string[]; execArgv: string[]; status: number | null } {
+): {
+  packages: string[];
+  files: string[];
+  execArgv: string[];
+  newSpaceBytes: number;
+  status: number | null;
+} {
   const child = spawnSync(process.execPath, ['--import', RECORD, BIN, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
@@ -24,6 +30,7 @@ function record(
     packages: JSON.parse(packages ?? '[]') as string[],
     files: JSON.parse(files ?? '[]') as string[],
     execArgv: JSON.parse(execArgv ?? '[]') as string[],
+    newSpaceBytes: Number(/new-space: (\d+)/.exec(child.stderr)?.[1]),
     status: child.status,
   };
 }
@@ -115,6 +122,24 @@ describe.skipIf(typeof process.execve !== 'function')('the heap of a drill', () 
       ['validate', 'scenarios/black-friday.yaml'],
     ])
       expect(record(args).execArgv).toEqual(['--import', RECORD]);
+  });
+
+  it("validate keeps V8's young generation at its first size, unless the user sized it", () => {
+    // src/cli/validate-flags.ts sets the flags as the command starts. V8's default growth
+    // factor, given by the user, lets the young generation grow as module loading fills it.
+    const validate = ['validate', 'scenarios/black-friday.yaml'];
+    const ours = record(validate);
+    expect(ours.status).toBe(0);
+    expect(ours.newSpaceBytes).toBeLessThanOrEqual(2 * 1024 * 1024);
+    const own = spawnSync(
+      process.execPath,
+      ['--semi-space-growth-factor=2', '--import', RECORD, BIN, ...validate],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(own.status).toBe(0);
+    expect(Number(/new-space: (\d+)/.exec(own.stderr)?.[1])).toBeGreaterThan(
+      2 * ours.newSpaceBytes,
+    );
   });
 
   it("the user's own sizing is kept: in NODE_OPTIONS, or as Node's flags", () => {

@@ -1,10 +1,12 @@
 // Preloaded with `node --import`: at exit, prints to stderr one line naming every package the
 // process loaded (`loaded-packages: […]`), so a test can hold a command to what it needs, and one
 // with the files outside packages it loaded (`loaded-files: […]`), and one with the flags Node ran
-// it with (`exec-argv: […]`). A chunk of the bundled CLI (dist/bin/) counts for the packages its
+// it with (`exec-argv: […]`), and one with the young generation's size at exit in bytes
+// (`new-space: N`). A chunk of the bundled CLI (dist/bin/) counts for the packages its
 // source map names.
 import { existsSync, readFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
+import { getHeapSpaceStatistics } from 'node:v8';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
@@ -32,4 +34,6 @@ process.on('exit', () => {
   process.stderr.write(`loaded-packages: ${JSON.stringify([...packages].sort())}\n`);
   process.stderr.write(`loaded-files: ${JSON.stringify([...files])}\n`);
   process.stderr.write(`exec-argv: ${JSON.stringify(process.execArgv)}\n`);
+  const newSpace = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+  process.stderr.write(`new-space: ${newSpace?.space_size ?? 0}\n`);
 });

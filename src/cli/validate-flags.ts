@@ -1,0 +1,48 @@
+/**
+ * @module cli/validate-flags
+ * V8 as `validate` runs it. Validating is brief: it loads the schemas, parses a few files and
+ * exits, and two of V8's habits cost it more than they return:
+ *
+ * - the young generation doubles each time a scavenge finds most of it alive, and module loading
+ *   and schema building keep nearly all they allocate, so it reaches 8 MB (16 MB resident with
+ *   both semi-spaces) for a command whose heap holds under 13 MB;
+ * - Maglev and TurboFan compile the YAML parser's and the schemas' hot functions on background
+ *   threads, for a run over before the optimised code pays for itself.
+ *
+ * So `validate` keeps the young generation at its first size (a growth factor of 1) and runs on
+ * the interpreter and Sparkplug alone. The flags are set when the command starts, before the
+ * schemas load, with `v8.setFlagsFromString`: V8 reads them at each scavenge and at each tier-up,
+ * so no restart is needed. The growth factor could not be given to Node instead: V8 raises a
+ * factor below 2 to 2 when it sizes the heap (`Heap::ConfigureHeap`), and reads it unchecked
+ * afterwards. A flag the user set, given to Node or in `NODE_OPTIONS`, is left as it is.
+ * test/cli/startup.test.ts checks the young generation's size; `npm run bench` prints
+ * `validate`'s start-up time and peak RSS.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { commandOf, unsetFlags, type CommandFlag } from './drill-heap.js';
+
+/** The flags `validate` runs with. */
+const VALIDATE_FLAGS: readonly CommandFlag[] = [
+  {
+    flag: '--semi-space-growth-factor=1',
+    setBy: /--(max|min)-semi-space-size|--semi-space-growth-factor|young-generation/,
+  },
+  { flag: '--no-maglev', setBy: /--(no-)?maglev\b/ },
+  { flag: '--no-turbofan', setBy: /--(no-)?(turbofan|opt)\b/ },
+];
+
+/** The flags to set for this command line: `validate`'s, less those already set. */
+export function validateFlags(
+  argv: readonly string[],
+  execArgv: readonly string[],
+  nodeOptions: string | undefined,
+): string[] {
+  if (commandOf(argv) !== 'validate') return [];
+  return unsetFlags(VALIDATE_FLAGS, execArgv, nodeOptions).map(({ flag }) => flag);
+}
+
+/** Sets `validate`'s flags in this process, when the command line is `validate`. */
+export function setValidateFlags(argv: readonly string[]): void {
+  for (const flag of validateFlags(argv, process.execArgv, process.env.NODE_OPTIONS))
+    setFlagsFromString(flag);
+}
