@@ -38,12 +38,6 @@ await build({
     chunkFileNames: '[name]-[hash].js',
     // Stack traces (`--enable-source-maps`) and the start-up test read the original files here.
     sourcemap: true,
-    // V8 keeps each module's source text for as long as the module lives, in one byte a character
-    // if every character is Latin-1 and in two otherwise: one em dash in a comment doubles a
-    // chunk's. Non-ASCII characters in code are escaped, and comments other than licences
-    // (the source maps hold them) are left out.
-    charset: 'ascii',
-    comments: { legal: true, annotation: false, jsdoc: false },
   },
 });
 // `npx failover-drill` runs the file itself, by its `#!/usr/bin/env node` line.
