@@ -38,6 +38,16 @@ export function packetTokens(total: number, msPerToken: number): number {
 }
 
 /**
+ * The tokens sent once the write after `sent` tokens is out: the first write holds the first
+ * event alone, as a real stream's first content arrives as soon as its tokens are written (a
+ * first-token timeout sees the provider's time to first token, not up to a second more); later
+ * writes `per` tokens more.
+ */
+export function nextWrite(sent: number, per: number, eventTokens: number): number {
+  return sent === 0 ? Math.min(per, eventTokens) : sent + per;
+}
+
+/**
  * The content events for tokens `from` to `to`: one per `eventTokens` tokens, their bounds at
  * multiples of it from the answer's start, so a write that ends mid-event splits that event.
  */
@@ -93,7 +103,7 @@ async function* frames(
         : fault.afterTokens;
     const limit = Math.min(plan.outputTokens, faultAt);
     if (progress.sent < limit) {
-      const next = Math.min(limit, progress.sent + per);
+      const next = Math.min(limit, nextWrite(progress.sent, per, plan.eventTokens));
       await sleep(
         clock,
         startedAt + shift + plan.firstTokenDelayMs + next * plan.msPerToken - clock.now(),

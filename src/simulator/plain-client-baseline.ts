@@ -21,7 +21,7 @@ import { buildTimeline, faultsOf } from '../providers/fault-timeline.js';
 import { ProviderModel } from '../providers/provider-model.js';
 import type { ErrorKind, ResponsePlan } from '../providers/response-plan.js';
 import { contentText, countTokens, wantedTokens } from '../providers/wire-renderer.js';
-import { packetTokens } from '../providers/stream-writer.js';
+import { nextWrite, packetTokens } from '../providers/stream-writer.js';
 import { Recorder } from '../report/recorder.js';
 import { meterPlan } from '../report/conduct-meter.js';
 import type { Scenario } from '../scenario/load-scenario.js';
@@ -114,7 +114,7 @@ function follow(plan: ResponsePlan, t0: number, cutoff: number, stream: boolean)
         : pending.afterTokens;
     const limit = Math.min(out, faultAt);
     if (sent < limit) {
-      const next = Math.min(limit, sent + per);
+      const next = Math.min(limit, nextWrite(sent, per, plan.eventTokens));
       const due = after(
         now,
         headers + shift + plan.firstTokenDelayMs + next * plan.msPerToken - now,

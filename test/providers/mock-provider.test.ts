@@ -368,6 +368,37 @@ describe('mock providers', () => {
     expect(cut.error).toBeInstanceOf(TypeError);
   });
 
+  it('writes the first content event as soon as its tokens are out, then up to a second of tokens a write', async () => {
+    // 40 tokens at 100 a second, events of 8: the first event alone 80 ms after the head, then
+    // writes of 16 tokens (a quarter of the answer, at least 16), each as its last token is out.
+    const p = provider('primary');
+    const request = new Request(`${p.baseUrl}/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify(openAiBody({ stream: true })),
+    });
+    const writes: { at: number; tokens: number }[] = [];
+    const pending = getResponse(p.handlers, request).then(async (r) => {
+      const reader = r!.body!.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        const chars = new TextDecoder()
+          .decode(value)
+          .split('\n')
+          .filter((l) => l.startsWith('data: {'))
+          .map((l) => JSON.parse(l.slice(6)) as { choices: { delta: { content?: string } }[] })
+          .reduce((n, c) => n + (c.choices[0]?.delta.content?.length ?? 0), 0);
+        writes.push({ at: p.clock.now(), tokens: chars / 4 });
+      }
+    });
+    await p.clock.run();
+    await pending;
+    const content = writes.filter((w) => w.tokens > 0);
+    expect(content.map((w) => w.tokens)).toEqual([8, 16, 16]);
+    const head = writes[0]?.at ?? 0;
+    expect(content.map((w) => Math.round(w.at - head))).toEqual([80, 240, 400]);
+  });
+
   it('sends a malformed chunk as the Nth content event with atEvent', async () => {
     for (const [chunkTokens, atEvent] of [
       [4, 3],
