@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { runDrill } from '../../src/simulator/run-drill.js';
 import { simulate } from '../../src/simulator/simulate.js';
-import { writeTemp } from '../support/helpers.js';
+import { scenarioYaml, writeTemp } from '../support/helpers.js';
 import { everyFaultYaml, KINDS } from '../support/every-fault.js';
 
 function everyFault() {
@@ -29,6 +29,30 @@ describe('simulate', () => {
       a.aggregate.attempts,
       a.aggregate.costUsd,
     ]);
+  });
+
+  it("holds a stream's first-token limit to the provider's time to first token", async () => {
+    // 500 ms to the first token, 20 tokens a second, events of 8 tokens: the first event is out
+    // at 900 ms, within the 1 s limit, though a whole second's write would end at 1.5 s.
+    const text = scenarioYaml({
+      replace: [
+        ['outputTokens: 50', 'outputTokens: 100'],
+        ['streaming: 50%', 'streaming: 100%'],
+        [
+          'latency: { ttft: 200ms, tokensPerSecond: 100 }',
+          'latency: { ttft: 500ms, tokensPerSecond: 20 }',
+        ],
+        ['  - kind: outage\n    target: primary\n    at: 30s\n    for: 30s\n', '  []\n'],
+        [
+          '      targets: [primary/gpt-4o, backup/claude-sonnet-4-5]',
+          '      targets: [primary/gpt-4o, backup/claude-sonnet-4-5]\n  timeout: { firstToken: 1s }',
+        ],
+      ],
+    });
+    const report = await runDrill(loadScenario(writeTemp('first-token.yaml', text)));
+    expect(report.failures.byReason).toEqual({});
+    expect(report.attempts.total).toBe(report.requests.total);
+    expect(report.attempts.byProvider).toEqual({ primary: report.requests.total });
   });
 
   it('shows in the baseline what each fault costs without failover', async () => {
