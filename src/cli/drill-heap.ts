@@ -23,6 +23,8 @@
  * generation's size as a resource limit besides.
  */
 
+import { commandOf, unsetFlags, YOUNG_GENERATION_SET_BY, type CommandFlag } from './v8-flags.js';
+
 /** Each of the young generation's two semi-spaces, in MB. */
 export const SEMI_SPACE_MB = 16;
 
@@ -35,33 +37,11 @@ export const HEAP_GROWING_PERCENT = 100;
 /** The commands that run drills in virtual time, where the allocation rate is high. */
 const DRILLING = new Set(['run', 'compare', 'scorecard', 'check']);
 
-/** A V8 flag a command runs with, and the flags by which Node or its user has set it already. */
-export interface CommandFlag {
-  readonly flag: string;
-  readonly setBy: RegExp;
-}
-
-/** The flags of `flags` that neither Node's own flags nor `NODE_OPTIONS` set already. */
-export function unsetFlags(
-  flags: readonly CommandFlag[],
-  execArgv: readonly string[],
-  nodeOptions: string | undefined,
-): CommandFlag[] {
-  return flags.filter(
-    ({ setBy }) => !execArgv.some((flag) => setBy.test(flag)) && !setBy.test(nodeOptions ?? ''),
-  );
-}
-
-/** The command a command line names: its first word that is not an option. */
-export function commandOf(argv: readonly string[]): string | undefined {
-  return argv.find((arg) => !arg.startsWith('-'));
-}
-
 /** Each flag a drill runs with, and the flags by which Node or its user has set it already. */
 const DRILL_FLAGS: readonly CommandFlag[] = [
   {
     flag: `--max-semi-space-size=${SEMI_SPACE_MB}`,
-    setBy: /--(max|min)-semi-space-size|--semi-space-growth-factor|young-generation/,
+    setBy: YOUNG_GENERATION_SET_BY,
   },
   { flag: `--heap-growing-percent=${HEAP_GROWING_PERCENT}`, setBy: /--heap-growing-percent/ },
 ];

@@ -19,14 +19,11 @@
  * `validate`'s start-up time and peak RSS.
  */
 import { setFlagsFromString } from 'node:v8';
-import { commandOf, unsetFlags, type CommandFlag } from './drill-heap.js';
+import { commandOf, unsetFlags, YOUNG_GENERATION_SET_BY, type CommandFlag } from './v8-flags.js';
 
 /** The flags `validate` runs with. */
 const VALIDATE_FLAGS: readonly CommandFlag[] = [
-  {
-    flag: '--semi-space-growth-factor=1',
-    setBy: /--(max|min)-semi-space-size|--semi-space-growth-factor|young-generation/,
-  },
+  { flag: '--semi-space-growth-factor=1', setBy: YOUNG_GENERATION_SET_BY },
   { flag: '--no-maglev', setBy: /--(no-)?maglev\b/ },
   { flag: '--no-turbofan', setBy: /--(no-)?(turbofan|opt)\b/ },
 ];
