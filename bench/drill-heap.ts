@@ -1,8 +1,9 @@
 /**
  * The drill heap's trade: one drill with many requests in flight (the first 12 minutes of
  * million.yaml, about 200,000 requests, hundreds at once) in a process with V8's defaults, in one
- * with the CLI's young generation alone, and in one with all the CLI's heap flags
- * (src/cli/drill-heap.ts), in turn. Prints one JSON line: each one's wall time, CPU time and peak
+ * with the CLI's young generation alone, and in one with the CLI's whole drill heap
+ * (src/cli/drill-heap.ts: the young generation's flag, and the old generation's growth set in the
+ * process), in turn. Prints one JSON line: each one's wall time, CPU time and peak
  * RSS (medians of `runs` rounds).
  */
 import { spawnSync } from 'node:child_process';
@@ -20,10 +21,12 @@ writeFileSync(
     .replace('duration: 1h', 'duration: 12m')
     .replace('at: 20m, for: 10m', 'at: 4m, for: 2m'),
 );
-const drill = `
+const drill = (grow: boolean): string => `
+import { growHeapForDrills } from ${JSON.stringify(new URL('../dist/cli/drill-heap.js', import.meta.url).href)};
 import { loadScenario } from ${JSON.stringify(new URL('../dist/scenario/load-scenario.js', import.meta.url).href)};
 import { simulate } from ${JSON.stringify(new URL('../dist/simulator/simulate.js', import.meta.url).href)};
 const scenario = loadScenario(${JSON.stringify(file)});
+if (${grow}) growHeapForDrills();
 const started = performance.now();
 const result = await simulate(scenario, scenario.failover, { seed: 1 });
 const { user, system } = process.cpuUsage();
@@ -35,8 +38,8 @@ interface Figure {
   cpuMs: number;
   rssMb: number;
 }
-const one = (flags: readonly string[]): Figure => {
-  const child = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', drill], {
+const one = (flags: readonly string[], grow = false): Figure => {
+  const child = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', drill(grow)], {
     encoding: 'utf8',
   });
   if (child.status !== 0) throw new Error(child.stderr);
@@ -50,7 +53,7 @@ const sized: Figure[] = [];
 for (let i = 0; i < runs; i++) {
   defaults.push(one([]));
   young.push(one([`--max-semi-space-size=${SEMI_SPACE_MB}`]));
-  sized.push(one(DRILL_HEAP_FLAGS));
+  sized.push(one(DRILL_HEAP_FLAGS, true));
 }
 rmSync(dir, { recursive: true, force: true });
 const summary = (xs: Figure[]) => ({

@@ -5,6 +5,7 @@
  */
 import { buildReport } from '../dist/report/build-report.js';
 import { renderHtml } from '../dist/report/render-html.js';
+import { growHeapForDrills } from '../dist/cli/drill-heap.js';
 import { loadScenario } from '../dist/scenario/load-scenario.js';
 import { simulatePlainClient } from '../dist/simulator/plain-client-baseline.js';
 import { baselineConfig } from '../dist/simulator/run-drill.js';
@@ -12,6 +13,8 @@ import { simulate } from '../dist/simulator/simulate.js';
 
 const file = new URL('./million.yaml', import.meta.url).pathname;
 const scenario = loadScenario(file);
+// The rest of the CLI's drill heap: its flags are given to this process by bench/run.ts.
+growHeapForDrills();
 const samples: { done: number; rssMb: number; heapMb: number }[] = [];
 let next = 0.1;
 const started = performance.now();

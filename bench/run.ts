@@ -13,7 +13,7 @@ import { simulate } from '../dist/simulator/simulate.js';
 import { drillSubject, loadSubject } from '../dist/subject/index.js';
 import { bareGetResponseRate } from './bare-get-response.ts';
 import { coldDrill, startupFigures } from './startup.ts';
-import { DRILL_HEAP_FLAGS, SEMI_SPACE_MB } from '../dist/cli/drill-heap.js';
+import { DRILL_HEAP_FLAGS, HEAP_GROWING_PERCENT, SEMI_SPACE_MB } from '../dist/cli/drill-heap.js';
 
 const quick = process.argv.includes('--quick');
 const mark = (ok: boolean): string => (ok ? 'meets target' : 'MISSES target');
@@ -295,7 +295,7 @@ if (!quick) {
   const trade = (side: Side): string =>
     `${(side.ms / 1_000).toFixed(1)} s, ${side.rssMb} MB peak = ${(side.ms / defaults.ms).toFixed(2)}x the time, ${(side.rssMb / defaults.rssMb).toFixed(2)}x the memory (CPU ${(side.cpuMs / defaults.cpuMs).toFixed(2)}x)`;
   console.log(
-    `drill heap, ${sized.requests.toLocaleString('en-US')} requests: V8's defaults ${(defaults.ms / 1_000).toFixed(1)} s, ${defaults.rssMb} MB peak; ${SEMI_SPACE_MB} MB semi-spaces alone ${trade(young)}; the CLI's flags (${DRILL_HEAP_FLAGS.join(' ')}) ${trade(sized)}; medians of 2 rounds`,
+    `drill heap, ${sized.requests.toLocaleString('en-US')} requests: V8's defaults ${(defaults.ms / 1_000).toFixed(1)} s, ${defaults.rssMb} MB peak; ${SEMI_SPACE_MB} MB semi-spaces alone ${trade(young)}; the CLI's drill heap (${DRILL_HEAP_FLAGS.join(' ')}, --heap-growing-percent=${HEAP_GROWING_PERCENT} set in the process) ${trade(sized)}; medians of 2 rounds`,
   );
 }
 

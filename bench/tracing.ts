@@ -1,6 +1,6 @@
 /**
  * The cost of tracing black-friday, in a process of its own with the heap the CLI gives a drill
- * (run with src/cli/drill-heap.ts's flags), away from the bench's other drills. Drills with
+ * (src/cli/drill-heap.ts), away from the bench's other drills. Drills with
  * telemetry off, on, and sampled at 1% run in rotating order; each round gives a traced/untraced
  * ratio, and each figure is the median of those ratios, so a drift in the machine's speed hits
  * both sides of each ratio alike. Then, counted from inside: the time spent in the telemetry's
@@ -10,6 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { growHeapForDrills } from '../dist/cli/drill-heap.js';
 import { loadScenario } from '../dist/scenario/load-scenario.js';
 import { runDrill } from '../dist/simulator/run-drill.js';
 import { simulate } from '../dist/simulator/simulate.js';
@@ -19,6 +20,8 @@ const rounds = Number(process.argv[2] ?? 11);
 const median = (xs: number[]): number =>
   [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const scenario = loadScenario(new URL('../scenarios/black-friday.yaml', import.meta.url).pathname);
+// The rest of the CLI's drill heap: its flags are given to this process by bench/run.ts.
+growHeapForDrills();
 const traceDir = mkdtempSync(join(tmpdir(), 'failover-drill-tracing-'));
 const variants = {
   off: {},

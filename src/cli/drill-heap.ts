@@ -17,12 +17,19 @@
  *
  * `npm run bench` prints both trades ("drill heap").
  *
- * V8 reads both only when a heap is made, so the drilling commands restart themselves with the
- * flags before they load anything (flags Node was given stay, and one the user set is not
- * replaced); V8's flags hold for every thread, and a pool's worker threads get the young
- * generation's size as a resource limit besides.
+ * V8 reads the semi-spaces' size only when a heap is made, so the drilling commands restart
+ * themselves with it before they load anything (flags Node was given stay, and one the user set
+ * is not replaced); it holds for every thread, and a pool's worker threads get the young
+ * generation's size as a resource limit besides. The growth is set in the process instead, once
+ * the command's modules are loaded and before its first drill ({@link growHeapForDrills}): V8
+ * reads it at each full collection, and it is one of the flags V8 folds into the check of its
+ * code caches, so given to Node it made V8 refuse Node's cached code for every built-in module
+ * (undici, web streams, `child_process`…) and compile each from source. The semi-spaces' size is
+ * not in that check.
  */
 
+import { setFlagsFromString } from 'node:v8';
+import { isMainThread } from 'node:worker_threads';
 import { commandOf, unsetFlags, YOUNG_GENERATION_SET_BY, type CommandFlag } from './v8-flags.js';
 
 /** Each of the young generation's two semi-spaces, in MB. */
@@ -37,17 +44,45 @@ export const HEAP_GROWING_PERCENT = 100;
 /** The commands that run drills in virtual time, where the allocation rate is high. */
 const DRILLING = new Set(['run', 'compare', 'scorecard', 'check']);
 
-/** Each flag a drill runs with, and the flags by which Node or its user has set it already. */
+/** The flags a drilling command restarts with, and the flags by which they are set already. */
 const DRILL_FLAGS: readonly CommandFlag[] = [
   {
     flag: `--max-semi-space-size=${SEMI_SPACE_MB}`,
     setBy: YOUNG_GENERATION_SET_BY,
   },
-  { flag: `--heap-growing-percent=${HEAP_GROWING_PERCENT}`, setBy: /--heap-growing-percent/ },
 ];
 
-/** The flags a drill runs with. */
+/** The flags a drilling command restarts with. */
 export const DRILL_HEAP_FLAGS: readonly string[] = DRILL_FLAGS.map(({ flag }) => flag);
+
+/** The old generation's growth a drill runs with, set in the process before its first drill. */
+const HEAP_GROWTH: CommandFlag = {
+  flag: `--heap-growing-percent=${HEAP_GROWING_PERCENT}`,
+  setBy: /--heap-growing-percent/,
+};
+
+/** The flag {@link growHeapForDrills} sets: none if Node or its user has set the growth already. */
+export function heapGrowthFlag(
+  execArgv: readonly string[],
+  nodeOptions: string | undefined,
+): string | undefined {
+  return unsetFlags([HEAP_GROWTH], execArgv, nodeOptions)[0]?.flag;
+}
+
+let grown = false;
+
+/**
+ * Sets the old generation's growth for drills in this process, once: called by the main thread
+ * when it opens its drill pool, once the command's modules are loaded (V8's flags hold for every
+ * thread, and a worker thread leaves them alone). The library's own `runDrill` leaves V8 as its
+ * caller set it.
+ */
+export function growHeapForDrills(): void {
+  if (grown || !isMainThread) return;
+  grown = true;
+  const flag = heapGrowthFlag(process.execArgv, process.env.NODE_OPTIONS);
+  if (flag !== undefined) setFlagsFromString(flag);
+}
 
 /**
  * The arguments to restart this process with, for a drilling command that lacks a flag of

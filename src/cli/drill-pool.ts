@@ -15,7 +15,7 @@ import type { Report } from '../report/report-schema.js';
 import { withFaults } from '../check/with-faults.js';
 import type { DrillOptions } from '../simulator/run-drill.js';
 import { columnsOf, type Column, type ColumnFlags } from './columns.js';
-import { YOUNG_GENERATION_MB } from './drill-heap.js';
+import { growHeapForDrills, YOUNG_GENERATION_MB } from './drill-heap.js';
 
 /** One cell's drill: a report and the files beside it, or the subject's refusal of the scenario. */
 export type CellResult =
@@ -130,13 +130,15 @@ export interface DrillPool {
 
 /**
  * A pool for these columns: `workers` worker threads that each load the setup once, or, with
- * one worker, the columns already loaded here. Close it when done.
+ * one worker, the columns already loaded here. Close it when done. Every drilling command opens
+ * one once its modules are loaded, so this is where the drills' heap growth is set.
  */
 export function drillPool(
   setup: PoolSetup,
   columns: readonly Column[],
   workers: number,
 ): DrillPool {
+  growHeapForDrills();
   if (workers <= 1)
     return {
       size: 1,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { HEAP_GROWING_PERCENT, restartArguments, SEMI_SPACE_MB } from '../../src/cli/drill-heap.js';
+import {
+  HEAP_GROWING_PERCENT,
+  heapGrowthFlag,
+  restartArguments,
+  SEMI_SPACE_MB,
+} from '../../src/cli/drill-heap.js';
 import { validateFlags } from '../../src/cli/validate-flags.js';
 
 const SCRIPT = '/x/dist/bin/failover-drill.js';
@@ -11,7 +16,7 @@ describe('restartArguments', () => {
     for (const command of ['run', 'compare', 'scorecard', 'check'])
       expect(
         restartArguments([command, 'a.yaml'], ['--import', 'p.mjs'], undefined, SCRIPT),
-      ).toEqual([SEMI, GROWTH, '--import', 'p.mjs', SCRIPT, command, 'a.yaml']);
+      ).toEqual([SEMI, '--import', 'p.mjs', SCRIPT, command, 'a.yaml']);
   });
 
   it('leaves the other commands, help and version alone', () => {
@@ -30,13 +35,8 @@ describe('restartArguments', () => {
 
   it('adds only the flags not set already, by a flag or by NODE_OPTIONS, and so never loops', () => {
     const run = ['run', 'a.yaml'];
-    expect(restartArguments(run, [SEMI, GROWTH], undefined, SCRIPT)).toBeUndefined();
-    expect(restartArguments(run, ['--max-semi-space-size=64'], undefined, SCRIPT)).toEqual([
-      GROWTH,
-      '--max-semi-space-size=64',
-      SCRIPT,
-      ...run,
-    ]);
+    expect(restartArguments(run, [SEMI], undefined, SCRIPT)).toBeUndefined();
+    expect(restartArguments(run, ['--max-semi-space-size=64'], undefined, SCRIPT)).toBeUndefined();
     expect(restartArguments(run, ['--heap-growing-percent=50'], undefined, SCRIPT)).toEqual([
       SEMI,
       '--heap-growing-percent=50',
@@ -44,17 +44,30 @@ describe('restartArguments', () => {
       ...run,
     ]);
     expect(
-      restartArguments(run, [GROWTH], '--max-semi-space-size=32 --enable-source-maps', SCRIPT),
+      restartArguments(run, [], '--max-semi-space-size=32 --enable-source-maps', SCRIPT),
     ).toBeUndefined();
     expect(restartArguments(run, [], '--enable-source-maps', SCRIPT)).toEqual([
       SEMI,
-      GROWTH,
       SCRIPT,
       ...run,
     ]);
     // What a restart runs with is complete: restarting it again adds nothing.
     const restarted = restartArguments(run, [], undefined, SCRIPT) ?? [];
-    expect(restartArguments(run, restarted.slice(0, 2), undefined, SCRIPT)).toBeUndefined();
+    expect(restartArguments(run, restarted.slice(0, 1), undefined, SCRIPT)).toBeUndefined();
+  });
+});
+
+describe('heapGrowthFlag', () => {
+  it("sets the old generation's growth in the process, not as a flag to restart with", () => {
+    // Given to Node, it made V8 refuse Node's code cache for every built-in module.
+    expect(restartArguments(['run', 'a.yaml'], [], undefined, SCRIPT)).not.toContain(GROWTH);
+    expect(heapGrowthFlag([], undefined)).toBe(GROWTH);
+    expect(heapGrowthFlag(['--import', 'p.mjs'], '--enable-source-maps')).toBe(GROWTH);
+  });
+
+  it('leaves a growth the user set, by a flag or by NODE_OPTIONS', () => {
+    expect(heapGrowthFlag(['--heap-growing-percent=50'], undefined)).toBeUndefined();
+    expect(heapGrowthFlag([], '--heap-growing-percent=300')).toBeUndefined();
   });
 });
 
