@@ -104,9 +104,10 @@ export function restartArguments(
 }
 
 /**
- * Replaces this process (same pid, streams and signals) with one whose heap suits a drill, when
- * the command drills and the platform can (`process.execve`: Node >= 22.15 on POSIX; elsewhere
- * the drill runs here with V8's defaults, only larger).
+ * Replaces this process (same pid, streams and signals) with one whose young generation suits a
+ * drill, when the command drills and the platform can (`process.execve`: Node >= 22.15 on POSIX;
+ * elsewhere the drill runs here with V8's young generation, only larger; the growth is set in the
+ * process either way).
  */
 export function restartForDrills(argv: readonly string[]): void {
   const execve = process.execve?.bind(process);
