@@ -12,6 +12,7 @@ import { runDrill } from '../dist/simulator/run-drill.js';
 import { simulate } from '../dist/simulator/simulate.js';
 import { drillSubject, loadSubject } from '../dist/subject/index.js';
 import { bareGetResponseRate } from './bare-get-response.ts';
+import { instructionsPerRequest } from './instructions.ts';
 import { coldDrill, startupFigures } from './startup.ts';
 import { DRILL_HEAP_FLAGS, HEAP_GROWING_PERCENT, SEMI_SPACE_MB } from '../dist/cli/drill-heap.js';
 
@@ -56,6 +57,15 @@ const drillWall = median(drillWalls);
 console.log(
   `black-friday engine run:        ${Math.round(engineRate).toLocaleString('en-US')} simulated requests/s = ${(engineRate / bare).toFixed(2)}x bare getResponse (target >= 0.50: ${mark(engineRate / bare >= 0.5)})`,
 );
+if (!quick) {
+  // The same comparison in instructions, which the machine's load does not move.
+  const counted = await instructionsPerRequest();
+  console.log(
+    'skipped' in counted
+      ? `instructions per request:       skipped: ${counted.skipped}`
+      : `instructions per request:       engine run ${(counted.engine / 1e6).toFixed(2)} M (${(counted.drill / 1e9).toFixed(2)} G a warm black-friday of ${counted.requests.toLocaleString('en-US')}), bare getResponse ${(counted.bare / 1e6).toFixed(2)} M = ${(counted.bare / counted.engine).toFixed(2)}x (cachegrind, all threads; steady where wall time is not)`,
+  );
+}
 console.log(
   `black-friday whole drill:       ${drillWall} ms wall for 1h simulated, engine + baseline = ${Math.round(3_600_000 / drillWall).toLocaleString('en-US')}x real time (target < 1000 ms: ${mark(drillWall < 1_000)})`,
 );

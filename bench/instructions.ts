@@ -1,0 +1,111 @@
+/**
+ * The engine run and bare msw `getResponse` counted in CPU instructions per request, by valgrind's
+ * cachegrind, where wall time cannot settle a few percent: on a shared machine the same drill's
+ * wall time varies by a fifth from run to run, and the instruction count by about 1%.
+ *
+ * Each side runs twice under cachegrind with different amounts of work (black-friday 1 and 3
+ * times; 2,000 and 12,000 bare requests, each after 2,000 to warm up), and the difference in
+ * instructions is divided by the difference in requests, so Node's start, loading, compiling and
+ * the first drill's warm-up cancel out. Instructions are counted in every thread, the garbage
+ * collector's and the compilers' included. Cache misses and memory stalls are not counted: a
+ * change that only moves memory shows in wall time, not here.
+ *
+ * `node bench/instructions.ts [checkout]` prints the figures as JSON for a checkout's build
+ * (default: this one), to compare two builds, e.g. a `git worktree` of an older commit after
+ * `npx tsc -p tsconfig.build.json` in it. `npm run bench` prints them beside the wall-clock ratio.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** Instructions per request, or why they were not counted. */
+export type InstructionFigures =
+  | {
+      readonly engine: number;
+      readonly bare: number;
+      /** Instructions of one warm black-friday engine run. */
+      readonly drill: number;
+      readonly requests: number;
+    }
+  | { readonly skipped: string };
+
+const VALGRIND = ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null'];
+
+/** Instructions of one Node process running `code` (an ES module) under cachegrind. */
+function countInstructions(code: string): Promise<{ instructions: number; stdout: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(
+      'valgrind',
+      [...VALGRIND, process.execPath, '--input-type=module', '-e', code],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', fail);
+    child.on('close', (status) => {
+      const refs = /I\s+refs:\s+([\d,]+)/.exec(stderr);
+      if (status !== 0 || refs?.[1] === undefined)
+        fail(new Error(`cachegrind failed (${status}): ${stderr.slice(-600)}`));
+      else done({ instructions: Number(refs[1].replaceAll(',', '')), stdout });
+    });
+  });
+}
+
+const engineCode = (root: string, drills: number): string => `
+  const { loadScenario } = await import(${JSON.stringify(pathToFileURL(`${root}/dist/scenario/load-scenario.js`).href)});
+  const { simulate } = await import(${JSON.stringify(pathToFileURL(`${root}/dist/simulator/simulate.js`).href)});
+  const scenario = loadScenario(${JSON.stringify(`${root}/scenarios/black-friday.yaml`)});
+  let requests = 0;
+  for (let i = 0; i < ${drills}; i++)
+    requests = (await simulate(scenario, scenario.failover, { seed: scenario.seed })).aggregate.requests.total;
+  console.log(requests);
+`;
+
+const bareCode = (requests: number): string => `
+  const { bareGetResponseRate } = await import(${JSON.stringify(new URL('./bare-get-response.ts', import.meta.url).href)});
+  await bareGetResponseRate(${requests});
+`;
+
+/** Two processes at a time: the machine's two cores. */
+async function pairs<T>(jobs: (() => Promise<T>)[]): Promise<T[]> {
+  const results: T[] = [];
+  for (let i = 0; i < jobs.length; i += 2)
+    results.push(...(await Promise.all(jobs.slice(i, i + 2).map((job) => job()))));
+  return results;
+}
+
+/** Counts both sides for the build in `root` (a checkout with `dist/` built). */
+export async function instructionsPerRequest(
+  root: string = resolve(new URL('..', import.meta.url).pathname),
+): Promise<InstructionFigures> {
+  if (spawnSync('valgrind', ['--version']).status !== 0)
+    return { skipped: 'valgrind is not installed (Debian: apt-get install -y valgrind)' };
+  const [oneDrill, threeDrills, bareShort, bareLong] = await pairs([
+    () => countInstructions(engineCode(root, 1)),
+    () => countInstructions(engineCode(root, 3)),
+    () => countInstructions(bareCode(2_000)),
+    () => countInstructions(bareCode(12_000)),
+  ]);
+  if (
+    oneDrill === undefined ||
+    threeDrills === undefined ||
+    bareShort === undefined ||
+    bareLong === undefined
+  )
+    return { skipped: 'a count is missing' };
+  const requests = Number(threeDrills.stdout.trim());
+  const drill = (threeDrills.instructions - oneDrill.instructions) / 2;
+  return {
+    engine: drill / requests,
+    bare: (bareLong.instructions - bareShort.instructions) / 10_000,
+    drill,
+    requests,
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const root = process.argv[2] === undefined ? undefined : resolve(process.argv[2]);
+  console.log(JSON.stringify(await instructionsPerRequest(root)));
+}
