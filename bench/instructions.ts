@@ -4,15 +4,16 @@
  * wall time varies by a fifth from run to run, and the instruction count by about 1%.
  *
  * Each side runs twice under cachegrind with different amounts of work (black-friday 1 and 3
- * times; 2,000 and 12,000 bare requests, each after 2,000 to warm up), and the difference in
+ * times; 2,000 and 22,000 bare requests, each after 2,000 to warm up), and the difference in
  * instructions is divided by the difference in requests, so Node's start, loading, compiling and
- * the first drill's warm-up cancel out. Instructions are counted in every thread, the garbage
- * collector's and the compilers' included. Cache misses and memory stalls are not counted: a
- * change that only moves memory shows in wall time, not here.
+ * the first drill's warm-up cancel out. V8 runs on one thread (`--single-threaded`), so its
+ * compilers' and garbage collector's work is counted too, the same from run to run. Cache misses
+ * and memory stalls are not counted: a change that only moves memory shows in wall time, not here.
  *
- * `node bench/instructions.ts [checkout]` prints the figures as JSON for a checkout's build
- * (default: this one), to compare two builds, e.g. a `git worktree` of an older commit after
- * `npx tsc -p tsconfig.build.json` in it. `npm run bench` prints them beside the wall-clock ratio.
+ * `node bench/instructions.ts [checkout] [--engine-only]` prints the figures as JSON for a
+ * checkout's build (default: this one), to compare two builds, e.g. a `git worktree` of an older
+ * commit after `npx tsc -p tsconfig.build.json` in it. `npm run bench` prints them beside the
+ * wall-clock ratio.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -31,14 +32,19 @@ export type InstructionFigures =
 
 const VALGRIND = ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null'];
 
+/**
+ * V8 on one thread: its compilers and garbage collector then do their work where the count is
+ * the same from run to run (bare getResponse counted 476-577 K instructions a request in four
+ * runs with V8's helper threads, 512 and 517 K in two without).
+ */
+const NODE_FLAGS = ['--single-threaded', '--input-type=module'];
+
 /** Instructions of one Node process running `code` (an ES module) under cachegrind. */
 function countInstructions(code: string): Promise<{ instructions: number; stdout: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(
-      'valgrind',
-      [...VALGRIND, process.execPath, '--input-type=module', '-e', code],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn('valgrind', [...VALGRIND, process.execPath, ...NODE_FLAGS, '-e', code], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -76,36 +82,43 @@ async function pairs<T>(jobs: (() => Promise<T>)[]): Promise<T[]> {
   return results;
 }
 
-/** Counts both sides for the build in `root` (a checkout with `dist/` built). */
+/**
+ * Counts both sides for the build in `root` (a checkout with `dist/` built); with `bare: false`,
+ * only the engine run, to compare builds (the bare side is this checkout's either way).
+ */
 export async function instructionsPerRequest(
   root: string = resolve(new URL('..', import.meta.url).pathname),
+  { bare = true }: { readonly bare?: boolean } = {},
 ): Promise<InstructionFigures> {
   if (spawnSync('valgrind', ['--version']).status !== 0)
     return { skipped: 'valgrind is not installed (Debian: apt-get install -y valgrind)' };
   const [oneDrill, threeDrills, bareShort, bareLong] = await pairs([
     () => countInstructions(engineCode(root, 1)),
     () => countInstructions(engineCode(root, 3)),
-    () => countInstructions(bareCode(2_000)),
-    () => countInstructions(bareCode(12_000)),
+    ...(bare
+      ? [() => countInstructions(bareCode(2_000)), () => countInstructions(bareCode(22_000))]
+      : []),
   ]);
-  if (
-    oneDrill === undefined ||
-    threeDrills === undefined ||
-    bareShort === undefined ||
-    bareLong === undefined
-  )
-    return { skipped: 'a count is missing' };
+  if (oneDrill === undefined || threeDrills === undefined) return { skipped: 'a count is missing' };
   const requests = Number(threeDrills.stdout.trim());
   const drill = (threeDrills.instructions - oneDrill.instructions) / 2;
   return {
     engine: drill / requests,
-    bare: (bareLong.instructions - bareShort.instructions) / 10_000,
+    bare:
+      bareShort === undefined || bareLong === undefined
+        ? Number.NaN
+        : (bareLong.instructions - bareShort.instructions) / 20_000,
     drill,
     requests,
   };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const root = process.argv[2] === undefined ? undefined : resolve(process.argv[2]);
-  console.log(JSON.stringify(await instructionsPerRequest(root)));
+  const args = process.argv.slice(2);
+  const checkout = args.find((a) => !a.startsWith('--'));
+  const figures = await instructionsPerRequest(
+    checkout === undefined ? undefined : resolve(checkout),
+    { bare: !args.includes('--engine-only') },
+  );
+  console.log(JSON.stringify(figures));
 }

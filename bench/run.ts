@@ -63,7 +63,7 @@ if (!quick) {
   console.log(
     'skipped' in counted
       ? `instructions per request:       skipped: ${counted.skipped}`
-      : `instructions per request:       engine run ${(counted.engine / 1e6).toFixed(2)} M (${(counted.drill / 1e9).toFixed(2)} G a warm black-friday of ${counted.requests.toLocaleString('en-US')}), bare getResponse ${(counted.bare / 1e6).toFixed(2)} M = ${(counted.bare / counted.engine).toFixed(2)}x (cachegrind, all threads; steady where wall time is not)`,
+      : `instructions per request:       engine run ${(counted.engine / 1e6).toFixed(2)} M (${(counted.drill / 1e9).toFixed(2)} G a warm black-friday of ${counted.requests.toLocaleString('en-US')}), bare getResponse ${(counted.bare / 1e6).toFixed(2)} M = ${(counted.bare / counted.engine).toFixed(2)}x (cachegrind, V8 on one thread; steady where wall time is not)`,
   );
 }
 console.log(
