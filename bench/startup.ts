@@ -2,7 +2,7 @@
  * Start-up of the CLI: wall time and peak RSS of short commands, each as a ratio to a bare
  * `node -e 0` measured in the same run (median of `runs` spawns each), and a cold drill.
  */
-import { spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -59,15 +59,29 @@ export interface ColdDrill extends StartupFigure {
   readonly drillMs: number;
   /** Each run's wall time less its drill's own (Node's starts, loading, files): median, in ms. */
   readonly restMs: number;
+  /** The warm drill run beside each cold one: median, in ms. */
+  readonly warmMs: number;
+  /** Each cold run against the warm drill beside it: median of the ratios. */
+  readonly ratio: number;
+  /** Each cold run's drill itself against the warm drill beside it: median of the ratios. */
+  readonly drillRatio: number;
 }
 
 /**
  * black-friday through the CLI, from a cold process, traces off. Each run's report.json gives the
  * drill's own time in that same run, so the rest of the run is start-up, loading and writing.
+ * Each cold run is paired with a warm drill right after it (`warm`, its wall time in ms), and the
+ * ratios are taken pair by pair, so a slow stretch of the machine weighs on both sides of a ratio
+ * instead of flattering or damning all of them.
  */
-export function coldDrill(runs: number, outDir: string): ColdDrill {
+export async function coldDrill(
+  runs: number,
+  outDir: string,
+  warm: () => Promise<number>,
+): Promise<ColdDrill> {
   const name = 'black-friday via the CLI';
-  const spawns = Array.from({ length: runs }, () => {
+  const pairs = [];
+  for (let i = 0; i < runs; i++) {
     const spawn = spawnOnce(name, [
       BIN,
       'run',
@@ -80,13 +94,47 @@ export function coldDrill(runs: number, outDir: string): ColdDrill {
     const report = JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) as {
       wallMs: number;
     };
-    return { ...spawn, drillMs: report.wallMs };
-  });
+    pairs.push({ ...spawn, drillMs: report.wallMs, warmMs: await warm() });
+  }
   return {
     name,
-    ms: median(spawns.map((s) => s.ms)),
-    rssMb: Math.round(median(spawns.map((s) => s.rssMb))),
-    drillMs: median(spawns.map((s) => s.drillMs)),
-    restMs: Math.round(median(spawns.map((s) => s.ms - s.drillMs))),
+    ms: median(pairs.map((s) => s.ms)),
+    rssMb: Math.round(median(pairs.map((s) => s.rssMb))),
+    drillMs: median(pairs.map((s) => s.drillMs)),
+    restMs: Math.round(median(pairs.map((s) => s.ms - s.drillMs))),
+    warmMs: median(pairs.map((s) => s.warmMs)),
+    ratio: median(pairs.map((s) => s.ms / s.warmMs)),
+    drillRatio: median(pairs.map((s) => s.drillMs / s.warmMs)),
+  };
+}
+
+/**
+ * A warm drill on call, in a process of its own that only drills (bench/warm-drill.ts): `drill`
+ * runs one and gives its wall time in ms; `close` ends the process.
+ */
+export async function warmDriller(): Promise<{
+  drill: () => Promise<number>;
+  close: () => void;
+}> {
+  const child = fork(new URL('./warm-drill.ts', import.meta.url).pathname, [], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const next = (): Promise<unknown> =>
+    new Promise((done, fail) => {
+      const onExit = (code: number | null): void => fail(new Error(`warm drill exited: ${code}`));
+      child.once('exit', onExit);
+      child.once('message', (message) => {
+        child.off('exit', onExit);
+        done(message);
+      });
+    });
+  await next(); // 'ready', once warmed up
+  return {
+    drill: async () => {
+      const reply = next();
+      child.send('drill');
+      return Number(await reply);
+    },
+    close: () => child.kill(),
   };
 }
