@@ -1,7 +1,7 @@
 /**
  * The engine run and bare msw `getResponse` counted in CPU instructions per request, by valgrind's
  * cachegrind, where wall time cannot settle a few percent: on a shared machine the same drill's
- * wall time varies by a fifth from run to run, and the instruction count by about 1%.
+ * wall time varies by a fifth from run to run, and the instruction count by 1-2%.
  *
  * Each side runs twice under cachegrind with different amounts of work (black-friday 1 and 3
  * times; 2,000 and 22,000 bare requests, each after 2,000 to warm up), and the difference in
@@ -74,6 +74,10 @@ const bareCode = (requests: number): string => `
   await bareGetResponseRate(${requests});
 `;
 
+/** The two amounts of work on each side: drills of black-friday, and bare requests. */
+const DRILLS = [1, 3] as const;
+const BARE_REQUESTS = [2_000, 22_000] as const;
+
 /** Two processes at a time: the machine's two cores. */
 async function pairs<T>(jobs: (() => Promise<T>)[]): Promise<T[]> {
   const results: T[] = [];
@@ -93,21 +97,24 @@ export async function instructionsPerRequest(
   if (spawnSync('valgrind', ['--version']).status !== 0)
     return { skipped: 'valgrind is not installed (Debian: apt-get install -y valgrind)' };
   const [oneDrill, threeDrills, bareShort, bareLong] = await pairs([
-    () => countInstructions(engineCode(root, 1)),
-    () => countInstructions(engineCode(root, 3)),
+    () => countInstructions(engineCode(root, DRILLS[0])),
+    () => countInstructions(engineCode(root, DRILLS[1])),
     ...(bare
-      ? [() => countInstructions(bareCode(2_000)), () => countInstructions(bareCode(22_000))]
+      ? [
+          () => countInstructions(bareCode(BARE_REQUESTS[0])),
+          () => countInstructions(bareCode(BARE_REQUESTS[1])),
+        ]
       : []),
   ]);
   if (oneDrill === undefined || threeDrills === undefined) return { skipped: 'a count is missing' };
   const requests = Number(threeDrills.stdout.trim());
-  const drill = (threeDrills.instructions - oneDrill.instructions) / 2;
+  const drill = (threeDrills.instructions - oneDrill.instructions) / (DRILLS[1] - DRILLS[0]);
   return {
     engine: drill / requests,
     bare:
       bareShort === undefined || bareLong === undefined
         ? Number.NaN
-        : (bareLong.instructions - bareShort.instructions) / 20_000,
+        : (bareLong.instructions - bareShort.instructions) / (BARE_REQUESTS[1] - BARE_REQUESTS[0]),
     drill,
     requests,
   };
