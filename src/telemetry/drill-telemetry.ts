@@ -113,6 +113,22 @@ export class DrillTelemetry {
     this.#decision(event);
   };
 
+  /**
+   * Starts a span at drill time `at`. Its attributes are set once it has started: given to
+   * `startSpan`, the SDK would check each of them twice (once for the sampler).
+   */
+  #startSpan(
+    name: string,
+    kind: SpanKind,
+    at: number,
+    attributes: Attributes,
+    context: Context,
+  ): Span {
+    return this.#sdk.tracer
+      .startSpan(name, { kind, startTime: hrTime(at) }, context)
+      .setAttributes(attributes);
+  }
+
   /** A decision, as an event on the request's root span. */
   #decision(event: EngineEvent): void {
     const requestId = 'requestId' in event ? event.requestId : undefined;
@@ -126,13 +142,11 @@ export class DrillTelemetry {
   #startRequest(event: Extract<EngineEvent, { type: 'request:start' }>): void {
     const kept = this.#sample >= 1 || this.#sampleRng.next() < this.#sample;
     const root = kept
-      ? this.#sdk.tracer.startSpan(
+      ? this.#startSpan(
           `chat ${event.group}`,
-          {
-            kind: SpanKind.INTERNAL,
-            startTime: hrTime(event.at),
-            attributes: this.#requestAttributes(event),
-          },
+          SpanKind.INTERNAL,
+          event.at,
+          this.#requestAttributes(event),
           ROOT_CONTEXT,
         )
       : undefined;
@@ -172,18 +186,15 @@ export class DrillTelemetry {
     if (request?.root === undefined) return;
     const hedge = request.hedgeTarget === targetKey(event.target);
     if (hedge) request.hedgeTarget = undefined;
-    const span = this.#sdk.tracer.startSpan(
+    const attributes = targetAttributes(event.target);
+    attributes[DRILL.attempt] = event.attempt;
+    attributes[DRILL.breakerState] = this.#metrics.breakerState(event.target);
+    if (hedge) attributes[DRILL.hedge] = true;
+    const span = this.#startSpan(
       `chat ${event.target.model}`,
-      {
-        kind: SpanKind.CLIENT,
-        startTime: hrTime(event.at),
-        attributes: {
-          ...targetAttributes(event.target),
-          [DRILL.attempt]: event.attempt,
-          [DRILL.breakerState]: this.#metrics.breakerState(event.target),
-          ...(hedge ? { [DRILL.hedge]: true } : {}),
-        },
-      },
+      SpanKind.CLIENT,
+      event.at,
+      attributes,
       request.context,
     );
     request.attempts.set(event.attempt, {
@@ -204,19 +215,16 @@ export class DrillTelemetry {
     attempt.endedAt = event.at;
     const { outcome, errorType } = result;
     const span = attempt.span;
+    // Undefined values are left out by the SDK, as they would be by leaving out their keys.
     span.setAttributes({
       [DRILL.outcome]: outcome,
-      ...(event.status === undefined ? {} : { [ATTR_HTTP_RESPONSE_STATUS_CODE]: event.status }),
-      ...(event.prefilled === true ? { [DRILL.prefilled]: true } : {}),
-      ...(event.invalid === undefined ? {} : { [DRILL.invalidAnswer]: event.invalid }),
-      ...(event.usage === undefined
-        ? {}
-        : {
-            [GEN_AI.usageInputTokens]: event.usage.inputTokens,
-            [GEN_AI.usageOutputTokens]: event.usage.outputTokens,
-          }),
-      ...(event.responseModel === undefined ? {} : { [GEN_AI.responseModel]: event.responseModel }),
-      ...(errorType === undefined ? {} : { [ATTR_ERROR_TYPE]: errorType }),
+      [ATTR_HTTP_RESPONSE_STATUS_CODE]: event.status,
+      [DRILL.prefilled]: event.prefilled === true ? true : undefined,
+      [DRILL.invalidAnswer]: event.invalid,
+      [GEN_AI.usageInputTokens]: event.usage?.inputTokens,
+      [GEN_AI.usageOutputTokens]: event.usage?.outputTokens,
+      [GEN_AI.responseModel]: event.responseModel,
+      [ATTR_ERROR_TYPE]: errorType,
     });
     if (errorType !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
     // An attempt that ends after its request (a cancelled hedge) ends its span now.

@@ -20,7 +20,6 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import {
   AlwaysOnSampler,
-  ParentBasedSampler,
   TracerProvider,
   type ReadableSpan,
   type SpanExporter,
@@ -169,8 +168,9 @@ export class TelemetrySdk {
       resource,
       idGenerator: seededIdGenerator(seededRng(options.seed, 'telemetry')),
       // The drill decides which requests to trace before it starts their spans (a dropped
-      // request then costs no span at all); children follow their parent.
-      sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
+      // request then costs no span at all), and starts attempts' spans only under a root it
+      // kept: every span started is sampled.
+      sampler: new AlwaysOnSampler(),
       spanProcessors: this.#processors,
       // Default limits, but no attribute value is cut short: messages are recorded whole.
       spanLimits: { eventCountLimit: 1_000 },

@@ -245,6 +245,45 @@ describe('telemetry options', () => {
     }
   });
 
+  it('marks a hedge’s attempt on its span, and its start on the root', async () => {
+    // A primary slower than the hedge's delay: each request also asks the backup.
+    const file = writeTemp(
+      'hedged.yaml',
+      scenarioYaml({
+        replace: [
+          [
+            'latency: { ttft: 200ms, tokensPerSecond: 100 }',
+            'latency: { ttft: 3s, tokensPerSecond: 100 }',
+          ],
+          [
+            '      targets: [primary/gpt-4o, backup/claude-sonnet-4-5]\n',
+            '      targets: [primary/gpt-4o, backup/claude-sonnet-4-5]\n  hedge: { delay: 1s }\n',
+          ],
+        ],
+      }),
+    );
+    const dir = tempDir();
+    const report = await runDrill(loadScenario(file), { telemetry: { dir } });
+    const spans = spansOf(readJsonl<TraceRequest>(join(dir, 'traces.jsonl')));
+    const attempts = spans.filter((s) => s.parentSpanId);
+    expect(attempts).toHaveLength(report.attempts.total);
+    const hedges = attempts.filter((s) => attrs(s.attributes)['failover_drill.hedge'] === true);
+    expect(hedges.length).toBeGreaterThan(0);
+    for (const hedge of hedges) {
+      const a = attrs(hedge.attributes);
+      expect(a['gen_ai.provider.name']).toBe('backup');
+      expect(a['failover_drill.attempt']).toBeGreaterThan(1);
+      expect(typeof a['failover_drill.outcome']).toBe('string');
+    }
+    // The first attempts are no hedges, and every root's hedge.start names its hedge's target.
+    for (const attempt of attempts.filter(
+      (s) => attrs(s.attributes)['failover_drill.attempt'] === 1,
+    ))
+      expect(attrs(attempt.attributes)['failover_drill.hedge']).toBeUndefined();
+    const starts = spans.flatMap((s) => s.events.filter((e) => e.name === 'hedge.start'));
+    expect(starts.length).toBe(hedges.length);
+  });
+
   it('records prompts and answers only when asked', async () => {
     const { dir } = await drill({ recordContent: true });
     const roots = spansOf(readJsonl<TraceRequest>(join(dir, 'traces.jsonl'))).filter(
