@@ -10,14 +10,15 @@
  * compilers' and garbage collector's work is counted too, the same from run to run. Cache misses
  * and memory stalls are not counted: a change that only moves memory shows in wall time, not here.
  *
- * `node bench/instructions.ts [checkout] [--engine-only]` prints the figures as JSON for a
- * checkout's build (default: this one), to compare two builds, e.g. a `git worktree` of an older
- * commit after `npx tsc -p tsconfig.build.json` in it. `npm run bench` prints them beside the
- * wall-clock ratio.
+ * `node bench/instructions.ts [checkout] [--engine-only | --tracing]` prints the figures as JSON
+ * for a checkout's build (default: this one), to compare two builds, e.g. a `git worktree` of an
+ * older commit after `npx tsc -p tsconfig.build.json` in it; `--tracing`: what tracing costs a
+ * whole drill instead. `npm run bench` prints both beside their wall-clock figures.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DRILL_HEAP_FLAGS } from '../dist/cli/drill-heap.js';
 
 /** Instructions per request, or why they were not counted. */
 export type InstructionFigures =
@@ -40,11 +41,16 @@ const VALGRIND = ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=
 const NODE_FLAGS = ['--single-threaded', '--input-type=module'];
 
 /** Instructions of one Node process running `code` (an ES module) under cachegrind. */
-function countInstructions(code: string): Promise<{ instructions: number; stdout: string }> {
+function countInstructions(
+  code: string,
+  flags: readonly string[] = [],
+): Promise<{ instructions: number; stdout: string }> {
   return new Promise((done, fail) => {
-    const child = spawn('valgrind', [...VALGRIND, process.execPath, ...NODE_FLAGS, '-e', code], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'valgrind',
+      [...VALGRIND, process.execPath, ...NODE_FLAGS, ...flags, '-e', code],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -72,6 +78,42 @@ const engineCode = (root: string, drills: number): string => `
 const bareCode = (requests: number): string => `
   const { bareGetResponseRate } = await import(${JSON.stringify(new URL('./bare-get-response.ts', import.meta.url).href)});
   await bareGetResponseRate(${requests});
+`;
+
+/** A drill untraced, traced in full, and traced at 1%. */
+const TRACING_VARIANTS = {
+  off: {},
+  full: { sample: 1 },
+  sampled: { sample: 0.01 },
+} as const;
+type TracingVariant = keyof typeof TRACING_VARIANTS;
+
+/** Instructions of one warm whole drill of black-friday, untraced and traced, or why not counted. */
+export type TracingInstructions =
+  | { readonly off: number; readonly full: number; readonly sampled: number }
+  | { readonly skipped: string };
+
+const moduleUrl = (root: string, path: string): string =>
+  JSON.stringify(pathToFileURL(`${root}/dist/${path}`).href);
+
+/**
+ * Whole drills of black-friday (engine run, baseline, report) as the CLI runs them, with its drill
+ * heap, traced as `variant` says into a temporary folder.
+ */
+const tracedDrillCode = (root: string, variant: TracingVariant, drills: number): string => `
+  const { growHeapForDrills } = await import(${moduleUrl(root, 'cli/drill-heap.js')});
+  const { loadScenario } = await import(${moduleUrl(root, 'scenario/load-scenario.js')});
+  const { runDrill } = await import(${moduleUrl(root, 'simulator/run-drill.js')});
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const scenario = loadScenario(${JSON.stringify(`${root}/scenarios/black-friday.yaml`)});
+  growHeapForDrills();
+  const dir = mkdtempSync(join(tmpdir(), 'failover-drill-instructions-'));
+  const options = ${JSON.stringify(TRACING_VARIANTS[variant])};
+  const telemetry = options.sample === undefined ? undefined : { dir, sample: options.sample };
+  for (let i = 0; i < ${drills}; i++) await runDrill(scenario, { telemetry });
+  rmSync(dir, { recursive: true, force: true });
 `;
 
 /** The two amounts of work on each side: drills of black-friday, and bare requests. */
@@ -120,12 +162,40 @@ export async function instructionsPerRequest(
   };
 }
 
+/**
+ * What tracing costs a warm whole drill of black-friday in instructions: the drill untraced,
+ * traced in full and at 1%, each counted after one drill and after three, the difference halved.
+ * The garbage collector's work is counted (V8 on one thread); the writing of the files in the
+ * kernel is not.
+ */
+export async function tracingInstructions(
+  root: string = resolve(new URL('..', import.meta.url).pathname),
+): Promise<TracingInstructions> {
+  if (spawnSync('valgrind', ['--version']).status !== 0)
+    return { skipped: 'valgrind is not installed (Debian: apt-get install -y valgrind)' };
+  const variants = Object.keys(TRACING_VARIANTS) as TracingVariant[];
+  // The CLI's young generation (bench/run.ts gives it to the tracing bench the same way).
+  const flags = DRILL_HEAP_FLAGS;
+  const counts = await pairs(
+    variants.flatMap((variant) =>
+      DRILLS.map(
+        (drills) => () => countInstructions(tracedDrillCode(root, variant, drills), flags),
+      ),
+    ),
+  );
+  const perDrill = (i: number): number =>
+    ((counts[2 * i + 1]?.instructions ?? Number.NaN) -
+      (counts[2 * i]?.instructions ?? Number.NaN)) /
+    (DRILLS[1] - DRILLS[0]);
+  return { off: perDrill(0), full: perDrill(1), sampled: perDrill(2) };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
   const checkout = args.find((a) => !a.startsWith('--'));
-  const figures = await instructionsPerRequest(
-    checkout === undefined ? undefined : resolve(checkout),
-    { bare: !args.includes('--engine-only') },
-  );
+  const root = checkout === undefined ? undefined : resolve(checkout);
+  const figures = args.includes('--tracing')
+    ? await tracingInstructions(root)
+    : await instructionsPerRequest(root, { bare: !args.includes('--engine-only') });
   console.log(JSON.stringify(figures));
 }

@@ -12,7 +12,7 @@ import { runDrill } from '../dist/simulator/run-drill.js';
 import { simulate } from '../dist/simulator/simulate.js';
 import { drillSubject, loadSubject } from '../dist/subject/index.js';
 import { bareGetResponseRate } from './bare-get-response.ts';
-import { instructionsPerRequest } from './instructions.ts';
+import { instructionsPerRequest, tracingInstructions } from './instructions.ts';
 import { coldDrill, startupFigures, warmDriller } from './startup.ts';
 import { DRILL_HEAP_FLAGS, HEAP_GROWING_PERCENT, SEMI_SPACE_MB } from '../dist/cli/drill-heap.js';
 
@@ -276,6 +276,15 @@ console.log(
 console.log(
   `  inside the telemetry:         ${tracing.insideFullMs} ms traced in full = ${Math.round((tracing.insideFullMs / tracing.offMs) * 100)}% of an untraced drill; ${tracing.insideSampledMs} ms at 1% = ${Math.round((tracing.insideSampledMs / tracing.offMs) * 100)}%`,
 );
+if (!quick) {
+  // The same costs in instructions, which the machine's load does not move.
+  const counted = await tracingInstructions();
+  console.log(
+    'skipped' in counted
+      ? `  counted in instructions:      skipped: ${counted.skipped}`
+      : `  counted in instructions:      ${change(counted.full / counted.off)} traced in full, ${change(counted.sampled / counted.off)} at 1% (${(counted.off / 1e9).toFixed(2)} G a warm whole drill untraced, ${(counted.full / 1e9).toFixed(2)} G in full; cachegrind, V8 on one thread, the garbage collector's share included)`,
+  );
+}
 
 if (!quick) {
   // The drill heap's trade, where it costs: a drill with hundreds of requests in flight.
