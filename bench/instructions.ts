@@ -65,9 +65,13 @@ function countInstructions(
   });
 }
 
+/** A module of `root`'s build, as a string literal for the code a count runs. */
+const moduleUrl = (root: string, path: string): string =>
+  JSON.stringify(pathToFileURL(`${root}/dist/${path}`).href);
+
 const engineCode = (root: string, drills: number): string => `
-  const { loadScenario } = await import(${JSON.stringify(pathToFileURL(`${root}/dist/scenario/load-scenario.js`).href)});
-  const { simulate } = await import(${JSON.stringify(pathToFileURL(`${root}/dist/simulator/simulate.js`).href)});
+  const { loadScenario } = await import(${moduleUrl(root, 'scenario/load-scenario.js')});
+  const { simulate } = await import(${moduleUrl(root, 'simulator/simulate.js')});
   const scenario = loadScenario(${JSON.stringify(`${root}/scenarios/black-friday.yaml`)});
   let requests = 0;
   for (let i = 0; i < ${drills}; i++)
@@ -80,21 +84,14 @@ const bareCode = (requests: number): string => `
   await bareGetResponseRate(${requests});
 `;
 
-/** A drill untraced, traced in full, and traced at 1%. */
-const TRACING_VARIANTS = {
-  off: {},
-  full: { sample: 1 },
-  sampled: { sample: 0.01 },
-} as const;
-type TracingVariant = keyof typeof TRACING_VARIANTS;
+/** The share of requests traced: none, all, and 1%. */
+const TRACING_SAMPLES = { off: undefined, full: 1, sampled: 0.01 } as const;
+type TracingVariant = keyof typeof TRACING_SAMPLES;
 
 /** Instructions of one warm whole drill of black-friday, untraced and traced, or why not counted. */
 export type TracingInstructions =
   | { readonly off: number; readonly full: number; readonly sampled: number }
   | { readonly skipped: string };
-
-const moduleUrl = (root: string, path: string): string =>
-  JSON.stringify(pathToFileURL(`${root}/dist/${path}`).href);
 
 /**
  * Whole drills of black-friday (engine run, baseline, report) as the CLI runs them, with its drill
@@ -110,8 +107,8 @@ const tracedDrillCode = (root: string, variant: TracingVariant, drills: number):
   const scenario = loadScenario(${JSON.stringify(`${root}/scenarios/black-friday.yaml`)});
   growHeapForDrills();
   const dir = mkdtempSync(join(tmpdir(), 'failover-drill-instructions-'));
-  const options = ${JSON.stringify(TRACING_VARIANTS[variant])};
-  const telemetry = options.sample === undefined ? undefined : { dir, sample: options.sample };
+  const sample = ${JSON.stringify(TRACING_SAMPLES[variant] ?? null)};
+  const telemetry = sample === null ? undefined : { dir, sample };
   for (let i = 0; i < ${drills}; i++) await runDrill(scenario, { telemetry });
   rmSync(dir, { recursive: true, force: true });
 `;
@@ -119,6 +116,13 @@ const tracedDrillCode = (root: string, variant: TracingVariant, drills: number):
 /** The two amounts of work on each side: drills of black-friday, and bare requests. */
 const DRILLS = [1, 3] as const;
 const BARE_REQUESTS = [2_000, 22_000] as const;
+
+/** Why the counts cannot be taken here, if they cannot. */
+function withoutValgrind(): { readonly skipped: string } | undefined {
+  return spawnSync('valgrind', ['--version']).status === 0
+    ? undefined
+    : { skipped: 'valgrind is not installed (Debian: apt-get install -y valgrind)' };
+}
 
 /** Two processes at a time: the machine's two cores. */
 async function pairs<T>(jobs: (() => Promise<T>)[]): Promise<T[]> {
@@ -136,8 +140,8 @@ export async function instructionsPerRequest(
   root: string = resolve(new URL('..', import.meta.url).pathname),
   { bare = true }: { readonly bare?: boolean } = {},
 ): Promise<InstructionFigures> {
-  if (spawnSync('valgrind', ['--version']).status !== 0)
-    return { skipped: 'valgrind is not installed (Debian: apt-get install -y valgrind)' };
+  const missing = withoutValgrind();
+  if (missing !== undefined) return missing;
   const [oneDrill, threeDrills, bareShort, bareLong] = await pairs([
     () => countInstructions(engineCode(root, DRILLS[0])),
     () => countInstructions(engineCode(root, DRILLS[1])),
@@ -171,23 +175,25 @@ export async function instructionsPerRequest(
 export async function tracingInstructions(
   root: string = resolve(new URL('..', import.meta.url).pathname),
 ): Promise<TracingInstructions> {
-  if (spawnSync('valgrind', ['--version']).status !== 0)
-    return { skipped: 'valgrind is not installed (Debian: apt-get install -y valgrind)' };
-  const variants = Object.keys(TRACING_VARIANTS) as TracingVariant[];
+  const missing = withoutValgrind();
+  if (missing !== undefined) return missing;
   // The CLI's young generation (bench/run.ts gives it to the tracing bench the same way).
-  const flags = DRILL_HEAP_FLAGS;
-  const counts = await pairs(
-    variants.flatMap((variant) =>
-      DRILLS.map(
-        (drills) => () => countInstructions(tracedDrillCode(root, variant, drills), flags),
+  const perDrill = async (variant: TracingVariant): Promise<number> => {
+    const [one, three] = await Promise.all(
+      DRILLS.map((drills) =>
+        countInstructions(tracedDrillCode(root, variant, drills), DRILL_HEAP_FLAGS),
       ),
-    ),
-  );
-  const perDrill = (i: number): number =>
-    ((counts[2 * i + 1]?.instructions ?? Number.NaN) -
-      (counts[2 * i]?.instructions ?? Number.NaN)) /
-    (DRILLS[1] - DRILLS[0]);
-  return { off: perDrill(0), full: perDrill(1), sampled: perDrill(2) };
+    );
+    return (
+      ((three?.instructions ?? Number.NaN) - (one?.instructions ?? Number.NaN)) /
+      (DRILLS[1] - DRILLS[0])
+    );
+  };
+  // One variant at a time, its two counts side by side: the machine's two cores.
+  const off = await perDrill('off');
+  const full = await perDrill('full');
+  const sampled = await perDrill('sampled');
+  return { off, full, sampled };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
