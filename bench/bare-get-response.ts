@@ -28,8 +28,14 @@ const payload = JSON.stringify({
   messages: [{ role: 'user', content: 'x'.repeat(3_600) }],
 });
 
-/** Requests per wall second through bare `getResponse`. */
-export async function bareGetResponseRate(requests: number): Promise<number> {
+/**
+ * Requests per wall second through bare `getResponse`, after 2,000 to warm up unless `warmUp` is
+ * false (a caller that measures in turns warms up once).
+ */
+export async function bareGetResponseRate(
+  requests: number,
+  { warmUp = true }: { readonly warmUp?: boolean } = {},
+): Promise<number> {
   const run = async (n: number): Promise<number> => {
     const started = performance.now();
     for (let i = 0; i < n; i++) {
@@ -43,6 +49,6 @@ export async function bareGetResponseRate(requests: number): Promise<number> {
     }
     return n / ((performance.now() - started) / 1_000);
   };
-  await run(Math.min(2_000, requests)); // warm-up
+  if (warmUp) await run(Math.min(2_000, requests));
   return run(requests);
 }
