@@ -55,4 +55,33 @@ describe('VirtualClock', () => {
     expect(await forever).toMatchObject({ code: 'SLEEP_ABORTED' });
     expect(clock.now()).toBe(30);
   });
+
+  it('lets nextTick and promise continuations finish at each of many instants', async () => {
+    // More instants than the clock queues in one turn of the event loop.
+    const clock = new VirtualClock(0);
+    const seen: number[] = [];
+    const task = async (): Promise<void> => {
+      for (let i = 1; i <= 200; i++) {
+        await sleep(clock, 1);
+        await new Promise<void>((resolve) => process.nextTick(resolve));
+        for (let k = 0; k < 20; k++) await Promise.resolve();
+        seen.push(clock.now());
+      }
+    };
+    void task();
+    await clock.run();
+    expect(seen).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+  });
+
+  it('rejects with the error a timer throws, and fires nothing after it', async () => {
+    const clock = new VirtualClock(0);
+    let after = false;
+    clock.setTimer(5, () => {
+      throw new Error('timer failed');
+    });
+    clock.setTimer(6, () => (after = true));
+    await expect(clock.run()).rejects.toThrow('timer failed');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(after).toBe(false);
+  });
 });
