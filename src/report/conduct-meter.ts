@@ -99,6 +99,8 @@ export class ConductMeter {
     invalid: 0,
   };
   readonly #refusals: ReadonlySet<string>;
+  /** The refusals' lengths: an answer of another length is none of them, unhashed. */
+  readonly #refusalLengths: ReadonlySet<number>;
 
   constructor(plan: MeterPlan, startMs: number) {
     this.#plan = plan;
@@ -107,6 +109,7 @@ export class ConductMeter {
     this.#recovery = plan.windows.map(() => null);
     this.#watching = plan.windows.some((w) => Number.isFinite(w.endMs));
     this.#refusals = new Set(plan.refusals);
+    this.#refusalLengths = new Set(plan.refusals.map((r) => r.length));
   }
 
   /** A request starts: what to follow of it. */
@@ -182,7 +185,8 @@ export class ConductMeter {
     const truncated = flight !== undefined && text.length < flight.wholeChars;
     const wrongModel = outcome.responseModel !== outcome.target.model;
     const empty = text.trim() === '';
-    const refusal = !empty && this.#refusals.has(text);
+    // An answer is built from its stream's pieces: hashing it would first copy it whole.
+    const refusal = !empty && this.#refusalLengths.has(text.length) && this.#refusals.has(text);
     const invalidJson = flight?.json === true && !parsesAsJson(text);
     if (truncated) answers.truncated++;
     if (wrongModel) answers.wrongModel++;
