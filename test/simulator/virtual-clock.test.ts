@@ -57,7 +57,7 @@ describe('VirtualClock', () => {
   });
 
   it('lets nextTick and promise continuations finish at each of many instants', async () => {
-    // More instants than the clock queues in one turn of the event loop.
+    // Many instants, each reached only once every continuation of the one before has run.
     const clock = new VirtualClock(0);
     const seen: number[] = [];
     const task = async (): Promise<void> => {
