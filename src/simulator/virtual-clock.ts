@@ -21,7 +21,7 @@ function settle(): Promise<void> {
   // simulator's only real scheduling primitive, and it carries no time. One turn of the event
   // loop per instant, not fewer: V8 runs its garbage collector's tasks (the end of incremental
   // marking) in those turns. Steps queued 64 to a turn (Node drains microtasks between two
-  // immediates) delayed them: black-friday's heap reached 100-137 MB before each full collection
+  // immediates) delayed them: black-friday's heap reached 99-137 MB before each full collection
   // instead of 81-85 MB, and the million-request drill peaked at 425 MB instead of 263 MB.
   return new Promise((resolve) => setImmediate(resolve));
 }
