@@ -51,7 +51,7 @@ export async function compareConfigs(files: string[], options: CompareOptions): 
     options.shard === undefined ? all : all.filter((u) => ownsUnit(options.shard!, u.unit));
   const out = options.out;
   ensureWritableDir(out);
-  const pool = drillPool(setup, columns, Math.min(options.workers, mine.length));
+  const pool = await drillPool(setup, columns, Math.min(options.workers, mine.length));
   const progress = createProgress(
     `compare${options.shard === undefined ? '' : ` shard ${options.shard.index}/${options.shard.count}`}: ${mine.length} drills`,
   );

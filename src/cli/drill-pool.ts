@@ -8,7 +8,6 @@
  * a thread). A cell's report is the same either way: a drill depends on its scenario, seed and
  * implementation alone.
  */
-import { Piscina } from 'piscina';
 import type { FaultInput } from '../check/arbitraries.js';
 import { HarnessError, InputError, SubjectRefusedError, type InputIssue } from '../errors.js';
 import type { Report } from '../report/report-schema.js';
@@ -133,11 +132,11 @@ export interface DrillPool {
  * one worker, the columns already loaded here. Close it when done. Every drilling command opens
  * one once its modules are loaded, so this is where the drills' heap growth is set.
  */
-export function drillPool(
+export async function drillPool(
   setup: PoolSetup,
   columns: readonly Column[],
   workers: number,
-): DrillPool {
+): Promise<DrillPool> {
   growHeapForDrills();
   if (workers <= 1)
     return {
@@ -145,6 +144,8 @@ export function drillPool(
       drill: (job, onProgress) => drillCell(columns, job, setup.flags.seed, onProgress),
       close: async () => {},
     };
+  // Loaded only for worker threads: a drill here does without its dozen modules (13 ms).
+  const { Piscina } = await import('piscina');
   const pool = new Piscina<{ setup: PoolSetup; job: CellJob }, WorkerReply>({
     filename: new URL('./drill-worker.js', import.meta.url).href,
     minThreads: workers,
@@ -201,5 +202,5 @@ export async function openPool(
   workers: number,
 ): Promise<{ columns: Column[]; pool: DrillPool }> {
   const columns = await columnsOf(setup.files, setup.flags, 1, setup.command);
-  return { columns, pool: drillPool(setup, columns, workers) };
+  return { columns, pool: await drillPool(setup, columns, workers) };
 }

@@ -87,7 +87,7 @@ describe('what a command loads', () => {
     ]);
   });
 
-  it('a drill loads the mock providers, and OpenTelemetry only when it writes traces', () => {
+  it('a drill loads the mock providers; OpenTelemetry only when it writes traces, the worker pool only for workers', () => {
     const loaded = packagesLoadedBy([
       'run',
       'scenarios/conduct/500-once.yaml',
@@ -97,7 +97,7 @@ describe('what a command loads', () => {
       'off',
     ]);
     expect(loaded).toContain('msw');
-    for (const unused of ['@opentelemetry/api', 'fast-check', 'undici'])
+    for (const unused of ['@opentelemetry/api', 'fast-check', 'undici', 'piscina'])
       expect(loaded).not.toContain(unused);
   }, 60_000);
 });
