@@ -18,8 +18,9 @@ import { DRILL_HEAP_FLAGS, HEAP_GROWING_PERCENT, SEMI_SPACE_MB } from '../dist/c
 
 const quick = process.argv.includes('--quick');
 const mark = (ok: boolean): string => (ok ? 'meets target' : 'MISSES target');
+/** A change in percent to one decimal, so a figure beside its target reads which side it falls. */
 const change = (ratio: number): string =>
-  `${ratio >= 1 ? '+' : '-'}${Math.abs(Math.round((ratio - 1) * 100))}%`;
+  `${ratio >= 1 ? '+' : '-'}${Math.abs((ratio - 1) * 100).toFixed(1)}%`;
 const median = (xs: number[]): number =>
   [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
