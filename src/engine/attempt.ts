@@ -87,7 +87,6 @@ async function exchange(
     target,
     withPrefill(ctx.request, prefill),
     `${ctx.request.id}#${attempt}`,
-    signal,
   );
   let response: Response | typeof ABORTED;
   try {

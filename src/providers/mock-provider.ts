@@ -8,6 +8,7 @@
 import { http, type RequestHandler } from 'msw';
 import { sleep, type Clock } from '../engine/clock.js';
 import { anthropicRenderer } from './anthropic-renderer.js';
+import { attemptSignal } from './attempt-signal.js';
 import { networkError } from './network-error.js';
 import { openAiRenderer } from './openai-renderer.js';
 import type { ProviderModel } from './provider-model.js';
@@ -145,6 +146,7 @@ function clockHeaders(
 async function answerChat(p: ProviderState, request: Request): Promise<Response> {
   const { model, clock, renderer } = p;
   const now = clock.now();
+  const signal = attemptSignal(request);
   const raw: unknown = await request.json().catch(() => undefined);
   const attemptId = request.headers.get('x-client-request-id') ?? undefined;
   const parsed = renderer.readRequest(raw);
@@ -167,13 +169,13 @@ async function answerChat(p: ProviderState, request: Request): Promise<Response>
   const requestId = p.nextRequestId();
   switch (plan.kind) {
     case 'network':
-      await sleep(clock, plan.afterMs, request.signal);
+      await sleep(clock, plan.afterMs, signal);
       return networkError(plan.code);
     case 'hang':
-      await sleep(clock, Number.POSITIVE_INFINITY, request.signal);
+      await sleep(clock, Number.POSITIVE_INFINITY, signal);
       return networkError('ECONNRESET');
     case 'error': {
-      await sleep(clock, plan.afterMs, request.signal);
+      await sleep(clock, plan.afterMs, signal);
       const { status, body } = renderer.error(plan.error, plan.status, '');
       return jsonResponse(status, body, {
         ...renderer.limitHeaders(plan.rateLimit, plan.retryAfterMs, clock.now()),
@@ -192,7 +194,7 @@ async function answerChat(p: ProviderState, request: Request): Promise<Response>
         ...renderer.limitHeaders(plan.rateLimit, undefined, now),
         [renderer.requestIdHeader]: requestId,
       };
-      await sleep(clock, plan.headersMs, request.signal);
+      await sleep(clock, plan.headersMs, signal);
       if (parsed.stream)
         return streamAnswer(p, plan, ids, attemptId, {
           ...headers,
@@ -201,7 +203,7 @@ async function answerChat(p: ProviderState, request: Request): Promise<Response>
       return wholeAnswer(p, plan, ids, {
         attemptId,
         headers,
-        signal: request.signal,
+        signal,
         arrivedAt: now,
       });
     }

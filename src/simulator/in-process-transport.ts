@@ -7,6 +7,7 @@
 import { getResponse, type RequestHandler } from 'msw';
 import type { Transport } from '../engine/transport.js';
 import { networkErrorCode } from '../providers/network-error.js';
+import { withAttemptSignal } from '../providers/attempt-signal.js';
 
 /** `scheme://host[:port]` of a URL, without parsing it. */
 function originOf(url: string): string {
@@ -18,14 +19,17 @@ function originOf(url: string): string {
 export function inProcessTransport(
   handlersByOrigin: ReadonlyMap<string, readonly RequestHandler[]>,
 ): Transport {
-  return async (request) => {
+  return async (request, signal) => {
     const handlers = handlersByOrigin.get(originOf(request.url));
     if (handlers === undefined) {
       throw new TypeError('fetch failed', {
         cause: { code: 'ENOTFOUND', message: `no mock provider at ${originOf(request.url)}` },
       });
     }
-    const response = await getResponse(handlers as RequestHandler[], request);
+    const response = await getResponse(
+      handlers as RequestHandler[],
+      withAttemptSignal(request, signal),
+    );
     if (response === undefined) {
       return new Response(
         JSON.stringify({

@@ -1,5 +1,7 @@
 import { getResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
+import { SleepAbortedError } from '../../src/engine/clock.js';
+import { withAttemptSignal } from '../../src/providers/attempt-signal.js';
 import { buildTimeline } from '../../src/providers/fault-timeline.js';
 import { createMockProvider } from '../../src/providers/mock-provider.js';
 import { networkErrorCode } from '../../src/providers/network-error.js';
@@ -437,6 +439,34 @@ describe('mock providers', () => {
     expect(networkErrorCode(closed.response)).toBe('ECONNRESET');
     expect(closed.at).toBe(45_000);
   });
+
+  it.each(['handed beside it in process', "the request's own"])(
+    'stops a hung attempt when its signal aborts: %s',
+    async (signalled) => {
+      const p = provider('primary', '  - { kind: hang, target: primary }');
+      const controller = new AbortController();
+      const init = {
+        method: 'POST',
+        body: JSON.stringify(openAiBody()),
+        headers: { 'content-type': 'application/json' },
+      };
+      const url = `${p.baseUrl}/chat/completions`;
+      const request =
+        signalled === "the request's own"
+          ? new Request(url, { ...init, signal: controller.signal })
+          : withAttemptSignal(new Request(url, init), controller.signal);
+      let outcome: unknown = 'pending';
+      void getResponse(p.handlers, request).then(
+        () => (outcome = 'answered'),
+        (error: unknown) => (outcome = error),
+      );
+      p.clock.setTimer(30_000, () => controller.abort(new Error('timed out')));
+      await p.clock.run();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(outcome).toBeInstanceOf(SleepAbortedError);
+      expect(p.clock.now()).toBe(30_000);
+    },
+  );
 
   it('dates every response by its own clock, so created, resets and the date agree', async () => {
     const p = provider('backup', '', 'rateLimits: { rpm: 60 }');

@@ -10,7 +10,7 @@ export const ANTHROPIC_VERSION = '2023-06-01';
 
 /** The Anthropic messages adapter. */
 export const anthropicWire: WireAdapter = {
-  buildRequest(endpoint, target, request, attemptId, signal) {
+  buildRequest(endpoint, target, request, attemptId) {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'anthropic-version': ANTHROPIC_VERSION,
@@ -33,7 +33,6 @@ export const anthropicWire: WireAdapter = {
       method: 'POST',
       headers,
       body: JSON.stringify(body),
-      signal,
     });
   },
 

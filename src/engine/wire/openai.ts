@@ -14,7 +14,7 @@ function readUsage(usage: unknown): { inputTokens: number; outputTokens: number 
 
 /** The OpenAI chat completions adapter. */
 export const openAiWire: WireAdapter = {
-  buildRequest(endpoint, target, request, attemptId, signal) {
+  buildRequest(endpoint, target, request, attemptId) {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'x-client-request-id': attemptId,
@@ -38,7 +38,6 @@ export const openAiWire: WireAdapter = {
       method: 'POST',
       headers,
       body: JSON.stringify(body),
-      signal,
     });
   },
 

@@ -50,7 +50,6 @@ export interface WireAdapter {
     target: Target,
     request: ChatRequest,
     attemptId: string,
-    signal: AbortSignal,
   ): Request;
   /** Reads a JSON answer; a string is a description of what is wrong with it. */
   readAnswer(body: unknown): WireAnswer | string;

@@ -22,13 +22,7 @@ const target = { provider: 'claude', model: 'claude-sonnet-4-5' };
 
 describe('the Anthropic wire', () => {
   it('sends the key as x-api-key, the system prompt apart, a prefill as the last assistant turn', async () => {
-    const built = anthropicWire.buildRequest(
-      endpoint,
-      target,
-      request,
-      'r1#2',
-      new AbortController().signal,
-    );
+    const built = anthropicWire.buildRequest(endpoint, target, request, 'r1#2');
     expect(built.url).toBe('http://127.0.0.1:1/v1/messages');
     expect(built.headers.get('x-api-key')).toBe('sk-test');
     expect(built.headers.get('authorization')).toBeNull();

@@ -15,13 +15,7 @@ const event = (data: string) => ({ event: 'message', data });
 
 describe('the OpenAI wire', () => {
   it('sends a bearer key and asks a stream to include its usage', async () => {
-    const built = openAiWire.buildRequest(
-      endpoint,
-      target,
-      request,
-      'r1#1',
-      new AbortController().signal,
-    );
+    const built = openAiWire.buildRequest(endpoint, target, request, 'r1#1');
     expect(built.url).toBe('http://127.0.0.1:1/v1/chat/completions');
     expect(built.headers.get('authorization')).toBe('Bearer sk-test');
     expect(await built.json()).toMatchObject({
