@@ -6,6 +6,7 @@
 
 /**
  * Sends one HTTP request. Rejects (like `fetch`) when the connection fails; resolves with any
- * HTTP answer, error statuses included. Must stop work when `signal` aborts.
+ * HTTP answer, error statuses included. Must stop work when `signal` aborts: it is the attempt's
+ * signal, and the request carries none of its own (`fetch(request, { signal })` passes it on).
  */
 export type Transport = (request: Request, signal: AbortSignal) => Promise<Response>;
