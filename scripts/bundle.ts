@@ -10,9 +10,64 @@
  * modules.
  */
 import { chmodSync, rmSync } from 'node:fs';
-import { build } from 'rolldown';
+import { build, type Plugin } from 'rolldown';
 
 const ENTRY = 'dist/bin/failover-drill.js';
+
+/**
+ * Built-ins a chunk imports whole and calls only on a path few commands take: commander's
+ * `child_process`, for subcommands that are executables of their own, which this CLI has none of.
+ * Loading it loads `net` and `dgram` too.
+ */
+const LAZY_BUILTINS = new Set(['node:child_process']);
+
+/** `import { a, b as c } from "node:x";` and `import x from "node:x";`, as rolldown writes them. */
+const NAMED_IMPORT = /^import \{([^}]*)\} from "(node:[\w/]+)";$/;
+const DEFAULT_IMPORT = /^import ([\w$]+) from "(node:[\w/]+)";$/;
+
+/**
+ * Each Node built-in a chunk imports, taken with `process.getBuiltinModule` instead of an
+ * `import`. An `import` of a built-in makes Node build an ES module facade of it, which reads
+ * every export once: for `node:fs` that runs the lazy getters of `fs.ReadStream` and
+ * `fs.promises`, which load the file streams, the promise API and readline, none of which the
+ * CLI uses. The statement is replaced line for line, so the source map's lines still hold.
+ * `validate scenarios/black-friday.yaml` took 0.86x the time this way (130 against 151 ms,
+ * medians of 30 runs alternating), and 0.92x again with `child_process` deferred (above).
+ */
+function builtinsWithoutFacades(): Plugin {
+  return {
+    name: 'builtins-without-facades',
+    renderChunk(code, chunk) {
+      const lines = code.split('\n').map((line) => {
+        if (!line.startsWith('import ') || !line.includes('"node:')) return line;
+        const named = NAMED_IMPORT.exec(line);
+        if (named !== null) {
+          const [, names = '', id = ''] = named;
+          if (LAZY_BUILTINS.has(id))
+            throw new Error(`${chunk.fileName}: ${id} is deferred, so import it whole: ${line}`);
+          const bindings = names
+            .split(',')
+            .map((name) => name.trim())
+            .filter((name) => name !== '')
+            .map((name) => name.replace(/^([\w$]+) as ([\w$]+)$/, '$1: $2'));
+          return `const { ${bindings.join(', ')} } = process.getBuiltinModule("${id}");`;
+        }
+        const whole = DEFAULT_IMPORT.exec(line);
+        if (whole !== null) {
+          const [, binding = '', id = ''] = whole;
+          return LAZY_BUILTINS.has(id)
+            ? `const ${binding} = new Proxy({}, { get: (_, key) => process.getBuiltinModule("${id}")[key] });`
+            : `const ${binding} = process.getBuiltinModule("${id}");`;
+        }
+        throw new Error(
+          `${chunk.fileName}: a built-in imported in a form the bundle does not rewrite: ${line}`,
+        );
+      });
+      // The lines stay where they were, so the chunk's source map holds as it is (`map: null`).
+      return { code: lines.join('\n'), map: null };
+    },
+  };
+}
 
 // Chunks are named by content: drop the last build's.
 rmSync('dist/bin', { recursive: true, force: true });
@@ -26,6 +81,7 @@ await build({
   platform: 'node',
   // Piscina starts its own worker script by a path next to its files, so it stays a package.
   external: ['piscina'],
+  plugins: [builtinsWithoutFacades()],
   onLog(level, log, handler) {
     // hdr-histogram-js reaches zlib through `eval('require("zlib")')`, for encoding histograms,
     // which the drill never does.

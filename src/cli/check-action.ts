@@ -56,7 +56,9 @@ export async function checkScenario(file: string, options: CheckOptions): Promis
   const seed = options.seed ?? scenario.seed;
   // check's --seed seeds the search; every try drills the scenario's own seed.
   const { seed: _search, ...drillFlags } = options;
-  const { pool } = await openPool(poolSetup('check', [file], drillFlags), options.workers);
+  const { pool } = await openPool(poolSetup('check', [file], drillFlags), options.workers, [
+    scenario,
+  ]);
   const progress = createProgress(`check ${scenario.name}`);
   let result;
   try {

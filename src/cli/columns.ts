@@ -57,12 +57,17 @@ export function columnHeads(
   ];
 }
 
-/** The columns for these scenario files and flags; `fewest` columns or it is bad input. */
+/**
+ * The columns for these scenario files and flags; `fewest` columns or it is bad input. `loaded`:
+ * the files as the command loaded them already, by the same flags, for its one column (`run` and
+ * `check` check their input before they open a pool); they are not loaded again.
+ */
 export async function columnsOf(
   files: readonly string[],
   options: ColumnFlags,
   fewest: number,
   command: string,
+  loaded?: readonly Scenario[],
 ): Promise<Column[]> {
   const total = (options.own === true ? 1 : 0) + options.config.length + options.subject.length;
   if (total < fewest)
@@ -78,7 +83,12 @@ export async function columnsOf(
       `configures the one --subject; ${options.subject.length} were given`,
     );
   const limits = drillLimits(options);
-  const own = files.map((file) => loadScenario(file, { limits }));
+  const single = total === 1 ? loaded : undefined;
+  // Each scenario under its own config: for the engine's own column and for every subject.
+  const own =
+    options.own === true || options.subject.length > 0
+      ? (single ?? files.map((file) => loadScenario(file, { limits })))
+      : [];
   const columns: Column[] =
     options.own === true
       ? [
@@ -95,7 +105,7 @@ export async function columnsOf(
   for (const [k, configFile] of options.config.entries())
     columns.push({
       ...heads[k]!,
-      scenarios: files.map((file) => loadScenario(file, { configFile, limits })),
+      scenarios: single ?? files.map((file) => loadScenario(file, { configFile, limits })),
       drill: nativeDriller,
     });
   for (const [k, subject] of options.subject.entries()) {

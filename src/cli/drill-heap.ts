@@ -28,8 +28,6 @@
  * not in that check.
  */
 
-import { setFlagsFromString } from 'node:v8';
-import { isMainThread } from 'node:worker_threads';
 import { commandOf, unsetFlags, YOUNG_GENERATION_SET_BY, type CommandFlag } from './v8-flags.js';
 
 /** Each of the young generation's two semi-spaces, in MB. */
@@ -78,10 +76,12 @@ let grown = false;
  * caller set it.
  */
 export function growHeapForDrills(): void {
-  if (grown || !isMainThread) return;
+  // `worker_threads` and `v8` are taken here, not imported: every command loads this module as
+  // it starts, and only drills need them (loading them is a few milliseconds of `--version`).
+  if (grown || !process.getBuiltinModule('node:worker_threads').isMainThread) return;
   grown = true;
   const flag = heapGrowthFlag(process.execArgv, process.env.NODE_OPTIONS);
-  if (flag !== undefined) setFlagsFromString(flag);
+  if (flag !== undefined) process.getBuiltinModule('node:v8').setFlagsFromString(flag);
 }
 
 /**

@@ -11,6 +11,7 @@
 import type { FaultInput } from '../check/arbitraries.js';
 import { HarnessError, InputError, SubjectRefusedError, type InputIssue } from '../errors.js';
 import type { Report } from '../report/report-schema.js';
+import type { Scenario } from '../scenario/load-scenario.js';
 import { withFaults } from '../check/with-faults.js';
 import type { DrillOptions } from '../simulator/run-drill.js';
 import { columnsOf, type Column, type ColumnFlags } from './columns.js';
@@ -196,11 +197,15 @@ export async function drillCells<T>(
   return results;
 }
 
-/** Columns loaded here for the setup, and a pool of `workers` over them. */
+/**
+ * Columns loaded here for the setup, and a pool of `workers` over them. `loaded`: the setup's
+ * files as the command has loaded them for its one column, which are not loaded again.
+ */
 export async function openPool(
   setup: PoolSetup,
   workers: number,
+  loaded?: readonly Scenario[],
 ): Promise<{ columns: Column[]; pool: DrillPool }> {
-  const columns = await columnsOf(setup.files, setup.flags, 1, setup.command);
+  const columns = await columnsOf(setup.files, setup.flags, 1, setup.command, loaded);
   return { columns, pool: await drillPool(setup, columns, workers) };
 }

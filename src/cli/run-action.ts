@@ -88,6 +88,7 @@ export async function runScenarios(files: string[], options: RunOptions): Promis
   const { columns, pool } = await openPool(
     poolSetup('run', files, options),
     Math.min(options.workers, options.seeds === undefined ? scenarios.length : Infinity),
+    scenarios,
   );
   try {
     const drilled = columns[0]?.scenarios ?? scenarios;

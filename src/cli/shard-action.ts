@@ -44,6 +44,7 @@ export async function runShard(
   const { pool } = await openPool(
     poolSetup('run', files, options),
     Math.min(options.workers, mine.length),
+    scenarios,
   );
   const progress = createProgress(`shard ${shard.index}/${shard.count}: ${mine.length} drills`);
   let units: ShardFile['units'];

@@ -18,7 +18,6 @@
  * test/cli/startup.test.ts checks the young generation's size; `npm run bench` prints
  * `validate`'s start-up time and peak RSS.
  */
-import { setFlagsFromString } from 'node:v8';
 import { commandOf, unsetFlags, YOUNG_GENERATION_SET_BY, type CommandFlag } from './v8-flags.js';
 
 /** The flags `validate` runs with. */
@@ -38,8 +37,14 @@ export function validateFlags(
   return unsetFlags(VALIDATE_FLAGS, execArgv, nodeOptions).map(({ flag }) => flag);
 }
 
-/** Sets `validate`'s flags in this process, when the command line is `validate`. */
+/**
+ * Sets `validate`'s flags in this process, when the command line is `validate`. `node:v8` is
+ * taken only then: every command runs this as it starts, and the module loads V8's heap
+ * utilities and the stream classes they need.
+ */
 export function setValidateFlags(argv: readonly string[]): void {
-  for (const flag of validateFlags(argv, process.execArgv, process.env.NODE_OPTIONS))
-    setFlagsFromString(flag);
+  const flags = validateFlags(argv, process.execArgv, process.env.NODE_OPTIONS);
+  if (flags.length === 0) return;
+  const { setFlagsFromString } = process.getBuiltinModule('node:v8');
+  for (const flag of flags) setFlagsFromString(flag);
 }

@@ -18,6 +18,7 @@ function record(
   packages: string[];
   files: string[];
   execArgv: string[];
+  builtins: string[];
   newSpaceBytes: number;
   status: number | null;
 } {
@@ -29,11 +30,13 @@ function record(
   const packages = /loaded-packages: (.*)/.exec(child.stderr)?.[1];
   const files = /loaded-files: (.*)/.exec(child.stderr)?.[1];
   const execArgv = /exec-argv: (.*)/.exec(child.stderr)?.[1];
+  const builtins = /loaded-builtins: (.*)/.exec(child.stderr)?.[1];
   expect(packages, child.stderr).toBeDefined();
   return {
     packages: JSON.parse(packages ?? '[]') as string[],
     files: JSON.parse(files ?? '[]') as string[],
     execArgv: JSON.parse(execArgv ?? '[]') as string[],
+    builtins: JSON.parse(builtins ?? '[]') as string[],
     newSpaceBytes: Number(/new-space: (\d+)/.exec(child.stderr)?.[1]),
     status: child.status,
   };
@@ -77,6 +80,28 @@ describe('what a command loads', () => {
     expect(packagesLoadedBy(['--version'])).toEqual(['commander']);
     expect(packagesLoadedBy(['run', '--help'])).toEqual(['commander']);
     expect(packagesLoadedBy(['check', '--help'])).toEqual(['commander']);
+  });
+
+  it('--version and validate load no Node built-in that only drills or subcommands use', () => {
+    // scripts/bundle.ts takes built-ins with process.getBuiltinModule: an `import` of node:fs
+    // makes Node build a module facade that reads fs.ReadStream and fs.promises, which load the
+    // file streams and the promise API; commander's child_process (and with it dgram) is taken
+    // when a subcommand is an executable, which none is.
+    const unused = [
+      'child_process',
+      'dgram',
+      'worker_threads',
+      'internal/fs/streams',
+      'internal/fs/promises',
+    ];
+    for (const args of [['--version'], ['validate', 'scenarios/black-friday.yaml']]) {
+      const { builtins, status } = record(args);
+      expect(status).toBe(0);
+      expect(builtins).toContain('fs');
+      for (const name of unused) expect(builtins, args.join(' ')).not.toContain(name);
+    }
+    // V8's flags are set only by validate (src/cli/validate-flags.ts).
+    expect(record(['--version']).builtins).not.toContain('v8');
   });
 
   it('validate loads the parser and the schemas, and no drill machinery', () => {
