@@ -31,8 +31,9 @@ const DEFAULT_IMPORT = /^import ([\w$]+) from "(node:[\w/]+)";$/;
  * every export once: for `node:fs` that runs the lazy getters of `fs.ReadStream` and
  * `fs.promises`, which load the file streams, the promise API and readline, none of which the
  * CLI uses. The statement is replaced line for line, so the source map's lines still hold.
- * `validate scenarios/black-friday.yaml` took 0.86x the time this way (130 against 151 ms,
- * medians of 30 runs alternating), and 0.92x again with `child_process` deferred (above).
+ * With `child_process` deferred (above), and `worker_threads` and `v8` taken where they are used
+ * (src/cli/drill-heap.ts, src/cli/validate-flags.ts), `validate scenarios/black-friday.yaml` took
+ * 0.87x the time of the build before and `--version` 0.86x (docs/benchmark.md, Start-up).
  */
 function builtinsWithoutFacades(): Plugin {
   return {
