@@ -53,17 +53,17 @@ export function startupFigures(rounds: number): CommandFigure[] {
     ['run --help', [BIN, 'run', '--help']],
     ['validate black-friday', [BIN, 'validate', 'scenarios/black-friday.yaml']],
   ];
-  const spawns = commands.map((): { ms: number; rssMb: number }[] => []);
-  for (let round = 0; round < rounds; round++)
-    for (const [k, [name, args]] of commands.entries()) spawns[k]?.push(spawnOnce(name, args));
-  const yardstick = spawns[0] ?? [];
+  // Each round: `node -e 0` first, then every command, each spawned once.
+  const byRound = Array.from({ length: rounds }, () =>
+    commands.map(([name, args]) => spawnOnce(name, args)),
+  );
   return commands.map(([name], k) => {
-    const runs = spawns[k] ?? [];
+    const runs = byRound.map((round) => ({ run: round[k]!, yardstick: round[0]! }));
     return {
       name,
-      ms: median(runs.map((s) => s.ms)),
-      rssMb: Math.round(median(runs.map((s) => s.rssMb))),
-      ratio: median(runs.map((s, round) => s.ms / (yardstick[round]?.ms ?? s.ms))),
+      ms: median(runs.map(({ run }) => run.ms)),
+      rssMb: Math.round(median(runs.map(({ run }) => run.rssMb))),
+      ratio: median(runs.map(({ run, yardstick }) => run.ms / yardstick.ms)),
     };
   });
 }

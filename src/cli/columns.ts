@@ -59,8 +59,8 @@ export function columnHeads(
 
 /**
  * The columns for these scenario files and flags; `fewest` columns or it is bad input. `loaded`:
- * the files as the command loaded them already, by the same flags, for its one column (`run` and
- * `check` check their input before they open a pool); they are not loaded again.
+ * the files as the command loaded them already, by the same flags, for its one column (`run`,
+ * `check` and a shard check their input before they open a pool); they are not loaded again.
  */
 export async function columnsOf(
   files: readonly string[],
