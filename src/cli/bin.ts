@@ -3,13 +3,28 @@
  * @module cli/bin
  * The executable behind `failover-drill` and `npx failover-drill`. A drilling command first
  * restarts with a heap sized for drills (see drill-heap.ts), and `validate` sets the V8 flags
- * that suit a brief command (see validate-flags.ts), before either loads anything else.
+ * that suit a brief command (see validate-flags.ts), before either loads anything else. Output
+ * the CLI cannot write (`| head`, `> /dev/full`) does not stop a command (see closed-output.ts).
+ * On a Node older than the CLI needs it says so in one line and exits 3 (see node-version.ts).
  */
+import { lostOutput, watchOutput } from './closed-output.js';
 import { restartForDrills } from './drill-heap.js';
+import { EXIT } from './exit-codes.js';
+import { nodeTooOld } from './node-version.js';
 import { setValidateFlags } from './validate-flags.js';
 
+const tooOld = nodeTooOld(process.versions.node);
+if (tooOld !== undefined) {
+  process.stderr.write(`${tooOld}\n`);
+  process.exit(EXIT.harness);
+}
 const argv = process.argv.slice(2);
 restartForDrills(argv);
 setValidateFlags(argv);
+watchOutput(process.stdout, 'stdout');
+watchOutput(process.stderr, 'stderr');
 const { main } = await import('./main.js');
-process.exitCode = await main(argv);
+const code = await main(argv);
+const lost = await lostOutput();
+if (lost !== undefined) process.stderr.write(`${lost}\n`);
+process.exitCode = lost === undefined ? code : EXIT.harness;

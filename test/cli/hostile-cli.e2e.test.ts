@@ -1,11 +1,11 @@
 /**
  * The CLI under hostile or careless use: an endless file, two drills that would share a report
- * folder, a drill stopped by a signal, a drill past the size limits. Each ends in a clean exit
- * with nothing half-written.
+ * folder, a drill stopped by a signal, a drill past the size limits, output piped to a reader
+ * that stops reading. Each ends in a clean exit with nothing half-written.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -19,6 +19,13 @@ import {
 } from '../support/helpers.js';
 
 const cli = (...args: string[]): CliRun => runCli(args);
+
+/** Every shipped scenario, as `validate scenarios/*.yaml scenarios/conduct/*.yaml` names them. */
+const SHIPPED = ['scenarios', 'scenarios/conduct'].flatMap((dir) =>
+  readdirSync(join(ROOT, dir))
+    .filter((name) => name.endsWith('.yaml'))
+    .map((name) => `${dir}/${name}`),
+);
 
 /** Every file under `dir`, recursively. */
 function filesUnder(dir: string): string[] {
@@ -108,5 +115,77 @@ describe('the CLI under hostile input', () => {
       expect(filesUnder(out)).toEqual([]);
     },
     30_000,
+  );
+
+  /**
+   * Runs the CLI with its stdout's reader gone before it writes a line, as `| head -1` leaves it
+   * once its line is read (every write to stdout fails with EPIPE), or with stdout on a device
+   * that refuses every write (`> /dev/full`: ENOSPC).
+   */
+  async function withStdoutLost(args: readonly string[], stdout?: number): Promise<CliRun> {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, CI: 'true' },
+      stdio: ['ignore', stdout ?? 'pipe', 'pipe'],
+    });
+    child.stdout?.destroy();
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // 'close' comes once the child has exited and its stderr is read to the end.
+    const [status] = (await once(child, 'close')) as [number | null];
+    return { status, stdout: '', stderr };
+  }
+
+  it.each([
+    ['--help', ['--help']],
+    ['run --help', ['run', '--help']],
+    ['validate of every shipped scenario', ['validate', ...SHIPPED]],
+  ])('%s into a pipe whose reader has gone: exit 0, no stack trace', async (_, args) => {
+    const result = await withStdoutLost(args);
+    expect(result).toEqual({ status: 0, stdout: '', stderr: '' });
+  });
+
+  it('a drill whose reader has gone still writes its report and exits with its own code', async () => {
+    const out = tempDir();
+    const breached = writeTemp(
+      's.yaml',
+      scenarioYaml({ replace: [['availability >= 99%', 'latency.p50 <= 1ms']] }),
+    );
+    const result = await withStdoutLost(['run', breached, '--out', out, '--traces', 'off']);
+    expect(result).toEqual({ status: 1, stdout: '', stderr: '' });
+    expect(filesUnder(out)).toEqual([join(out, 'report.json')]);
+  });
+
+  it('bad input into a pipe whose reader has gone: exit 2, the message on stderr', async () => {
+    const bad = writeTemp('bad.yaml', 'name: [\n');
+    const result = await withStdoutLost(['validate', 'scenarios/black-friday.yaml', bad]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(bad);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))(
+    'output to a full device: the command runs to its end, then one line and exit 3',
+    async () => {
+      const out = tempDir();
+      const full = openSync('/dev/full', 'w');
+      try {
+        for (const args of [
+          ['validate', 'scenarios/black-friday.yaml'],
+          ['run', writeTemp('s.yaml', scenarioYaml()), '--out', out, '--traces', 'off'],
+        ]) {
+          const result = await withStdoutLost(args, full);
+          expect(result).toEqual({
+            status: 3,
+            stdout: '',
+            stderr:
+              'failover-drill: cannot write to stdout: ENOSPC: no space left on device, write; its output was lost\n',
+          });
+        }
+      } finally {
+        closeSync(full);
+      }
+      expect(filesUnder(out)).toEqual([join(out, 'report.json')]);
+    },
   );
 });
