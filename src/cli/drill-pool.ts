@@ -200,12 +200,16 @@ export async function drillCells<T>(
 /**
  * Columns loaded here for the setup, and a pool of `workers` over them. `loaded`: the setup's
  * files as the command has loaded them for its one column, which are not loaded again.
+ * `cellsPerColumn`: the cells each column will drill, when the caller knows them; the pool starts
+ * no more threads than cells.
  */
 export async function openPool(
   setup: PoolSetup,
   workers: number,
   loaded?: readonly Scenario[],
+  cellsPerColumn = Number.POSITIVE_INFINITY,
 ): Promise<{ columns: Column[]; pool: DrillPool }> {
   const columns = await columnsOf(setup.files, setup.flags, 1, setup.command, loaded);
-  return { columns, pool: await drillPool(setup, columns, workers) };
+  const threads = Math.min(workers, cellsPerColumn * columns.length);
+  return { columns, pool: await drillPool(setup, columns, threads) };
 }

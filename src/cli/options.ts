@@ -102,11 +102,31 @@ export function parseCount(value: string): number {
   return n;
 }
 
+/**
+ * The most worker threads a command starts. Each holds a drill's heap (tens of MB), so a mistyped
+ * `--workers 100000` would exhaust memory starting them, where a V8 fatal error ended the run; a
+ * pool never needs more threads than cells to drill, and callers start no more than that.
+ */
+export const MAX_WORKERS = 256;
+
+/** Parses `--workers N`: a whole number from 1 to {@link MAX_WORKERS}. */
+export function parseWorkers(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > MAX_WORKERS)
+    throw new InvalidArgumentError(
+      `a whole number from 1 to ${MAX_WORKERS}; this machine has ${availableParallelism()} cores, and workers beyond them only wait for one`,
+    );
+  return n;
+}
+
 /** `--workers N`: drills at once, each in a worker thread; by default one per core. */
 export function workersOption(what: string): Option {
-  return new Option('--workers <n>', `${what} at once, each in a worker thread of its own`)
-    .argParser(parseCount)
-    .default(availableParallelism(), "the machine's cores");
+  return new Option(
+    '--workers <n>',
+    `${what} at once, each in a worker thread of its own (a drill's heap each, about 100 MB; at most ${MAX_WORKERS}, and workers beyond the cores only wait for one)`,
+  )
+    .argParser(parseWorkers)
+    .default(Math.min(availableParallelism(), MAX_WORKERS), "the machine's cores");
 }
 
 /** `--shard i/n`. */
@@ -165,11 +185,15 @@ export function shardOption(units: string): Option {
   ).argParser(parseShard);
 }
 
+/** How many seeds a `--seeds` flag stands for. */
+export function seedCount(flag: SeedsFlag): number {
+  return 'count' in flag ? flag.count : flag.to - flag.from + 1;
+}
+
 /** The seeds a `--seeds` flag stands for, counting from `first` when it gives a count. */
 export function seedList(flag: SeedsFlag, first: number): number[] {
   const from = 'count' in flag ? first : flag.from;
-  const n = 'count' in flag ? flag.count : flag.to - flag.from + 1;
-  return Array.from({ length: n }, (_, i) => from + i);
+  return Array.from({ length: seedCount(flag) }, (_, i) => from + i);
 }
 
 /** A positive duration such as `90s`, `10m` or `500ms`, in ms. */

@@ -14,6 +14,7 @@ import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
 import {
   checkSubjectFlags,
   drillLimits,
+  seedCount,
   telemetryOptions,
   type DrillLimitFlags,
   type Format,
@@ -87,7 +88,11 @@ export async function runScenarios(files: string[], options: RunOptions): Promis
   if (suiteDir !== undefined) ensureWritableDir(suiteDir);
   const { columns, pool } = await openPool(
     poolSetup('run', files, options),
-    Math.min(options.workers, options.seeds === undefined ? scenarios.length : Infinity),
+    // No more threads than drills: a suite's scenarios, or a sweep's scenarios times seeds.
+    Math.min(
+      options.workers,
+      scenarios.length * (options.seeds === undefined ? 1 : seedCount(options.seeds)),
+    ),
     scenarios,
   );
   try {

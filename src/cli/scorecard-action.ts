@@ -28,7 +28,7 @@ const SCENARIO_FILE = /\.(ya?ml|json)$/;
 export async function runScorecard(args: string[], options: ScorecardOptions): Promise<void> {
   const files = expandFolders(args, SCENARIO_FILE, 'scenario files');
   const setup = poolSetup('scorecard', files, options);
-  const { columns, pool } = await openPool(setup, options.workers);
+  const { columns, pool } = await openPool(setup, options.workers, undefined, files.length);
   let cells: ScorecardCell[];
   try {
     ensureWritableDir(options.out);

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, existsSync, openSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -187,5 +187,68 @@ describe('the CLI under hostile input', () => {
       }
       expect(filesUnder(out)).toEqual([join(out, 'report.json')]);
     },
+  );
+
+  it('refuses --workers past 256 before starting a thread, naming the cores', () => {
+    const out = tempDir();
+    const result = cli(
+      'run',
+      'scenarios/conduct/500-once.yaml',
+      '--seeds',
+      '2',
+      '--workers',
+      '100000',
+      '--out',
+      out,
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(
+      /^error: option '--workers <n>' argument '100000' is invalid\. a whole number from 1 to 256; this machine has \d+ cores, and workers beyond them only wait for one\n/,
+    );
+    expect(filesUnder(out)).toEqual([]);
+  });
+
+  it.skipIf(!existsSync('/proc/self/status'))(
+    'a sweep of 2 seeds with --workers 64 starts 2 worker threads, not 64',
+    async () => {
+      const out = tempDir();
+      const child = spawn(
+        process.execPath,
+        [
+          BIN,
+          'run',
+          'scenarios/conduct/500-once.yaml',
+          '--seeds',
+          '2',
+          '--workers',
+          '64',
+          '--out',
+          out,
+          '--traces',
+          'off',
+        ],
+        { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: 'ignore' },
+      );
+      // The process's threads (Node's own and the pool's), read until it exits.
+      let most = 0;
+      const closed = once(child, 'close');
+      let running = true;
+      void closed.then(() => (running = false));
+      while (running) {
+        try {
+          const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+          most = Math.max(most, Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 0));
+        } catch {
+          // Gone between the check and the read.
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const [status] = (await closed) as [number | null];
+      expect(status).toBe(0);
+      // Node runs about ten threads of its own; 64 workers would be 64 more.
+      expect(most).toBeGreaterThan(2);
+      expect(most).toBeLessThan(32);
+    },
+    30_000,
   );
 });

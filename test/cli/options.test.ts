@@ -12,6 +12,8 @@ import {
   parseSeed,
   parseShare,
   parseSpeed,
+  parseWorkers,
+  seedCount,
 } from '../../src/cli/options.js';
 import { InputError } from '../../src/errors.js';
 
@@ -32,6 +34,15 @@ describe('the shared flag parsers', () => {
     expect(refusal(() => parseSeed('4.2'))).toContain('--seed 42');
     expect(parseCount('2000')).toBe(2_000);
     expect(refusal(() => parseCount('0'))).toContain('at least 1');
+    expect(parseWorkers('1')).toBe(1);
+    expect(parseWorkers('256')).toBe(256);
+    for (const bad of ['0', '257', '100000', '2.5', 'all'])
+      expect(refusal(() => parseWorkers(bad))).toMatch(
+        /^a whole number from 1 to 256; this machine has \d+ cores/,
+      );
+    expect(seedCount({ count: 200 })).toBe(200);
+    expect(seedCount({ from: 5, to: 5 })).toBe(1);
+    expect(seedCount({ from: 1, to: 100 })).toBe(100);
     expect(parsePort('0')).toBe(0);
     expect(refusal(() => parsePort('65536'))).toContain('65535');
   });
