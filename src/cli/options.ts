@@ -284,13 +284,26 @@ export interface TelemetryFlags {
   readonly recordContent?: boolean;
 }
 
+/**
+ * Whether the standard variables name an OTLP collector for traces or metrics. An empty value
+ * counts as unset, as OpenTelemetry's configuration specification says.
+ */
+export function otlpFromEnv(env: NodeJS.ProcessEnv): boolean {
+  return OTLP_ENDPOINT_VARIABLES.some((name) => (env[name] ?? '').trim() !== '');
+}
+
+/** The variables that name an OTLP collector: for every signal, for traces, for metrics. */
+const OTLP_ENDPOINT_VARIABLES = [
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+] as const;
+
 /** Where telemetry goes: the flags first, then the standard OpenTelemetry variables. */
 export function telemetryOptions(options: TelemetryFlags, dir: string): DrillOptions['telemetry'] {
   const env = process.env;
   if (!options.traces || env.OTEL_SDK_DISABLED?.toLowerCase() === 'true') return undefined;
-  const fromEnv =
-    (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) !== undefined;
-  const otlp = options.otlp ?? (fromEnv ? 'env' : undefined);
+  const otlp = options.otlp ?? (otlpFromEnv(env) ? 'env' : undefined);
   return {
     dir,
     sample: options.traceSample,
@@ -327,7 +340,7 @@ export function traceSampleOption(): Option {
 export function otlpOption(): Option {
   return new Option(
     '--otlp <url>',
-    'also send traces and metrics to this OTLP/HTTP collector, e.g. http://127.0.0.1:4318 (default: OTEL_EXPORTER_OTLP_ENDPOINT when set)',
+    'also send traces and metrics to this OTLP/HTTP collector, e.g. http://127.0.0.1:4318 (default: OTEL_EXPORTER_OTLP_ENDPOINT, or the _TRACES_ or _METRICS_ one, when set)',
   ).argParser(parseOtlpUrl);
 }
 

@@ -1,8 +1,14 @@
 /**
  * @module telemetry/chunked-span-processor
  * Hands finished spans to an exporter in batches of a fixed size, in the order they ended, and
- * never drops one. The SDK's batch processor flushes on real-time timers and drops spans when
- * its queue fills, which a drill that simulates an hour in seconds would do.
+ * never drops one while the exporter takes them. The SDK's batch processor flushes on real-time
+ * timers and drops spans when its queue fills, which a drill that simulates an hour in seconds
+ * would do.
+ *
+ * The first batch the exporter fails (a collector that refuses it, or cannot be reached and
+ * times out after its retries) ends the exports: the later batches are counted, not sent. A
+ * collector that is down would otherwise cost each batch the exporter's whole timeout (10 s
+ * by default, with retries), and black-friday sends twenty batches.
  */
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
@@ -10,15 +16,29 @@ import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/s
 /** Spans per export request. */
 export const SPANS_PER_EXPORT = 512;
 
-/** The processor; `failures` collects what the exporter reported, for the run to print. */
+/** The processor; `failures` says what the exporter reported, for the run to print. */
 export class ChunkedSpanProcessor implements SpanProcessor {
   readonly #exporter: SpanExporter;
   #buffer: ReadableSpan[] = [];
   #chain: Promise<void> = Promise.resolve();
-  readonly failures: string[] = [];
+  /** What the exporter said of the first batch it failed. */
+  #failure: string | undefined;
+  /** Spans not sent: the failed batch's and every later one's. */
+  #unsent = 0;
 
   constructor(exporter: SpanExporter) {
     this.#exporter = exporter;
+  }
+
+  /** The export failure, if any, with the spans it left unsent. */
+  get failures(): string[] {
+    if (this.#failure === undefined) return [];
+    return [`${this.#failure} (${this.#unsent} spans not sent)`];
+  }
+
+  /** Whether an export has failed, so later ones are not tried. */
+  get failed(): boolean {
+    return this.#failure !== undefined;
   }
 
   onStart(): void {}
@@ -32,16 +52,21 @@ export class ChunkedSpanProcessor implements SpanProcessor {
     if (this.#buffer.length === 0) return;
     const batch = this.#buffer;
     this.#buffer = [];
-    this.#chain = this.#chain.then(
-      () =>
-        new Promise<void>((resolve) => {
-          this.#exporter.export(batch, (result: ExportResult) => {
-            if (result.code !== ExportResultCode.SUCCESS)
-              this.failures.push(result.error?.message ?? 'export failed');
-            resolve();
-          });
-        }),
-    );
+    this.#chain = this.#chain.then(() => {
+      if (this.#failure !== undefined) {
+        this.#unsent += batch.length;
+        return undefined;
+      }
+      return new Promise<void>((resolve) => {
+        this.#exporter.export(batch, (result: ExportResult) => {
+          if (result.code !== ExportResultCode.SUCCESS) {
+            this.#failure = result.error?.message ?? 'export failed';
+            this.#unsent += batch.length;
+          }
+          resolve();
+        });
+      });
+    });
   }
 
   async forceFlush(): Promise<void> {

@@ -41,13 +41,24 @@ export interface TelemetryOptions {
   readonly dir?: string;
   /**
    * Also export over OTLP/HTTP (JSON) to this collector base URL (`/v1/traces`, `/v1/metrics`
-   * are appended). `'env'`: take the endpoint from the standard `OTEL_EXPORTER_OTLP_*` variables.
+   * are appended). `'env'`: take the endpoints from the standard `OTEL_EXPORTER_OTLP_*` variables;
+   * a signal whose endpoint none of them names is not sent.
    */
   readonly otlp?: string;
   /** Share of caller requests traced, 0 to 1 (head sampling by trace id). @defaultValue 1 */
   readonly sample?: number;
   /** Record prompts and answers (`gen_ai.input.messages`, `gen_ai.output.messages`). */
   readonly recordContent?: boolean;
+}
+
+/**
+ * Whether the standard variables name a collector for `signal`: its own endpoint variable or the
+ * one for every signal, not empty (an empty value counts as unset, as OpenTelemetry's
+ * configuration specification says).
+ */
+function envNames(signal: 'TRACES' | 'METRICS'): boolean {
+  const set = (name: string): boolean => (process.env[name] ?? '').trim() !== '';
+  return set('OTEL_EXPORTER_OTLP_ENDPOINT') || set(`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`);
 }
 
 /** Latency buckets in seconds, as the GenAI conventions advise for operation durations. */
@@ -133,6 +144,8 @@ export class TelemetrySdk {
   readonly histograms: DrillHistograms;
   readonly #tracerProvider: TracerProvider;
   readonly #processors: ChunkedSpanProcessor[] = [];
+  /** The processor that sends spans to the collector, if there is one. */
+  readonly #collector: ChunkedSpanProcessor | undefined;
   readonly #files: JsonlFile[] = [];
   readonly #metricsFile: JsonlFile | undefined;
   readonly #metricExporter: OTLPMetricExporter | undefined;
@@ -148,22 +161,26 @@ export class TelemetrySdk {
       [DRILL.scenario]: options.scenario,
       [DRILL.seed]: options.seed,
     });
-    const exporters: SpanExporter[] = [];
     if (options.dir !== undefined) {
       const traces = new JsonlFile(`${options.dir}/traces.jsonl`);
       this.#files.push(traces);
-      exporters.push(new JsonlSpanExporter(traces));
+      this.#processors.push(new ChunkedSpanProcessor(new JsonlSpanExporter(traces)));
       this.#metricsFile = new JsonlFile(`${options.dir}/metrics.jsonl`);
       this.#files.push(this.#metricsFile);
     }
     if (options.otlp !== undefined) {
       const base = options.otlp === 'env' ? undefined : options.otlp.replace(/\/+$/, '');
-      exporters.push(new OTLPTraceExporter(base === undefined ? {} : { url: `${base}/v1/traces` }));
-      this.#metricExporter = new OTLPMetricExporter(
-        base === undefined ? {} : { url: `${base}/v1/metrics` },
-      );
+      if (base !== undefined || envNames('TRACES')) {
+        this.#collector = new ChunkedSpanProcessor(
+          new OTLPTraceExporter(base === undefined ? {} : { url: `${base}/v1/traces` }),
+        );
+        this.#processors.push(this.#collector);
+      }
+      if (base !== undefined || envNames('METRICS'))
+        this.#metricExporter = new OTLPMetricExporter(
+          base === undefined ? {} : { url: `${base}/v1/metrics` },
+        );
     }
-    for (const exporter of exporters) this.#processors.push(new ChunkedSpanProcessor(exporter));
     this.#tracerProvider = new TracerProvider({
       resource,
       idGenerator: seededIdGenerator(seededRng(options.seed, 'telemetry')),
@@ -191,9 +208,13 @@ export class TelemetrySdk {
     this.meter = this.#meterProvider.getMeter('failover-drill', VERSION);
   }
 
-  /** Exports every ended span and shuts the tracer down. */
+  /**
+   * Exports every ended span and shuts the tracer down. The processors are flushed here, not
+   * through the provider's `forceFlush`, which gives up after 30 s: a collector that takes its
+   * time is waited for, and one that fails stops the exports (see chunked-span-processor.ts).
+   */
   async endTraces(): Promise<void> {
-    await this.#tracerProvider.forceFlush();
+    await Promise.all(this.#processors.map((processor) => processor.forceFlush()));
     await this.#tracerProvider.shutdown();
   }
 
@@ -208,7 +229,11 @@ export class TelemetrySdk {
     const metricsBytes = JsonMetricsSerializer.serializeRequest(stamped);
     if (this.#metricsFile !== undefined && metricsBytes !== undefined)
       this.#metricsFile.writeLine(metricsBytes);
-    if (this.#metricExporter !== undefined) {
+    // A collector that failed the traces is not sent the metrics: it would fail them too, after
+    // the same timeout.
+    if (this.#metricExporter !== undefined && this.#collector?.failed === true)
+      failures.push('metrics not sent: the collector failed the traces');
+    else if (this.#metricExporter !== undefined) {
       const exporter = this.#metricExporter;
       const result = await new Promise<{ code: ExportResultCode; error?: Error }>((resolve) =>
         exporter.export(stamped, resolve),

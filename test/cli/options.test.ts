@@ -12,6 +12,7 @@ import {
   parseSeed,
   parseShare,
   parseSpeed,
+  otlpFromEnv,
   parseWorkers,
   seedCount,
 } from '../../src/cli/options.js';
@@ -93,5 +94,20 @@ describe('loopback targets', () => {
     expect(
       loopbackUrl('--target', 'https://gw.example.com/v1', true, 'drill it', 'x').hostname,
     ).toBe('gw.example.com');
+  });
+
+  it('take a collector from the standard variables only when one is named, empty meaning unset', () => {
+    expect(otlpFromEnv({})).toBe(false);
+    expect(otlpFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: '' })).toBe(false);
+    expect(
+      otlpFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: ' ', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' }),
+    ).toBe(false);
+    expect(otlpFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).toBe(true);
+    expect(otlpFromEnv({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/v1/traces' })).toBe(
+      true,
+    );
+    expect(otlpFromEnv({ OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://c:4318/v1/metrics' })).toBe(
+      true,
+    );
   });
 });

@@ -341,6 +341,77 @@ describe('telemetry options', () => {
   });
 });
 
+describe('a collector that fails', () => {
+  it('is sent one batch: the rest of the spans and the metrics are counted, not sent', async () => {
+    const paths: string[] = [];
+    const server = createServer((req, res) => {
+      paths.push(req.url ?? '');
+      req.resume();
+      req.on('end', () => res.writeHead(400, { 'content-type': 'text/plain' }).end('no'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const dir = tempDir();
+      let failures: readonly string[] = [];
+      const report = await runDrill(loadScenario(scenarioFile()), {
+        telemetry: { dir, otlp: `http://127.0.0.1:${port}` },
+        onExportFailures: (messages) => (failures = messages),
+      });
+      const spans = spansOf(readJsonl<TraceRequest>(join(dir, 'traces.jsonl'))).length;
+      expect(spans).toBe(report.requests.total + report.attempts.total);
+      expect(paths).toEqual(['/v1/traces']);
+      expect(failures).toEqual([
+        expect.stringMatching(new RegExp(`\\(${spans} spans not sent\\)$`)),
+        'metrics not sent: the collector failed the traces',
+      ]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
+describe('a collector named by the standard variables', () => {
+  it.each([
+    ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', '/v1/traces', ['/v1/traces']],
+    ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', '/v1/metrics', ['/v1/metrics']],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', '', ['/v1/traces', '/v1/metrics']],
+  ])('%s is sent only its signals', async (name, path, expected) => {
+    const paths = new Set<string>();
+    const server = createServer((req, res) => {
+      paths.add(req.url ?? '');
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const names = [
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+      'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+    ];
+    const saved = names.map((n) => process.env[n]);
+    try {
+      for (const n of names) process.env[n] = '';
+      process.env[name] = `http://127.0.0.1:${port}${path}`;
+      let failures: readonly string[] = [];
+      await runDrill(loadScenario(scenarioFile()), {
+        telemetry: { dir: tempDir(), otlp: 'env' },
+        onExportFailures: (messages) => (failures = messages),
+      });
+      expect(failures).toEqual([]);
+      expect([...paths].sort()).toEqual([...expected].sort());
+    } finally {
+      names.forEach((n, i) => {
+        const value = saved[i];
+        if (value === undefined) delete process.env[n];
+        else process.env[n] = value;
+      });
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
 describe('the run command', () => {
   const bin = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'bin.js');
   const cli = (...args: string[]) =>
@@ -371,5 +442,33 @@ describe('the run command', () => {
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(out, 'traces.jsonl'))).toBe(false);
+  });
+
+  it('ends a drill whose collector cannot be reached as it would end, its files written', async () => {
+    // A port nothing listens on: bound, then closed.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const out = tempDir();
+    const result = spawnSync(
+      process.execPath,
+      [bin, 'run', scenarioFile(), '--out', out, '--otlp', `http://127.0.0.1:${port}`],
+      {
+        encoding: 'utf8',
+        // The exporter's own timeout, retries included (10 s by default).
+        env: { ...process.env, CI: 'true', OTEL_EXPORTER_OTLP_TIMEOUT: '1000' },
+        timeout: 60_000,
+      },
+    );
+    // The tiny scenario's content filter breaks its SLO, as without a collector.
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^failover-drill: telemetry export failed: connect ECONNREFUSED 127\\.0\\.0\\.1:${port} \\(\\d+ spans not sent\\)\nfailover-drill: telemetry export failed: metrics not sent: the collector failed the traces\n$`,
+      ),
+    );
+    for (const file of ['report.json', 'traces.jsonl', 'metrics.jsonl'])
+      expect(existsSync(join(out, file))).toBe(true);
   });
 });
