@@ -86,6 +86,8 @@ export function ensureWritableDir(
   dir: string,
   blame?: { file: string; path: (string | number)[] },
 ): void {
+  if (dir.trim() === '')
+    throw InputError.of('--out', 'is empty: name a folder for the reports, e.g. --out reports');
   try {
     makeDir(dir);
     accessSync(dir, constants.W_OK);

@@ -90,6 +90,8 @@ export type ShardFile = z.output<typeof shardSchema>;
 export function readShards(paths: readonly string[]): ShardFile[] {
   if (paths.length === 0) throw InputError.of('merge', 'needs shard files');
   const shards = paths.map((path) => {
+    if (path.trim() === '')
+      throw InputError.of(`"${path}"`, 'is an empty file name: name a shard file');
     let text: string;
     try {
       text = readFileSync(path, 'utf8');

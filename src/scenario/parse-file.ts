@@ -114,6 +114,9 @@ export interface SourceFile {
 
 /** Reads and parses a YAML or JSON file; throws {@link InputError} if it is missing, empty or not valid. */
 export function readSource(file: string): { source: SourceFile; data: unknown } {
+  // An empty argument (`validate ""`, an unset shell variable in quotes) names no file.
+  if (file.trim() === '')
+    throw InputError.of(`"${file}"`, 'is an empty file name: name a scenario or config file');
   let text: string;
   try {
     text = readBounded(file, FILE_LIMITS.maxBytes);

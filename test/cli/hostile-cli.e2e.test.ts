@@ -46,6 +46,25 @@ describe('the CLI under hostile input', () => {
     expect(filesUnder(out)).toEqual([]);
   });
 
+  it.each([
+    [['validate', ''], '"" is an empty file name: name a scenario or config file'],
+    [
+      ['run', 'scenarios/black-friday.yaml', '--config', ''],
+      '"" is an empty file name: name a scenario or config file',
+    ],
+    [
+      ['run', 'scenarios/black-friday.yaml', '--out', ''],
+      '--out is empty: name a folder for the reports, e.g. --out reports',
+    ],
+    [['merge', ''], '"" is an empty file name: name a shard file'],
+  ])(
+    '%j (an empty name, as an unset shell variable in quotes gives): exit 2, one line',
+    (args, message) => {
+      const result = cli(...args);
+      expect(result).toEqual({ status: 2, stdout: '', stderr: `${message}\n` });
+    },
+  );
+
   it('refuses a report folder the file system will not create, without hanging', () => {
     // Node's recursive mkdir never returns for this path; the harness must not call it.
     const result = cli(
