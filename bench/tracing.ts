@@ -3,7 +3,10 @@
  * (src/cli/drill-heap.ts), away from the bench's other drills. Drills with
  * telemetry off, on, and sampled at 1% run in rotating order; each round gives a traced/untraced
  * ratio, and each figure is the median of those ratios, so a drift in the machine's speed hits
- * both sides of each ratio alike. Then, counted from inside: the time spent in the telemetry's
+ * both sides of each ratio alike. The same rounds give CPU-time ratios (the process's, its
+ * helper threads' garbage collection and compiling included): time the process spends waiting
+ * for a core that another process holds counts in wall time, not in CPU time. Then, counted
+ * from inside: the time spent in the telemetry's
  * own handlers (spans, metrics), in serialising and writing each batch of spans (an export runs
  * in a promise continuation after the handler that filled its batch) and in its end, steadier
  * than wall-clock ratios on a noisy machine, though it leaves out the garbage collector's share.
@@ -37,16 +40,23 @@ const order: Variant[] = ['off', 'full', 'sampled'];
 // One of each first, so that every variant's code is loaded and compiled before it is timed.
 for (const variant of order) await runDrill(scenario, variants[variant]);
 const ratios = { full: [] as number[], sampled: [] as number[] };
+const cpuRatios = { full: [] as number[], sampled: [] as number[] };
 const walls = { off: [] as number[], full: [] as number[], sampled: [] as number[] };
 for (let round = 0; round < rounds; round++) {
   const wall: Partial<Record<Variant, number>> = {};
+  const cpu: Partial<Record<Variant, number>> = {};
   for (let k = 0; k < order.length; k++) {
     const variant = order[(round + k) % order.length] as Variant;
+    const before = process.cpuUsage();
     wall[variant] = (await runDrill(scenario, variants[variant])).wallMs;
+    const used = process.cpuUsage(before);
+    cpu[variant] = used.user + used.system;
     walls[variant].push(wall[variant]);
   }
   ratios.full.push((wall.full ?? 0) / (wall.off ?? 1));
   ratios.sampled.push((wall.sampled ?? 0) / (wall.off ?? 1));
+  cpuRatios.full.push((cpu.full ?? 0) / (cpu.off ?? 1));
+  cpuRatios.sampled.push((cpu.sampled ?? 0) / (cpu.off ?? 1));
 }
 
 const inside = async (sample: number): Promise<number> => {
@@ -104,6 +114,8 @@ process.stdout.write(
     sampledMs: median(walls.sampled),
     full: median(ratios.full),
     sampled: median(ratios.sampled),
+    fullCpu: median(cpuRatios.full),
+    sampledCpu: median(cpuRatios.sampled),
     insideFullMs: Math.round(insideFull),
     insideSampledMs: Math.round(insideSampled),
   })}\n`,
