@@ -2,11 +2,11 @@
  * @module cli/closed-output
  * Output the CLI cannot write. `failover-drill validate scenarios/*.yaml | head -1` closes the
  * pipe after one line, and the CLI's next write to it fails with EPIPE; `> /dev/full` fails
- * each write with ENOSPC. Either was an `error` event with no one listening: the process died
- * with a stack trace and exit code 1, whatever the command had found, and a drill's reports
- * were left unwritten.
+ * each write with ENOSPC. Node reports either as an `error` event on the stream, which with no
+ * one listening ends the process with a stack trace and exit code 1, whatever the command found,
+ * and before a drill has written its reports.
  *
- * Now Node drops the stream's later writes (it closes a stream whose write failed) and the
+ * The CLI listens instead. Node drops the later writes to a stream whose write failed, and the
  * command runs to its end, so its files are whole. A reader that has gone is no fault: a pipe to
  * `head` wants only the first lines, and the command exits with its own code. Any other write
  * error is: the command's output was lost, so it ends in one line on stderr (if stderr still

@@ -8,6 +8,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../errors.js';
 import { DRILL_LIMITS, type DrillLimits } from '../scenario/limits.js';
 import type { DrillOptions } from '../simulator/run-drill.js';
+import { otlpEndpointSet } from '../telemetry/otlp-env.js';
 import { formatDuration, parseDuration, thousands } from '../unit-text.js';
 
 /** Formats `run` writes. */
@@ -103,9 +104,10 @@ export function parseCount(value: string): number {
 }
 
 /**
- * The most worker threads a command starts. Each holds a drill's heap (tens of MB), so a mistyped
- * `--workers 100000` would exhaust memory starting them, where a V8 fatal error ended the run; a
- * pool never needs more threads than cells to drill, and callers start no more than that.
+ * The most worker threads a command starts. Each holds a drill's heap (about 100 MB), so a
+ * mistyped `--workers 100000` would exhaust memory starting them and V8 would end the process
+ * with a fatal error. A pool never needs more threads than cells to drill either, and the
+ * commands start no more than that.
  */
 export const MAX_WORKERS = 256;
 
@@ -284,26 +286,11 @@ export interface TelemetryFlags {
   readonly recordContent?: boolean;
 }
 
-/**
- * Whether the standard variables name an OTLP collector for traces or metrics. An empty value
- * counts as unset, as OpenTelemetry's configuration specification says.
- */
-export function otlpFromEnv(env: NodeJS.ProcessEnv): boolean {
-  return OTLP_ENDPOINT_VARIABLES.some((name) => (env[name] ?? '').trim() !== '');
-}
-
-/** The variables that name an OTLP collector: for every signal, for traces, for metrics. */
-const OTLP_ENDPOINT_VARIABLES = [
-  'OTEL_EXPORTER_OTLP_ENDPOINT',
-  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
-  'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
-] as const;
-
 /** Where telemetry goes: the flags first, then the standard OpenTelemetry variables. */
 export function telemetryOptions(options: TelemetryFlags, dir: string): DrillOptions['telemetry'] {
   const env = process.env;
   if (!options.traces || env.OTEL_SDK_DISABLED?.toLowerCase() === 'true') return undefined;
-  const otlp = options.otlp ?? (otlpFromEnv(env) ? 'env' : undefined);
+  const otlp = options.otlp ?? (otlpEndpointSet(env) ? 'env' : undefined);
   return {
     dir,
     sample: options.traceSample,

@@ -31,6 +31,7 @@ import { DRILL, GEN_AI_METRICS } from './attributes.js';
 import { ChunkedSpanProcessor } from './chunked-span-processor.js';
 import { DrillHistogram, DrillHistogramProducer } from './drill-histograms.js';
 import { JsonlFile } from './otlp-jsonl-file.js';
+import { otlpEndpointSet } from './otlp-env.js';
 import { seededIdGenerator } from './seeded-ids.js';
 
 /** Where a drill's telemetry goes. */
@@ -49,16 +50,6 @@ export interface TelemetryOptions {
   readonly sample?: number;
   /** Record prompts and answers (`gen_ai.input.messages`, `gen_ai.output.messages`). */
   readonly recordContent?: boolean;
-}
-
-/**
- * Whether the standard variables name a collector for `signal`: its own endpoint variable or the
- * one for every signal, not empty (an empty value counts as unset, as OpenTelemetry's
- * configuration specification says).
- */
-function envNames(signal: 'TRACES' | 'METRICS'): boolean {
-  const set = (name: string): boolean => (process.env[name] ?? '').trim() !== '';
-  return set('OTEL_EXPORTER_OTLP_ENDPOINT') || set(`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`);
 }
 
 /** Latency buckets in seconds, as the GenAI conventions advise for operation durations. */
@@ -170,13 +161,13 @@ export class TelemetrySdk {
     }
     if (options.otlp !== undefined) {
       const base = options.otlp === 'env' ? undefined : options.otlp.replace(/\/+$/, '');
-      if (base !== undefined || envNames('TRACES')) {
+      if (base !== undefined || otlpEndpointSet(process.env, 'TRACES')) {
         this.#collector = new ChunkedSpanProcessor(
           new OTLPTraceExporter(base === undefined ? {} : { url: `${base}/v1/traces` }),
         );
         this.#processors.push(this.#collector);
       }
-      if (base !== undefined || envNames('METRICS'))
+      if (base !== undefined || otlpEndpointSet(process.env, 'METRICS'))
         this.#metricExporter = new OTLPMetricExporter(
           base === undefined ? {} : { url: `${base}/v1/metrics` },
         );

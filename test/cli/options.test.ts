@@ -12,11 +12,11 @@ import {
   parseSeed,
   parseShare,
   parseSpeed,
-  otlpFromEnv,
   parseWorkers,
   seedCount,
 } from '../../src/cli/options.js';
 import { InputError } from '../../src/errors.js';
+import { otlpEndpointSet } from '../../src/telemetry/otlp-env.js';
 
 /** What a parser says about a bad value. */
 function refusal(parse: () => unknown): string {
@@ -97,17 +97,17 @@ describe('loopback targets', () => {
   });
 
   it('take a collector from the standard variables only when one is named, empty meaning unset', () => {
-    expect(otlpFromEnv({})).toBe(false);
-    expect(otlpFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: '' })).toBe(false);
+    expect(otlpEndpointSet({})).toBe(false);
+    expect(otlpEndpointSet({ OTEL_EXPORTER_OTLP_ENDPOINT: '' })).toBe(false);
     expect(
-      otlpFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: ' ', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' }),
+      otlpEndpointSet({ OTEL_EXPORTER_OTLP_ENDPOINT: ' ', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' }),
     ).toBe(false);
-    expect(otlpFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).toBe(true);
-    expect(otlpFromEnv({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/v1/traces' })).toBe(
+    expect(otlpEndpointSet({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).toBe(true);
+    expect(otlpEndpointSet({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/v1/traces' })).toBe(
       true,
     );
-    expect(otlpFromEnv({ OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://c:4318/v1/metrics' })).toBe(
-      true,
-    );
+    expect(
+      otlpEndpointSet({ OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://c:4318/v1/metrics' }),
+    ).toBe(true);
   });
 });

@@ -1,0 +1,17 @@
+/**
+ * @module telemetry/otlp-env
+ * Which collector the standard OpenTelemetry variables name: `OTEL_EXPORTER_OTLP_ENDPOINT` for
+ * every signal, `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` and `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`
+ * for one each. An empty value counts as unset, as OpenTelemetry's configuration specification
+ * says. No dependencies: the CLI reads it as it parses its flags.
+ */
+
+/** Whether the variables name a collector for `signal`, or for either signal when none is given. */
+export function otlpEndpointSet(env: NodeJS.ProcessEnv, signal?: 'TRACES' | 'METRICS'): boolean {
+  const set = (name: string): boolean => (env[name] ?? '').trim() !== '';
+  const signals = signal === undefined ? (['TRACES', 'METRICS'] as const) : [signal];
+  return (
+    set('OTEL_EXPORTER_OTLP_ENDPOINT') ||
+    signals.some((s) => set(`OTEL_EXPORTER_OTLP_${s}_ENDPOINT`))
+  );
+}
