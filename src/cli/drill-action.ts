@@ -14,6 +14,7 @@ import { createProgress } from './progress.js';
 import { shellWord } from './replay.js';
 import { ensureWritableDir, writeDrillReports } from './report-files.js';
 import { EXIT } from './exit-codes.js';
+import { listenInputError } from './listen-errors.js';
 
 /** The flags of `drill`, as commander parses them. */
 export interface DrillCommandOptions extends TelemetryFlags {
@@ -166,11 +167,11 @@ export async function runDrill(file: string, options: DrillCommandOptions): Prom
       },
     });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
-      throw InputError.of(
-        '--providers-port',
-        `port ${options.providersPort} is in use; pick another or 0 for any free port`,
-      );
+    const input = listenInputError(error, {
+      portFlag: '--providers-port',
+      port: options.providersPort,
+    });
+    if (input !== undefined) throw input;
     throw new HarnessError(
       `the live drill of ${scenario.name} failed (seed ${seed}); replay: ${replay}`,
       {

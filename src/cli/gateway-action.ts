@@ -9,6 +9,7 @@ import { loadScenario } from '../scenario/load-scenario.js';
 import { checkLoopback, loopbackUrl } from './options.js';
 import { untilStopped } from '../live/until-stopped.js';
 import { EXIT } from './exit-codes.js';
+import { listenInputError } from './listen-errors.js';
 
 /** Runs `gateway <scenario>`: listens, prints where, serves until stopped. */
 export async function runGateway(file: string, options: GatewayCommandOptions): Promise<void> {
@@ -30,11 +31,14 @@ export async function runGateway(file: string, options: GatewayCommandOptions): 
     limits: 'none',
     ...(options.config === undefined ? {} : { configFile: options.config }),
   });
+  const host = options.host === 'localhost' ? '127.0.0.1' : options.host;
   const gateway = await engineGateway(scenario, {
     providers: options.providers,
     port: options.port,
-    host: options.host === 'localhost' ? '127.0.0.1' : options.host,
+    host,
     speed: options.speed,
+  }).catch((error: unknown) => {
+    throw listenInputError(error, { portFlag: '--port', port: options.port, host }) ?? error;
   });
   process.stdout.write(`${JSON.stringify({ ready: true, baseUrl: gateway.baseUrl })}\n`);
   await untilStopped(() => gateway.close());

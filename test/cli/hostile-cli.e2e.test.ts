@@ -6,6 +6,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -270,4 +272,62 @@ describe('the CLI under hostile input', () => {
     },
     30_000,
   );
+
+  it('serve and gateway where they cannot listen: exit 2, one line naming the flag', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const scenario = 'scenarios/black-friday.yaml';
+      const providers = ['--providers', 'http://127.0.0.1:1'];
+      for (const [args, message] of [
+        [
+          ['serve', scenario, '--port', String(port)],
+          `--port port ${port} is in use; pick another or 0 for any free port`,
+        ],
+        [
+          ['gateway', scenario, ...providers, '--port', String(port)],
+          `--port port ${port} is in use; pick another or 0 for any free port`,
+        ],
+        // TEST-NET-1 (RFC 5737): an address no machine has.
+        [
+          ['serve', scenario, '--host', '192.0.2.1', '--allow-remote'],
+          '--host 192.0.2.1 is not an address of this machine',
+        ],
+        [
+          [
+            'gateway',
+            scenario,
+            ...providers,
+            '--host',
+            '192.0.2.1',
+            '--allow-remote',
+            '--port',
+            '0',
+          ],
+          '--host 192.0.2.1 is not an address of this machine',
+        ],
+        // The .invalid top-level domain never resolves (RFC 2606).
+        [
+          ['serve', scenario, '--host', 'nowhere.invalid', '--allow-remote'],
+          '--host nowhere.invalid does not resolve to an address',
+        ],
+      ] as const) {
+        const result = await new Promise<CliRun>((resolve) => {
+          const child = spawn(process.execPath, [BIN, ...args], {
+            cwd: ROOT,
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+          let stdout = '';
+          let stderr = '';
+          child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+          child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+          child.on('close', (status) => resolve({ status, stdout, stderr }));
+        });
+        expect(result).toEqual({ status: 2, stdout: '', stderr: `${message}\n` });
+      }
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
+  }, 30_000);
 });
