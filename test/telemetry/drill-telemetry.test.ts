@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Report } from '../../src/report/report-schema.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { runDrill } from '../../src/simulator/run-drill.js';
@@ -341,32 +341,44 @@ describe('telemetry options', () => {
   });
 });
 
+/** A collector on loopback that answers every export with `status`, noting the paths it was sent. */
+async function collector(
+  status: number,
+): Promise<{ url: string; paths: string[]; close: () => Promise<void> }> {
+  const paths: string[] = [];
+  const server = createServer((req, res) => {
+    paths.push(req.url ?? '');
+    req.resume();
+    req.on('end', () => res.writeHead(status, { 'content-type': 'application/json' }).end('{}'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    paths,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 describe('a collector that fails', () => {
   it('is sent one batch: the rest of the spans and the metrics are counted, not sent', async () => {
-    const paths: string[] = [];
-    const server = createServer((req, res) => {
-      paths.push(req.url ?? '');
-      req.resume();
-      req.on('end', () => res.writeHead(400, { 'content-type': 'text/plain' }).end('no'));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
+    const refusing = await collector(400);
     try {
       const dir = tempDir();
       let failures: readonly string[] = [];
       const report = await runDrill(loadScenario(scenarioFile()), {
-        telemetry: { dir, otlp: `http://127.0.0.1:${port}` },
+        telemetry: { dir, otlp: refusing.url },
         onExportFailures: (messages) => (failures = messages),
       });
       const spans = spansOf(readJsonl<TraceRequest>(join(dir, 'traces.jsonl'))).length;
       expect(spans).toBe(report.requests.total + report.attempts.total);
-      expect(paths).toEqual(['/v1/traces']);
+      expect(refusing.paths).toEqual(['/v1/traces']);
       expect(failures).toEqual([
         expect.stringMatching(new RegExp(`\\(${spans} spans not sent\\)$`)),
         'metrics not sent: the collector failed the traces',
       ]);
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await refusing.close();
     }
   });
 });
@@ -377,37 +389,21 @@ describe('a collector named by the standard variables', () => {
     ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', '/v1/metrics', ['/v1/metrics']],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', '', ['/v1/traces', '/v1/metrics']],
   ])('%s is sent only its signals', async (name, path, expected) => {
-    const paths = new Set<string>();
-    const server = createServer((req, res) => {
-      paths.add(req.url ?? '');
-      req.resume();
-      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    const names = [
-      'OTEL_EXPORTER_OTLP_ENDPOINT',
-      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
-      'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
-    ];
-    const saved = names.map((n) => process.env[n]);
+    const accepting = await collector(200);
     try {
-      for (const n of names) process.env[n] = '';
-      process.env[name] = `http://127.0.0.1:${port}${path}`;
+      for (const signal of ['', '_TRACES', '_METRICS'])
+        vi.stubEnv(`OTEL_EXPORTER_OTLP${signal}_ENDPOINT`, '');
+      vi.stubEnv(name, `${accepting.url}${path}`);
       let failures: readonly string[] = [];
       await runDrill(loadScenario(scenarioFile()), {
         telemetry: { dir: tempDir(), otlp: 'env' },
         onExportFailures: (messages) => (failures = messages),
       });
       expect(failures).toEqual([]);
-      expect([...paths].sort()).toEqual([...expected].sort());
+      expect([...new Set(accepting.paths)].sort()).toEqual([...expected].sort());
     } finally {
-      names.forEach((n, i) => {
-        const value = saved[i];
-        if (value === undefined) delete process.env[n];
-        else process.env[n] = value;
-      });
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      vi.unstubAllEnvs();
+      await accepting.close();
     }
   });
 });
