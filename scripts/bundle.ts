@@ -78,6 +78,8 @@ await build({
     'failover-drill': 'dist/cli/bin.js',
     // A pool's worker threads load this file, beside the chunks (src/cli/drill-pool.ts).
     'drill-worker': 'dist/cli/drill-worker.js',
+    // The telemetry thread loads this file, beside the chunks (src/telemetry/telemetry-thread.ts).
+    'telemetry-worker': 'dist/telemetry/telemetry-worker.js',
   },
   platform: 'node',
   // Piscina starts its own worker script by a path next to its files, so it stays a package.

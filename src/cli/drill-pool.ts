@@ -8,6 +8,7 @@
  * a thread). A cell's report is the same either way: a drill depends on its scenario, seed and
  * implementation alone.
  */
+import { availableParallelism } from 'node:os';
 import type { FaultInput } from '../check/arbitraries.js';
 import { HarnessError, InputError, SubjectRefusedError, type InputIssue } from '../errors.js';
 import type { Report } from '../report/report-schema.js';
@@ -129,6 +130,30 @@ export interface DrillPool {
 }
 
 /**
+ * The share of requests traced from which a drill's telemetry runs on a thread of its own. Each
+ * event is copied to that thread whether its request is traced or not (the metrics count every
+ * request), so a drill traced sparsely pays more for the copies than it saves: on black-friday
+ * at 1% the thread cost 4% more wall time than none, at 10% about the same as the telemetry in
+ * the drill's thread, and at 30% it saved a third of the telemetry's wall time.
+ */
+export const THREAD_FROM_SAMPLE = 0.25;
+
+/**
+ * The jobs of a pool that drills here, with their telemetry on a thread of its own
+ * (src/telemetry/telemetry-thread.ts) when another core is there to run it and enough of the
+ * drill is traced: traced in full, black-friday took +6% wall time over an untraced drill with
+ * it and +27% without, and less CPU time too (`npm run bench`; docs/telemetry.md). A pool's
+ * worker threads keep their telemetry with them: the cores are theirs already.
+ */
+export function telemetryBeside(cores = availableParallelism()): (job: CellJob) => CellJob {
+  if (cores < 2) return (job) => job;
+  return (job) =>
+    job.telemetry === undefined || (job.telemetry.sample ?? 1) < THREAD_FROM_SAMPLE
+      ? job
+      : { ...job, telemetry: { ...job.telemetry, thread: true } };
+}
+
+/**
  * A pool for these columns: `workers` worker threads that each load the setup once, or, with
  * one worker, the columns already loaded here. Close it when done. Every drilling command opens
  * one once its modules are loaded, so this is where the drills' heap growth is set.
@@ -139,12 +164,14 @@ export async function drillPool(
   workers: number,
 ): Promise<DrillPool> {
   growHeapForDrills();
-  if (workers <= 1)
+  if (workers <= 1) {
+    const threaded = telemetryBeside();
     return {
       size: 1,
-      drill: (job, onProgress) => drillCell(columns, job, setup.flags.seed, onProgress),
+      drill: (job, onProgress) => drillCell(columns, threaded(job), setup.flags.seed, onProgress),
       close: async () => {},
     };
+  }
   // Loaded only for worker threads: a drill here does without its dozen modules (13 ms).
   const { Piscina } = await import('piscina');
   const pool = new Piscina<{ setup: PoolSetup; job: CellJob }, WorkerReply>({

@@ -15,7 +15,8 @@ import type { Report } from '../report/report-schema.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { simulatePlainClient } from './plain-client-baseline.js';
 import { simulate, type SimulationResult } from './simulate.js';
-import type { DrillTelemetry, TelemetryOptions } from '../telemetry/drill-telemetry.js';
+import type { TelemetryOptions } from '../telemetry/drill-telemetry.js';
+import type { DrillTelemetrySink } from '../telemetry/telemetry-thread.js';
 
 /** Options of {@link runDrill}. */
 export interface DrillOptions {
@@ -88,15 +89,20 @@ function checkFinished(
 }
 
 /**
- * A drill's telemetry, if it writes any. The OpenTelemetry SDK is loaded only for a drill that
- * writes traces.
+ * A drill's telemetry, if it writes any: in this thread, or on the telemetry thread when the
+ * options ask for it. The OpenTelemetry SDK is loaded only for a drill that writes traces, and
+ * only where the telemetry runs.
  */
 export async function startTelemetry(
   options: DrillOptions['telemetry'],
   scenario: string,
   seed: number,
-): Promise<DrillTelemetry | undefined> {
+): Promise<DrillTelemetrySink | undefined> {
   if (options === undefined) return undefined;
+  if (options.thread === true) {
+    const { ThreadedTelemetry } = await import('../telemetry/telemetry-thread.js');
+    return new ThreadedTelemetry({ ...options, scenario, seed });
+  }
   const { DrillTelemetry } = await import('../telemetry/drill-telemetry.js');
   return new DrillTelemetry({ ...options, scenario, seed });
 }

@@ -34,6 +34,7 @@ import { DRILL, GEN_AI } from './attributes.js';
 import { DrillMetrics, attemptResult, requestResult, targetAttributes } from './drill-metrics.js';
 import { spanEventFor } from './span-events.js';
 import { TelemetrySdk, hrTime, type TelemetryOptions } from './telemetry-sdk.js';
+import type { DrillTelemetrySink } from './telemetry-thread.js';
 
 export { hrTime, type TelemetryOptions } from './telemetry-sdk.js';
 
@@ -61,7 +62,7 @@ interface RequestState {
 const NO_ATTEMPTS = new Map<number, AttemptState>();
 
 /** Collects one drill's telemetry. Subscribe `onEvent` and `onBill`, then `finish`. */
-export class DrillTelemetry {
+export class DrillTelemetry implements DrillTelemetrySink {
   readonly #options: TelemetryOptions;
   readonly #sdk: TelemetrySdk;
   readonly #metrics: DrillMetrics;

@@ -10,6 +10,16 @@ import { trackPartial } from '../partial-files.js';
 
 const NEWLINE = new Uint8Array([0x0a]);
 
+/** The OTLP JSON lines files a drill writes in `dir`. */
+export function telemetryFiles(dir: string): { readonly traces: string; readonly metrics: string } {
+  return { traces: `${dir}/traces.jsonl`, metrics: `${dir}/metrics.jsonl` };
+}
+
+/** The name a file is written under until it is complete. */
+export function partialPath(path: string): string {
+  return `${path}.partial`;
+}
+
 /** One JSON lines file being written. */
 export class JsonlFile {
   readonly path: string;
@@ -19,7 +29,7 @@ export class JsonlFile {
 
   constructor(path: string) {
     this.path = path;
-    this.#partial = `${path}.partial`;
+    this.#partial = partialPath(path);
     this.#untrack = trackPartial(this.#partial);
     this.#fd = openSync(this.#partial, 'w');
   }
