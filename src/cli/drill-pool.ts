@@ -141,9 +141,9 @@ export const THREAD_FROM_SAMPLE = 0.25;
 /**
  * The jobs of a pool that drills here, with their telemetry on a thread of its own
  * (src/telemetry/telemetry-thread.ts) when another core is there to run it and enough of the
- * drill is traced: traced in full, black-friday took +6% wall time over an untraced drill with
- * it and +27% without, and less CPU time too (`npm run bench`; docs/telemetry.md). A pool's
- * worker threads keep their telemetry with them: the cores are theirs already.
+ * drill is traced: traced in full, black-friday took +12% wall time over an untraced drill with
+ * it and +20% without, for about as much CPU time or more (`npm run bench`; docs/telemetry.md).
+ * A pool's worker threads keep their telemetry with them: the cores are theirs already.
  */
 export function telemetryBeside(cores = availableParallelism()): (job: CellJob) => CellJob {
   if (cores < 2) return (job) => job;

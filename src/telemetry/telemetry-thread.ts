@@ -4,8 +4,8 @@
  * events and bills over, in batches, and the telemetry thread (telemetry-worker.ts) builds the
  * spans, serialises them and writes the files, on another core. The files are the same as the
  * telemetry's in the drill's own thread: the same events reach the same {@link DrillTelemetry}
- * in the same order. It costs more CPU time in all (each event is copied to the other thread),
- * and saves wall time where a core is free: the CLI uses it when it drills in its main thread
+ * in the same order. It costs about as much CPU time in all, or more (each event is copied to
+ * the other thread), and saves wall time where a core is free: the CLI uses it when it drills in its main thread
  * on a machine of two cores or more, not in a pool's worker threads, which use the cores already.
  *
  * One thread serves every drill of the process, each by its own id, and it does not keep the
