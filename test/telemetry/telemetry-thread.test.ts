@@ -6,13 +6,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { telemetryBeside, THREAD_FROM_SAMPLE } from '../../src/cli/drill-pool.js';
 import type * as LoadScenario from '../../src/scenario/load-scenario.js';
 import type * as RunDrill from '../../src/simulator/run-drill.js';
-import { ROOT, tempDir, writeTemp } from '../support/helpers.js';
+import { BIN, ROOT, tempDir, writeTemp } from '../support/helpers.js';
 
 const built = (file: string): string => pathToFileURL(join(ROOT, 'dist', file)).href;
 const { loadScenario } = (await import(built('scenario/load-scenario.js'))) as typeof LoadScenario;
@@ -97,6 +98,50 @@ console.log('drilled');
     expect(child.status).toBe(0);
     expect(child.stdout).toBe('drilled\n');
     expect(readFileSync(join(dir, 'traces.jsonl'), 'utf8')).toContain('resourceSpans');
+  }, 60_000);
+});
+
+describe('the CLI', () => {
+  const ONCE = 'scenarios/conduct/500-once.yaml';
+  // Notes on stderr each worker thread the CLI starts, by its file.
+  const preload = writeTemp(
+    'worker-log.mjs',
+    `import threads from 'node:worker_threads';
+const Worker = threads.Worker;
+threads.Worker = class extends Worker {
+  constructor(file, options) {
+    process.stderr.write('worker ' + String(file) + '\\n');
+    super(file, options);
+  }
+};
+`,
+  );
+  const workers = (...args: string[]): string[] => {
+    const child = spawnSync(
+      process.execPath,
+      ['--import', preload, BIN, 'run', '--out', tempDir(), ...args],
+      { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(child.status).toBe(0);
+    return child.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('worker '))
+      .map((line) => line.slice(line.lastIndexOf('/') + 1));
+  };
+
+  it('traces a drill in full on the telemetry thread where there is a second core', () => {
+    expect(workers(ONCE)).toEqual(availableParallelism() >= 2 ? ['telemetry-worker.js'] : []);
+  }, 60_000);
+
+  it('keeps sparse sampling, and no tracing, in the drill thread', () => {
+    expect(workers(ONCE, '--trace-sample', String(THREAD_FROM_SAMPLE / 2))).toEqual([]);
+    expect(workers(ONCE, '--traces', 'off')).toEqual([]);
+  }, 60_000);
+
+  it("leaves a --workers pool's drills their telemetry in their own threads", () => {
+    const started = workers(ONCE, 'scenarios/conduct/503-forever.yaml', '--workers', '2');
+    expect(started.length).toBeGreaterThanOrEqual(2);
+    expect(started).not.toContain('telemetry-worker.js');
   }, 60_000);
 });
 
