@@ -91,3 +91,45 @@ export class HarnessError extends Error {
     this.name = 'HarnessError';
   }
 }
+
+/** What a failed write's system code means, in a sentence's words. */
+const WRITE_REASONS: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is used up',
+  EFBIG: 'the file is too large for the file system',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  EIO: 'the device failed to write',
+};
+
+/**
+ * A file the run could not write: the machine's doing (a full disk, a quota, a read-only
+ * mount), not a defect of the harness and not bad input. The CLI says which file and why, in
+ * one line, and exits 3; what was half-written has been removed.
+ */
+export class WriteError extends Error {
+  readonly path: string;
+  readonly reason: string;
+  /** The system's code (`ENOSPC`…), when there was one. */
+  readonly code: string | undefined;
+  constructor(path: string, reason: string, code?: string) {
+    super(`cannot write ${path}: ${reason}`);
+    this.name = 'WriteError';
+    this.path = path;
+    this.reason = reason;
+    this.code = code;
+  }
+
+  /** The write error of `path`, from the error the write threw. */
+  static of(path: string, error: unknown): WriteError {
+    if (error instanceof WriteError) return error;
+    const code = (error as { code?: unknown } | undefined)?.code;
+    const known = typeof code === 'string' ? WRITE_REASONS[code] : undefined;
+    return new WriteError(
+      path,
+      known ?? (error instanceof Error ? error.message : String(error)),
+      typeof code === 'string' ? code : undefined,
+    );
+  }
+}

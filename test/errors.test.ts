@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, MAX_REPORTED_ISSUES, formatIssue, formatPath } from '../src/errors.js';
+import {
+  InputError,
+  MAX_REPORTED_ISSUES,
+  WriteError,
+  formatIssue,
+  formatPath,
+} from '../src/errors.js';
 
 describe('bad-input messages', () => {
   it('write key paths the way a person reads them', () => {
@@ -33,5 +39,24 @@ describe('bad-input messages', () => {
     expect(error.omitted).toBe(105);
     expect(error.lines()).toHaveLength(MAX_REPORTED_ISSUES + 1);
     expect(error.lines().at(-1)).toBe('… and 105 more problems');
+  });
+});
+
+describe('WriteError', () => {
+  it('says which file and why, in words for the system codes a full machine gives', () => {
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), {
+      code: 'ENOSPC',
+    });
+    const error = WriteError.of('/out/traces.jsonl', full);
+    expect(error.message).toBe('cannot write /out/traces.jsonl: no space left on the device');
+    expect(error.code).toBe('ENOSPC');
+    expect(WriteError.of('/out/report.json', error)).toBe(error);
+  });
+
+  it("keeps the system's own message for a code it has no words for, and for no code", () => {
+    const odd = Object.assign(new Error('EWEIRD: something odd'), { code: 'EWEIRD' });
+    expect(WriteError.of('/out/a', odd).message).toBe('cannot write /out/a: EWEIRD: something odd');
+    expect(WriteError.of('/out/b', 'gone').message).toBe('cannot write /out/b: gone');
+    expect(WriteError.of('/out/b', 'gone').code).toBeUndefined();
   });
 });

@@ -10,10 +10,17 @@
  */
 import { availableParallelism } from 'node:os';
 import type { FaultInput } from '../check/arbitraries.js';
-import { HarnessError, InputError, SubjectRefusedError, type InputIssue } from '../errors.js';
+import {
+  HarnessError,
+  InputError,
+  SubjectRefusedError,
+  WriteError,
+  type InputIssue,
+} from '../errors.js';
 import type { Report } from '../report/report-schema.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { withFaults } from '../check/with-faults.js';
+import { noteTelemetryPartials } from '../telemetry/otlp-jsonl-file.js';
 import type { DrillOptions } from '../simulator/run-drill.js';
 import { columnsOf, type Column, type ColumnFlags } from './columns.js';
 import { growHeapForDrills, YOUNG_GENERATION_MB } from './drill-heap.js';
@@ -118,7 +125,10 @@ export async function drillCell(
 
 /** What a worker answers for a cell: its result, or the error that stops the run. */
 export type WorkerReply =
-  CellResult | { readonly input: readonly InputIssue[] } | { readonly harness: string };
+  | CellResult
+  | { readonly input: readonly InputIssue[] }
+  | { readonly write: { readonly path: string; readonly reason: string; readonly code?: string } }
+  | { readonly harness: string };
 
 /** A pool of drills: one cell at a time here, or `workers` at once in worker threads. */
 export interface DrillPool {
@@ -187,8 +197,21 @@ export async function drillPool(
   return {
     size: workers,
     drill: async (job) => {
-      const reply = await pool.run({ setup, job });
+      // A run that stops at another cell's error ends the pool mid-drill (close, below) or the
+      // process: this drill's unfinished files are removed from here either way.
+      const forgetPartials = noteTelemetryPartials(job.telemetry?.dir);
+      let reply: WorkerReply;
+      try {
+        reply = await pool.run({ setup, job });
+      } catch (error) {
+        forgetPartials(true);
+        throw error;
+      }
+      // Answered: the worker has moved its files into place, or removed them.
+      forgetPartials(false);
       if ('input' in reply) throw new InputError(reply.input);
+      if ('write' in reply)
+        throw new WriteError(reply.write.path, reply.write.reason, reply.write.code);
       if ('harness' in reply) throw new HarnessError(reply.harness);
       return reply;
     },

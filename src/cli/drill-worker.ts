@@ -4,7 +4,7 @@
  * drills the cells it is sent, one at a time, and answers each with its result, or with the
  * error that stops the run (bad input keeps its file, line and key).
  */
-import { HarnessError, InputError } from '../errors.js';
+import { HarnessError, InputError, WriteError } from '../errors.js';
 import { columnsOf, type Column } from './columns.js';
 import { drillCell, type CellJob, type PoolSetup, type WorkerReply } from './drill-pool.js';
 
@@ -25,6 +25,15 @@ export default async function drillTask({
     return await drillCell(await loaded.columns, job, setup.flags.seed);
   } catch (error) {
     if (error instanceof InputError) return { input: error.issues };
+    const cause = error instanceof HarnessError ? error.cause : error;
+    if (cause instanceof WriteError)
+      return {
+        write: {
+          path: cause.path,
+          reason: cause.reason,
+          ...(cause.code === undefined ? {} : { code: cause.code }),
+        },
+      };
     if (error instanceof HarnessError || error instanceof Error)
       return {
         harness: `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}`,

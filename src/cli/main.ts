@@ -4,7 +4,7 @@
  * breached, 2 bad input (scenario, config, flags), 3 the harness itself failed.
  */
 import { Command, CommanderError } from 'commander';
-import { HarnessError, InputError } from '../errors.js';
+import { HarnessError, InputError, WriteError } from '../errors.js';
 import { runCommand } from './run-command.js';
 import { compareCommand } from './compare-command.js';
 import { scorecardCommand } from './scorecard-command.js';
@@ -79,6 +79,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync([...argv], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
+    // Drills still running in other threads when the run stopped leave no unfinished file.
+    removePartialFiles();
     if (error instanceof CommanderError) {
       // Commander has printed its message; help and version are not errors.
       return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
@@ -88,6 +90,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.badInput;
     }
     const cause = error instanceof HarnessError && error.cause !== undefined ? error.cause : error;
+    if (cause instanceof WriteError) {
+      // The machine's doing, not a defect: which file, why, and no stack.
+      process.stderr.write(`failover-drill: ${cause.message}; no file was left half-written\n`);
+      return EXIT.harness;
+    }
     process.stderr.write(
       `failover-drill: the harness failed: ${error instanceof Error ? error.message : String(error)}\n`,
     );

@@ -5,6 +5,7 @@
  */
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { WriteError } from '../errors.js';
 
 /**
  * Creates `dir` and its missing parents, one level at a time. Node's own
@@ -40,7 +41,7 @@ export function writeReportFiles(dir: string, files: Readonly<Record<string, str
       renameSync(temp, target);
     } catch (error) {
       rmSync(temp, { force: true });
-      throw error;
+      throw WriteError.of(target, error);
     }
     written.push(target);
   }

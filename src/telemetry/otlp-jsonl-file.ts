@@ -6,6 +6,7 @@
  * no half-written file behind.
  */
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { WriteError } from '../errors.js';
 import { trackPartial } from '../partial-files.js';
 
 const NEWLINE = new Uint8Array([0x0a]);
@@ -20,12 +21,37 @@ export function partialPath(path: string): string {
   return `${path}.partial`;
 }
 
-/** One JSON lines file being written. */
+/**
+ * Notes the telemetry files another thread writes in `dir` as unfinished in this thread too
+ * (src/partial-files.ts), so that this thread's end of a run, a signal or an error, removes
+ * them. The function returned forgets them, once the other thread has renamed them into place
+ * or they are to go, removing them first if asked.
+ */
+export function noteTelemetryPartials(dir: string | undefined): (remove: boolean) => void {
+  if (dir === undefined) return () => undefined;
+  const noted = Object.values(telemetryFiles(dir)).map((file) => {
+    const path = partialPath(file);
+    return { path, untrack: trackPartial(path) };
+  });
+  return (remove) => {
+    for (const { path, untrack } of noted) {
+      if (remove) rmSync(path, { force: true });
+      untrack();
+    }
+  };
+}
+
+/**
+ * One JSON lines file being written. A write that fails (a full disk) is not thrown where it
+ * happens, in an exporter's callback that nothing awaits: the file stops writing, and `commit`
+ * removes what it wrote and throws a {@link WriteError}.
+ */
 export class JsonlFile {
   readonly path: string;
   readonly #partial: string;
   readonly #untrack: () => void;
   #fd: number | undefined;
+  #failed: WriteError | undefined;
 
   constructor(path: string) {
     this.path = path;
@@ -36,23 +62,41 @@ export class JsonlFile {
 
   /** Appends one serialized export request as a line. */
   writeLine(bytes: Uint8Array): void {
+    if (this.#failed !== undefined) return;
     if (this.#fd === undefined) throw new Error(`${this.path} is already closed`);
-    writeSync(this.#fd, bytes);
-    writeSync(this.#fd, NEWLINE);
+    try {
+      writeSync(this.#fd, bytes);
+      writeSync(this.#fd, NEWLINE);
+    } catch (error) {
+      this.#failed = WriteError.of(this.path, error);
+    }
   }
 
-  /** Closes the file and moves it into place. */
+  /** Closes the file and moves it into place; a write that failed is thrown here. */
   commit(): void {
     if (this.#fd === undefined) return;
-    closeSync(this.#fd);
-    this.#fd = undefined;
-    renameSync(this.#partial, this.path);
+    if (this.#failed !== undefined) {
+      this.discard();
+      throw this.#failed;
+    }
+    try {
+      closeSync(this.#fd);
+      this.#fd = undefined;
+      renameSync(this.#partial, this.path);
+    } catch (error) {
+      this.discard();
+      throw WriteError.of(this.path, error);
+    }
     this.#untrack();
   }
 
   /** Closes and removes the unfinished file. */
   discard(): void {
-    if (this.#fd !== undefined) closeSync(this.#fd);
+    try {
+      if (this.#fd !== undefined) closeSync(this.#fd);
+    } catch {
+      // The file is removed below either way.
+    }
     this.#fd = undefined;
     rmSync(this.#partial, { force: true });
     this.#untrack();

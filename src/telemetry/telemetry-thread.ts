@@ -11,12 +11,11 @@
  * One thread serves every drill of the process, each by its own id, and it does not keep the
  * process alive while no drill is open.
  */
-import { rmSync } from 'node:fs';
 import { SHARE_ENV, Worker } from 'node:worker_threads';
 import type { EngineEvent } from '../engine/events.js';
-import { trackPartial } from '../partial-files.js';
+import { WriteError } from '../errors.js';
 import type { BillingRecord } from '../providers/response-plan.js';
-import { partialPath, telemetryFiles } from './otlp-jsonl-file.js';
+import { noteTelemetryPartials } from './otlp-jsonl-file.js';
 import type { TelemetryOptions } from './telemetry-sdk.js';
 
 /** A drill's telemetry, in the drill's thread or on its own. */
@@ -50,11 +49,15 @@ export type ThreadReply =
     }
   | { readonly id: number; readonly error: ThreadError };
 
-/** An error of the telemetry thread, as it is sent back: its name, message and system code. */
+/**
+ * An error of the telemetry thread, as it is sent back: its name, message and system code, and
+ * for a file it could not write, which and why.
+ */
 export interface ThreadError {
   readonly name: string;
   readonly message: string;
   readonly code?: string;
+  readonly write?: { readonly path: string; readonly reason: string };
 }
 
 /** Items a batch: each batch is one message, copied to the other thread at once. */
@@ -76,6 +79,8 @@ export function telemetryItem(event: EngineEvent, recordContent: boolean): Engin
 
 /** The error a failed telemetry thread gave, in the drill's thread. */
 function threadError(error: ThreadError): Error {
+  if (error.write !== undefined)
+    return new WriteError(error.write.path, error.write.reason, error.code);
   const made: Error & { code?: string } = new Error(error.message);
   made.name = error.name;
   if (error.code !== undefined) made.code = error.code;
@@ -174,33 +179,19 @@ export class ThreadedTelemetry implements DrillTelemetrySink {
   readonly #recordContent: boolean;
   /**
    * The files the thread writes under their temporary names, noted in this thread too: a run
-   * stopped by a signal removes them from here (src/partial-files.ts), and so does an abort,
-   * which the thread may not get to before the process ends.
+   * stopped by a signal or an error removes them from here, and so does an abort, which the
+   * thread may not get to before the process ends.
    */
-  readonly #partials: readonly { readonly path: string; readonly untrack: () => void }[];
+  readonly #forgetPartials: (remove: boolean) => void;
   #items: TelemetryItem[] = [];
   #worst = new Map<string, string>();
   #closed = false;
 
   constructor(options: TelemetryOptions) {
     this.#thread = TelemetryThread.shared();
-    this.#partials =
-      options.dir === undefined
-        ? []
-        : Object.values(telemetryFiles(options.dir)).map((file) => {
-            const path = partialPath(file);
-            return { path, untrack: trackPartial(path) };
-          });
+    this.#forgetPartials = noteTelemetryPartials(options.dir);
     this.#id = this.#thread.start(options);
     this.#recordContent = options.recordContent === true;
-  }
-
-  /** Forgets the temporary files, once the thread has renamed them or they are to go. */
-  #forgetPartials(remove: boolean): void {
-    for (const { path, untrack } of this.#partials) {
-      if (remove) rmSync(path, { force: true });
-      untrack();
-    }
   }
 
   readonly onEvent = (event: EngineEvent): void => {

@@ -6,6 +6,7 @@
  * Several drills of one process may be open at once, each by its own id.
  */
 import { parentPort } from 'node:worker_threads';
+import { WriteError } from '../errors.js';
 import { DrillTelemetry, type TelemetryOptions } from './drill-telemetry.js';
 import type { TelemetryItem, ThreadReply, ThreadRequest } from './telemetry-thread.js';
 
@@ -30,6 +31,7 @@ function errorReply(id: number, error: unknown): ThreadReply {
       name: error.name,
       message: error.message,
       ...(typeof code === 'string' ? { code } : {}),
+      ...(error instanceof WriteError ? { write: { path: error.path, reason: error.reason } } : {}),
     },
   };
 }

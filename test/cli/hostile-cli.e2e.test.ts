@@ -3,7 +3,7 @@
  * folder, a drill stopped by a signal, a drill past the size limits, output piped to a reader
  * that stops reading. Each ends in a clean exit with nothing half-written.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -184,6 +184,82 @@ describe('the CLI under hostile input', () => {
     expect(result.stderr).toContain(bad);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
+
+  /**
+   * The CLI with its files limited to `kb` KB (`ulimit -f`): a write past it fails with EFBIG, as
+   * one on a full disk fails with ENOSPC.
+   */
+  const withFileLimit = (kb: number, args: readonly string[]) =>
+    spawnSync(
+      'bash',
+      ['-c', `ulimit -f ${kb} && exec "$@"`, 'bash', process.execPath, BIN, ...args],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+
+  it.each([
+    ['on the telemetry thread', []],
+    ["in the drill's thread", ['--trace-sample', '0.2']],
+  ])(
+    'traces too large for the machine (%s): one line, exit 3, nothing half-written',
+    (_where, flags) => {
+      const out = tempDir();
+      const result = withFileLimit(100, [
+        'run',
+        'scenarios/conduct/primary-flaps.yaml',
+        '--out',
+        out,
+        ...flags,
+      ]);
+      expect(result.stderr).toBe(
+        `failover-drill: cannot write ${out}/traces.jsonl: the file is too large for the file system; no file was left half-written\n`,
+      );
+      expect(result.status).toBe(3);
+      expect(filesUnder(out)).toEqual([]);
+    },
+    60_000,
+  );
+
+  it('traces too large in a --workers pool: the same line, exit 3', () => {
+    const out = tempDir();
+    const result = withFileLimit(200, [
+      'run',
+      'scenarios/conduct/primary-flaps.yaml',
+      'scenarios/conduct/500-once.yaml',
+      '--workers',
+      '2',
+      '--out',
+      out,
+    ]);
+    expect(result.stderr).toBe(
+      `failover-drill: cannot write ${out}/conduct-primary-flaps/traces.jsonl: the file is too large for the file system; no file was left half-written\n`,
+    );
+    expect(result.status).toBe(3);
+    expect(filesUnder(out).filter((file) => file.endsWith('.partial'))).toEqual([]);
+  }, 60_000);
+
+  it('a report too large for the machine: one line, exit 3, the reports before it whole', () => {
+    const out = tempDir();
+    const result = withFileLimit(200, [
+      'run',
+      'scenarios/conduct/primary-flaps.yaml',
+      '--traces',
+      'off',
+      '--format',
+      'json,html',
+      '--out',
+      out,
+    ]);
+    expect(result.stderr).toBe(
+      `failover-drill: cannot write ${out}/report.html: the file is too large for the file system; no file was left half-written\n`,
+    );
+    expect(result.status).toBe(3);
+    expect(filesUnder(out)).toEqual([join(out, 'report.json')]);
+    expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))).toHaveProperty('slos');
+  }, 60_000);
 
   it.skipIf(!existsSync('/dev/full'))(
     'output to a full device: the command runs to its end, then one line and exit 3',
