@@ -103,6 +103,13 @@ const WRITE_REASONS: Readonly<Record<string, string>> = {
   EIO: 'the device failed to write',
 };
 
+/** A {@link WriteError} as data. */
+export interface WriteErrorData {
+  readonly path: string;
+  readonly reason: string;
+  readonly code?: string;
+}
+
 /**
  * A file the run could not write: the machine's doing (a full disk, a quota, a read-only
  * mount), not a defect of the harness and not bad input. The CLI says which file and why, in
@@ -119,6 +126,20 @@ export class WriteError extends Error {
     this.path = path;
     this.reason = reason;
     this.code = code;
+  }
+
+  /** The error as data, to send to another thread (a thrown error's class does not cross). */
+  toData(): WriteErrorData {
+    return {
+      path: this.path,
+      reason: this.reason,
+      ...(this.code === undefined ? {} : { code: this.code }),
+    };
+  }
+
+  /** The error again, from {@link WriteError.toData}'s data. */
+  static fromData(data: WriteErrorData): WriteError {
+    return new WriteError(data.path, data.reason, data.code);
   }
 
   /** The write error of `path`, from the error the write threw. */

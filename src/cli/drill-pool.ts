@@ -16,6 +16,7 @@ import {
   SubjectRefusedError,
   WriteError,
   type InputIssue,
+  type WriteErrorData,
 } from '../errors.js';
 import type { Report } from '../report/report-schema.js';
 import type { Scenario } from '../scenario/load-scenario.js';
@@ -127,7 +128,7 @@ export async function drillCell(
 export type WorkerReply =
   | CellResult
   | { readonly input: readonly InputIssue[] }
-  | { readonly write: { readonly path: string; readonly reason: string; readonly code?: string } }
+  | { readonly write: WriteErrorData }
   | { readonly harness: string };
 
 /** A pool of drills: one cell at a time here, or `workers` at once in worker threads. */
@@ -210,8 +211,7 @@ export async function drillPool(
       // Answered: the worker has moved its files into place, or removed them.
       forgetPartials(false);
       if ('input' in reply) throw new InputError(reply.input);
-      if ('write' in reply)
-        throw new WriteError(reply.write.path, reply.write.reason, reply.write.code);
+      if ('write' in reply) throw WriteError.fromData(reply.write);
       if ('harness' in reply) throw new HarnessError(reply.harness);
       return reply;
     },

@@ -26,14 +26,7 @@ export default async function drillTask({
   } catch (error) {
     if (error instanceof InputError) return { input: error.issues };
     const cause = error instanceof HarnessError ? error.cause : error;
-    if (cause instanceof WriteError)
-      return {
-        write: {
-          path: cause.path,
-          reason: cause.reason,
-          ...(cause.code === undefined ? {} : { code: cause.code }),
-        },
-      };
+    if (cause instanceof WriteError) return { write: cause.toData() };
     if (error instanceof HarnessError || error instanceof Error)
       return {
         harness: `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}`,

@@ -5,7 +5,7 @@
  * GitHub's job summary.
  */
 import { appendFileSync, accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import { InputError } from '../errors.js';
 import { renderHtml } from '../report/render-html.js';
 import { renderJunit } from '../report/render-junit.js';
@@ -13,10 +13,8 @@ import { renderMarkdown } from '../report/render-markdown.js';
 import { renderSummary } from '../report/render-summary.js';
 import type { Report } from '../report/report-schema.js';
 import { makeDir, reportJson, writeReportFiles } from '../report/write-report.js';
+import { telemetryFiles } from '../telemetry/otlp-jsonl-file.js';
 import type { Format } from './options.js';
-
-/** The files a traced drill writes beside its report. */
-const TELEMETRY_FILES = ['traces.jsonl', 'metrics.jsonl'];
 
 /** Whether `file` exists and was written since this process started. */
 function writtenHere(file: string): boolean {
@@ -43,7 +41,9 @@ export function writeDrillReports(
     // those an earlier, traced run left in the folder).
     const beside = [
       ...Object.keys(files),
-      ...TELEMETRY_FILES.filter((f) => writtenHere(join(dir, f))),
+      ...Object.values(telemetryFiles(dir))
+        .filter(writtenHere)
+        .map((file) => basename(file)),
     ];
     files['report.html'] = renderHtml(report, { files: beside });
   }

@@ -13,7 +13,7 @@
  */
 import { SHARE_ENV, Worker } from 'node:worker_threads';
 import type { EngineEvent } from '../engine/events.js';
-import { WriteError } from '../errors.js';
+import { WriteError, type WriteErrorData } from '../errors.js';
 import type { BillingRecord } from '../providers/response-plan.js';
 import { noteTelemetryPartials } from './otlp-jsonl-file.js';
 import type { TelemetryOptions } from './telemetry-sdk.js';
@@ -57,7 +57,7 @@ export interface ThreadError {
   readonly name: string;
   readonly message: string;
   readonly code?: string;
-  readonly write?: { readonly path: string; readonly reason: string };
+  readonly write?: WriteErrorData;
 }
 
 /** Items a batch: each batch is one message, copied to the other thread at once. */
@@ -79,8 +79,7 @@ export function telemetryItem(event: EngineEvent, recordContent: boolean): Engin
 
 /** The error a failed telemetry thread gave, in the drill's thread. */
 function threadError(error: ThreadError): Error {
-  if (error.write !== undefined)
-    return new WriteError(error.write.path, error.write.reason, error.code);
+  if (error.write !== undefined) return WriteError.fromData(error.write);
   const made: Error & { code?: string } = new Error(error.message);
   made.name = error.name;
   if (error.code !== undefined) made.code = error.code;

@@ -31,7 +31,7 @@ function errorReply(id: number, error: unknown): ThreadReply {
       name: error.name,
       message: error.message,
       ...(typeof code === 'string' ? { code } : {}),
-      ...(error instanceof WriteError ? { write: { path: error.path, reason: error.reason } } : {}),
+      ...(error instanceof WriteError ? { write: error.toData() } : {}),
     },
   };
 }
