@@ -18,7 +18,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DRILL_HEAP_FLAGS } from '../dist/cli/drill-heap.js';
 
 /** Instructions per request, or why they were not counted. */
 export type InstructionFigures =
@@ -177,12 +176,10 @@ export async function tracingInstructions(
 ): Promise<TracingInstructions> {
   const missing = withoutValgrind();
   if (missing !== undefined) return missing;
-  // The CLI's young generation (bench/run.ts gives it to the tracing bench the same way).
+  // The CLI's drill heap: the child code calls growHeapForDrills, as the CLI's drill pool does.
   const perDrill = async (variant: TracingVariant): Promise<number> => {
     const [one, three] = await Promise.all(
-      DRILLS.map((drills) =>
-        countInstructions(tracedDrillCode(root, variant, drills), DRILL_HEAP_FLAGS),
-      ),
+      DRILLS.map((drills) => countInstructions(tracedDrillCode(root, variant, drills))),
     );
     return (
       ((three?.instructions ?? Number.NaN) - (one?.instructions ?? Number.NaN)) /

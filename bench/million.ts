@@ -13,7 +13,7 @@ import { simulate } from '../dist/simulator/simulate.js';
 
 const file = new URL('./million.yaml', import.meta.url).pathname;
 const scenario = loadScenario(file);
-// The rest of the CLI's drill heap: its flags are given to this process by bench/run.ts.
+// The CLI's drill heap, set in the process as the CLI's drill pool sets it.
 growHeapForDrills();
 const samples: { done: number; rssMb: number; heapMb: number }[] = [];
 let next = 0.1;

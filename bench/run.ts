@@ -14,7 +14,7 @@ import { drillSubject, loadSubject } from '../dist/subject/index.js';
 import { bareGetResponseRate } from './bare-get-response.ts';
 import { instructionsPerRequest, tracingInstructions } from './instructions.ts';
 import { coldDrill, startupFigures, warmDriller } from './startup.ts';
-import { DRILL_HEAP_FLAGS, HEAP_GROWING_PERCENT, SEMI_SPACE_MB } from '../dist/cli/drill-heap.js';
+import { HEAP_GROWING_PERCENT, SEMI_SPACE_MB } from '../dist/cli/drill-heap.js';
 
 const quick = process.argv.includes('--quick');
 const mark = (ok: boolean): string => (ok ? 'meets target' : 'MISSES target');
@@ -261,14 +261,14 @@ console.log(
   `black-friday via the CLI, cold:  ${Math.round(cold.ms)} ms wall = ${cold.ratio.toFixed(2)}x a warm drill run beside each in a process that only drills (${Math.round(cold.warmMs)} ms; median of the pairs' ratios; target <= 1.5x: ${mark(cold.ratio <= 1.5)}), peak ${cold.rssMb} MB RSS (target <= 200 MB: ${mark(cold.rssMb <= 200)})`,
 );
 console.log(
-  `  of which:                     ${cold.drillMs} ms the drill itself, by its report's wallMs (${cold.drillRatio.toFixed(2)}x the warm one beside it: the JIT's warm-up), ${cold.restMs} ms Node's starts, loading and the report files (medians, each run split by its own report)`,
+  `  of which:                     ${cold.drillMs} ms the drill itself, by its report's wallMs (${cold.drillRatio.toFixed(2)}x the warm one beside it: the JIT's warm-up), ${cold.restMs} ms Node's start, loading and the report files (medians, each run split by its own report)`,
 );
 
 // Tracing overhead, in a process of its own with the CLI's heap (bench/tracing.ts): median
 // ratios of paired runs, traced in full and at 1% against untraced.
 const tracingRun = spawnSync(
   process.execPath,
-  [...DRILL_HEAP_FLAGS, new URL('./tracing.ts', import.meta.url).pathname, quick ? '5' : '15'],
+  [new URL('./tracing.ts', import.meta.url).pathname, quick ? '5' : '15'],
   { encoding: 'utf8' },
 );
 if (tracingRun.status !== 0) {
@@ -335,20 +335,16 @@ if (!quick) {
   const trade = (side: Side): string =>
     `${(side.ms / 1_000).toFixed(1)} s, ${side.rssMb} MB peak = ${(side.ms / defaults.ms).toFixed(2)}x the time, ${(side.rssMb / defaults.rssMb).toFixed(2)}x the memory (CPU ${(side.cpuMs / defaults.cpuMs).toFixed(2)}x)`;
   console.log(
-    `drill heap, ${sized.requests.toLocaleString('en-US')} requests: V8's defaults ${(defaults.ms / 1_000).toFixed(1)} s, ${defaults.rssMb} MB peak; ${SEMI_SPACE_MB} MB semi-spaces alone ${trade(young)}; the CLI's drill heap (${DRILL_HEAP_FLAGS.join(' ')}, --heap-growing-percent=${HEAP_GROWING_PERCENT} set in the process) ${trade(sized)}; medians of 2 rounds`,
+    `drill heap, ${sized.requests.toLocaleString('en-US')} requests: V8's defaults ${(defaults.ms / 1_000).toFixed(1)} s, ${defaults.rssMb} MB peak; ${SEMI_SPACE_MB} MB semi-spaces alone ${trade(young)}; the CLI's drill heap (${SEMI_SPACE_MB} MB semi-spaces by the growth factor and --heap-growing-percent=${HEAP_GROWING_PERCENT}, set in the process) ${trade(sized)}; medians of 2 rounds`,
   );
 }
 
 if (!quick) {
   // With the heap the CLI gives a drill (src/cli/drill-heap.ts).
-  const child = spawnSync(
-    process.execPath,
-    [...DRILL_HEAP_FLAGS, new URL('./million.ts', import.meta.url).pathname],
-    {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
-    },
-  );
+  const child = spawnSync(process.execPath, [new URL('./million.ts', import.meta.url).pathname], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   if (child.status !== 0) {
     console.error(child.stderr);
     process.exit(3);

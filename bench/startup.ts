@@ -72,7 +72,7 @@ export function startupFigures(rounds: number): CommandFigure[] {
 export interface ColdDrill extends StartupFigure {
   /** The drill's own time (engine, baseline, report) by its report's `wallMs`: median, in ms. */
   readonly drillMs: number;
-  /** Each run's wall time less its drill's own (Node's starts, loading, files): median, in ms. */
+  /** Each run's wall time less its drill's own (Node's start, loading, files): median, in ms. */
   readonly restMs: number;
   /** The warm drill run beside each cold one: median, in ms. */
   readonly warmMs: number;

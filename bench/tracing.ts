@@ -31,7 +31,7 @@ const rounds = Number(process.argv[2] ?? 11);
 const median = (xs: number[]): number =>
   [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const scenario = loadScenario(new URL('../scenarios/black-friday.yaml', import.meta.url).pathname);
-// The rest of the CLI's drill heap: its flags are given to this process by bench/run.ts.
+// The CLI's drill heap, set in the process as the CLI's drill pool sets it.
 growHeapForDrills();
 const traceDir = mkdtempSync(join(tmpdir(), 'failover-drill-tracing-'));
 // Traced as the CLI traces a drill it runs in its main thread: on the telemetry thread where

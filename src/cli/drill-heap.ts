@@ -17,18 +17,23 @@
  *
  * `npm run bench` prints both trades ("drill heap").
  *
- * V8 reads the semi-spaces' size only when a heap is made, so the drilling commands restart
- * themselves with it before they load anything (flags Node was given stay, and one the user set
- * is not replaced); it holds for every thread, and a pool's worker threads get the young
- * generation's size as a resource limit besides. The growth is set in the process instead, once
- * the command's modules are loaded and before its first drill ({@link growHeapForDrills}): V8
- * reads it at each full collection, and it is one of the flags V8 folds into the check of its
- * code caches, so given to Node it made V8 refuse Node's cached code for every built-in module
- * (undici, web streams, `child_process`…) and compile each from source. The semi-spaces' size is
- * not in that check.
+ * Both are set in the process, once the command's modules are loaded and before its first drill
+ * ({@link growHeapForDrills}), with no restart:
+ *
+ * - V8 sizes the semi-spaces' maximum only when a heap is made, so `--max-semi-space-size` would
+ *   need Node to start again (the CLI once restarted itself with it through `process.execve`,
+ *   which cost a second start of Node, 30-40 ms, and did nothing on Windows). V8 reads the
+ *   semi-spaces' growth factor at each scavenge, though, so the main thread watches its
+ *   collections and sets the factor to 1 once its young generation has reached 16 MB
+ *   semi-spaces, and back to V8's 2 if V8 shrinks it below ({@link youngGenerationGrowth}). A
+ *   pool's worker threads get the young generation's size as a resource limit instead.
+ * - The growth is one of the flags V8 folds into the check of its code caches, so given to Node
+ *   it made V8 refuse Node's cached code for every built-in module (undici, web streams,
+ *   `child_process`…) and compile each from source. Set once the modules are loaded, it costs
+ *   nothing of the kind.
  */
 
-import { commandOf, unsetFlags, YOUNG_GENERATION_SET_BY, type CommandFlag } from './v8-flags.js';
+import { unsetFlags, YOUNG_GENERATION_SET_BY, type CommandFlag } from './v8-flags.js';
 
 /** Each of the young generation's two semi-spaces, in MB. */
 export const SEMI_SPACE_MB = 16;
@@ -39,19 +44,17 @@ export const YOUNG_GENERATION_MB = 3 * SEMI_SPACE_MB;
 /** How much the old generation may grow past what survived its last full collection, in %. */
 export const HEAP_GROWING_PERCENT = 100;
 
-/** The commands that run drills in virtual time, where the allocation rate is high. */
-const DRILLING = new Set(['run', 'compare', 'scorecard', 'check']);
+/** The young generation's size in bytes, as V8 reports it (`new_space`, both semi-spaces), at which it stops growing. */
+export const YOUNG_GENERATION_CAP_BYTES = 2 * SEMI_SPACE_MB * 1024 * 1024;
 
-/** The flags a drilling command restarts with, and the flags by which they are set already. */
-const DRILL_FLAGS: readonly CommandFlag[] = [
-  {
-    flag: `--max-semi-space-size=${SEMI_SPACE_MB}`,
-    setBy: YOUNG_GENERATION_SET_BY,
-  },
-];
+/** V8's own growth factor of the semi-spaces, which {@link growHeapForDrills} sets back. */
+const V8_SEMI_SPACE_GROWTH = 2;
 
-/** The flags a drilling command restarts with. */
-export const DRILL_HEAP_FLAGS: readonly string[] = DRILL_FLAGS.map(({ flag }) => flag);
+/** The young generation's flags: any of them, set by the user, leaves its size to them. */
+const YOUNG_GENERATION: CommandFlag = {
+  flag: `--semi-space-growth-factor=1`,
+  setBy: YOUNG_GENERATION_SET_BY,
+};
 
 /** The old generation's growth a drill runs with, set in the process before its first drill. */
 const HEAP_GROWTH: CommandFlag = {
@@ -67,52 +70,56 @@ export function heapGrowthFlag(
   return unsetFlags([HEAP_GROWTH], execArgv, nodeOptions)[0]?.flag;
 }
 
+/**
+ * The semi-spaces' growth factor for a young generation of `newSpaceBytes` (as V8 reports
+ * `new_space`'s size): V8's own below the cap, 1 at or above it. V8 doubles the young generation
+ * from 1 MB, so it stops at the cap itself.
+ */
+export function youngGenerationGrowth(newSpaceBytes: number): number {
+  return newSpaceBytes >= YOUNG_GENERATION_CAP_BYTES ? 1 : V8_SEMI_SPACE_GROWTH;
+}
+
+/** Whether the young generation is the CLI's to size: neither Node's flags nor `NODE_OPTIONS` size it. */
+export function sizesYoungGeneration(
+  execArgv: readonly string[],
+  nodeOptions: string | undefined,
+): boolean {
+  return unsetFlags([YOUNG_GENERATION], execArgv, nodeOptions).length > 0;
+}
+
 let grown = false;
 
 /**
- * Sets the old generation's growth for drills in this process, once: called by the main thread
- * when it opens its drill pool, once the command's modules are loaded (V8's flags hold for every
- * thread, and a worker thread leaves them alone). The library's own `runDrill` leaves V8 as its
- * caller set it.
+ * Sets V8's heap for drills in this process, once: called by the main thread when it opens its
+ * drill pool, once the command's modules are loaded (V8's flags hold for every thread, and a
+ * worker thread leaves them alone). The old generation's growth is set as a flag. Where the
+ * drills run in this thread (`drillsHere`), its young generation is held at 16 MB semi-spaces by
+ * watching its collections: a `PerformanceObserver` of `gc` entries, which Node delivers in the
+ * event loop's next turn, sets the growth factor that {@link youngGenerationGrowth} gives. What
+ * the user set, by Node's flags or `NODE_OPTIONS`, is kept. The library's own `runDrill` leaves
+ * V8 as its caller set it.
  */
-export function growHeapForDrills(): void {
-  // `worker_threads` and `v8` are taken here, not imported: every command loads this module as
-  // it starts, and only drills need them (loading them is a few milliseconds of `--version`).
+export function growHeapForDrills({
+  drillsHere = true,
+}: { readonly drillsHere?: boolean } = {}): void {
+  // `worker_threads`, `v8` and `perf_hooks` are taken here, not imported: every command loads
+  // this module as it starts, and only drills need them (loading them is a few milliseconds of
+  // `--version`).
   if (grown || !process.getBuiltinModule('node:worker_threads').isMainThread) return;
   grown = true;
+  const v8 = process.getBuiltinModule('node:v8');
   const flag = heapGrowthFlag(process.execArgv, process.env.NODE_OPTIONS);
-  if (flag !== undefined) process.getBuiltinModule('node:v8').setFlagsFromString(flag);
-}
-
-/**
- * The arguments to restart this process with, for a drilling command that lacks a flag of
- * {@link DRILL_FLAGS}; otherwise `undefined`. The flags Node was given come after ours, and a
- * heap size the user set by a flag or `NODE_OPTIONS` is kept.
- */
-export function restartArguments(
-  argv: readonly string[],
-  execArgv: readonly string[],
-  nodeOptions: string | undefined,
-  script: string,
-): string[] | undefined {
-  const command = commandOf(argv);
-  if (command === undefined || !DRILLING.has(command)) return undefined;
-  if (argv.includes('--help') || argv.includes('-h')) return undefined;
-  const missing = unsetFlags(DRILL_FLAGS, execArgv, nodeOptions);
-  if (missing.length === 0) return undefined;
-  return [...missing.map(({ flag }) => flag), ...execArgv, script, ...argv];
-}
-
-/**
- * Replaces this process (same pid, streams and signals) with one whose young generation suits a
- * drill, when the command drills and the platform can (`process.execve`: Node >= 22.15 on POSIX;
- * elsewhere the drill runs here with V8's young generation, only larger; the growth is set in the
- * process either way).
- */
-export function restartForDrills(argv: readonly string[]): void {
-  const execve = process.execve?.bind(process);
-  const script = process.argv[1];
-  if (execve === undefined || script === undefined) return;
-  const args = restartArguments(argv, process.execArgv, process.env.NODE_OPTIONS, script);
-  if (args !== undefined) execve(process.execPath, [process.execPath, ...args], process.env);
+  if (flag !== undefined) v8.setFlagsFromString(flag);
+  if (!drillsHere || !sizesYoungGeneration(process.execArgv, process.env.NODE_OPTIONS)) return;
+  let growth = V8_SEMI_SPACE_GROWTH;
+  const { PerformanceObserver } = process.getBuiltinModule('node:perf_hooks');
+  new PerformanceObserver(() => {
+    const newSpace = v8
+      .getHeapSpaceStatistics()
+      .find(({ space_name }) => space_name === 'new_space');
+    const wanted = youngGenerationGrowth(newSpace?.space_size ?? 0);
+    if (wanted === growth) return;
+    growth = wanted;
+    v8.setFlagsFromString(`--semi-space-growth-factor=${wanted}`);
+  }).observe({ entryTypes: ['gc'] });
 }

@@ -174,7 +174,7 @@ export async function drillPool(
   columns: readonly Column[],
   workers: number,
 ): Promise<DrillPool> {
-  growHeapForDrills();
+  growHeapForDrills({ drillsHere: workers <= 1 });
   if (workers <= 1) {
     const threaded = telemetryBeside();
     return {

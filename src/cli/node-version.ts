@@ -2,7 +2,7 @@
  * @module cli/node-version
  * The oldest Node the CLI runs on, as package.json's `engines` says (a test holds the two
  * together), and the check the CLI makes before anything else. An older Node lacks APIs the
- * commands use (`module.findPackageJSON`, `process.getBuiltinModule`, `process.execve`) and
+ * commands use (`module.findPackageJSON`, `process.getBuiltinModule`) and
  * would end in a `TypeError` and a stack trace; run directly (`node dist/bin/failover-drill.js`
  * outside npm's scripts, which put the `node` dev dependency's Node 24 first on the PATH) it gets
  * one line saying what is needed instead.

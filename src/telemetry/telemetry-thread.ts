@@ -63,6 +63,9 @@ export interface ThreadError {
 /** Items a batch: each batch is one message, copied to the other thread at once. */
 const BATCH = 1_024;
 
+/** The thread's young generation, in MB: 16 MB semi-spaces, as a drill's. */
+const THREAD_YOUNG_GENERATION_MB = 48;
+
 /**
  * An event as the telemetry needs it. The prompt's messages and the answer's text are the bulk
  * of a drill's events, and the telemetry records them only when asked to, so they are not
@@ -113,6 +116,10 @@ class TelemetryThread {
       // The collector's standard variables are read on that thread, as set now, not as they were
       // when the thread started.
       env: SHARE_ENV,
+      // Its garbage (a batch's copies, the spans built from them) lives for one batch: V8's
+      // young generation would grow to ~100 MB and stay resident. The CLI's drills get the same
+      // size (src/cli/drill-heap.ts).
+      resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
     });
     this.#worker.unref();
     this.#worker.on('message', (reply: ThreadReply) => {

@@ -2,65 +2,44 @@ import { describe, expect, it } from 'vitest';
 import {
   HEAP_GROWING_PERCENT,
   heapGrowthFlag,
-  restartArguments,
+  sizesYoungGeneration,
+  YOUNG_GENERATION_CAP_BYTES,
+  youngGenerationGrowth,
   SEMI_SPACE_MB,
 } from '../../src/cli/drill-heap.js';
 import { validateFlags } from '../../src/cli/validate-flags.js';
 
-const SCRIPT = '/x/dist/bin/failover-drill.js';
-const SEMI = `--max-semi-space-size=${SEMI_SPACE_MB}`;
 const GROWTH = `--heap-growing-percent=${HEAP_GROWING_PERCENT}`;
+const MB = 1024 * 1024;
 
-describe('restartArguments', () => {
-  it('restarts the drilling commands with the flags first, then the flags Node was given', () => {
-    for (const command of ['run', 'compare', 'scorecard', 'check'])
-      expect(
-        restartArguments([command, 'a.yaml'], ['--import', 'p.mjs'], undefined, SCRIPT),
-      ).toEqual([SEMI, '--import', 'p.mjs', SCRIPT, command, 'a.yaml']);
+describe('youngGenerationGrowth', () => {
+  it('lets V8 double the young generation up to two 16 MB semi-spaces, and stops it there', () => {
+    expect(YOUNG_GENERATION_CAP_BYTES).toBe(2 * SEMI_SPACE_MB * MB);
+    for (const size of [1, 2, 4, 8, 16]) expect(youngGenerationGrowth(size * MB)).toBe(2);
+    for (const size of [32, 64, 128]) expect(youngGenerationGrowth(size * MB)).toBe(1);
   });
+});
 
-  it('leaves the other commands, help and version alone', () => {
-    for (const argv of [
-      ['validate', 'a.yaml'],
-      ['merge', 'x'],
-      ['serve', 'a.yaml'],
-      ['drill', 'a.yaml', '--target', 'http://127.0.0.1:1'],
-      ['--version'],
-      [],
-      ['run', '--help'],
-      ['check', 'a.yaml', '-h'],
-    ])
-      expect(restartArguments(argv, [], undefined, SCRIPT)).toBeUndefined();
-  });
-
-  it('adds only the flags not set already, by a flag or by NODE_OPTIONS, and so never loops', () => {
-    const run = ['run', 'a.yaml'];
-    expect(restartArguments(run, [SEMI], undefined, SCRIPT)).toBeUndefined();
-    expect(restartArguments(run, ['--max-semi-space-size=64'], undefined, SCRIPT)).toBeUndefined();
-    expect(restartArguments(run, ['--heap-growing-percent=50'], undefined, SCRIPT)).toEqual([
-      SEMI,
-      '--heap-growing-percent=50',
-      SCRIPT,
-      ...run,
-    ]);
-    expect(
-      restartArguments(run, [], '--max-semi-space-size=32 --enable-source-maps', SCRIPT),
-    ).toBeUndefined();
-    expect(restartArguments(run, [], '--enable-source-maps', SCRIPT)).toEqual([
-      SEMI,
-      SCRIPT,
-      ...run,
-    ]);
-    // What a restart runs with is complete: restarting it again adds nothing.
-    const restarted = restartArguments(run, [], undefined, SCRIPT) ?? [];
-    expect(restartArguments(run, restarted.slice(0, 1), undefined, SCRIPT)).toBeUndefined();
+describe('sizesYoungGeneration', () => {
+  it("sizes it unless the user did, by Node's flags or NODE_OPTIONS", () => {
+    expect(sizesYoungGeneration([], undefined)).toBe(true);
+    expect(sizesYoungGeneration(['--import', 'p.mjs'], '--enable-source-maps')).toBe(true);
+    expect(sizesYoungGeneration(['--heap-growing-percent=50'], undefined)).toBe(true);
+    for (const flag of [
+      '--max-semi-space-size=64',
+      '--min-semi-space-size=8',
+      '--semi-space-growth-factor=4',
+      '--max-young-generation-size=96',
+    ]) {
+      expect(sizesYoungGeneration([flag], undefined)).toBe(false);
+      expect(sizesYoungGeneration([], `--enable-source-maps ${flag}`)).toBe(false);
+    }
   });
 });
 
 describe('heapGrowthFlag', () => {
-  it("sets the old generation's growth in the process, not as a flag to restart with", () => {
+  it("sets the old generation's growth in the process", () => {
     // Given to Node, it made V8 refuse Node's code cache for every built-in module.
-    expect(restartArguments(['run', 'a.yaml'], [], undefined, SCRIPT)).not.toContain(GROWTH);
     expect(heapGrowthFlag([], undefined)).toBe(GROWTH);
     expect(heapGrowthFlag(['--import', 'p.mjs'], '--enable-source-maps')).toBe(GROWTH);
   });
