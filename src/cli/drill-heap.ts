@@ -95,9 +95,11 @@ let grown = false;
  * worker thread leaves them alone). The old generation's growth is set as a flag. Where the
  * drills run in this thread (`drillsHere`), its young generation is held at 16 MB semi-spaces by
  * watching its collections: a `PerformanceObserver` of `gc` entries, which Node delivers in the
- * event loop's next turn, sets the growth factor that {@link youngGenerationGrowth} gives. What
- * the user set, by Node's flags or `NODE_OPTIONS`, is kept. The library's own `runDrill` leaves
- * V8 as its caller set it.
+ * event loop's next turn (through an immediate, which a subject's sandbox lets run:
+ * src/subject/virtual-globals.ts), sets the growth factor that {@link youngGenerationGrowth}
+ * gives. Not a `FinalizationRegistry` of an object of no use: V8's scavenges keep such objects,
+ * and only a full collection frees them, which comes too late. What the user set, by Node's flags
+ * or `NODE_OPTIONS`, is kept. The library's own `runDrill` leaves V8 as its caller set it.
  */
 export function growHeapForDrills({
   drillsHere = true,

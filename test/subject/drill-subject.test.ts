@@ -150,6 +150,68 @@ export default ({ providers }) => ({
     expect(a.report.latencyMs.max).toBe(1510);
   }, 30_000);
 
+  describe('beside real immediates, which carry no time', () => {
+    // Taken here, before the drill installs its own.
+    const realSetImmediate = globalThis.setImmediate;
+
+    it("runs beside Node's own (a PerformanceObserver of collections, as the CLI's drill heap keeps)", async () => {
+      const { PerformanceObserver } = await import('node:perf_hooks');
+      let collections = 0;
+      const observer = new PerformanceObserver((list) => {
+        collections += list.getEntries().length;
+      });
+      observer.observe({ entryTypes: ['gc'] });
+      try {
+        const { report } = await drillSubject(streamedOutage, await loadSubject('openai-sdk'));
+        expect(report.requests.total).toBeGreaterThan(0);
+      } finally {
+        observer.disconnect();
+      }
+      expect(collections).toBeGreaterThan(0);
+    }, 30_000);
+
+    it('lets a real immediate run, and stops one that queues itself again and again', async () => {
+      const once = {
+        ...(await loadSubject('engine')),
+        create: () => ({
+          fetch: async () => {
+            await new Promise((resolve) => realSetImmediate(resolve));
+            return Response.json({
+              id: 'x',
+              object: 'chat.completion',
+              created: 0,
+              model: 'm',
+              choices: [
+                { index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' },
+              ],
+              usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+            });
+          },
+        }),
+      };
+      const { report } = await drillSubject(outage, once);
+      expect(report.requests.failed).toBe(0);
+      let spinning = true;
+      const spin = (): void => {
+        if (spinning) realSetImmediate(spin);
+      };
+      const spinner = {
+        ...(await loadSubject('engine')),
+        create: () => ({
+          fetch: () => {
+            spin();
+            return new Promise<Response>(() => undefined);
+          },
+        }),
+      };
+      try {
+        await expect(drillSubject(outage, spinner)).rejects.toThrow(/Immediate/);
+      } finally {
+        spinning = false;
+      }
+    }, 30_000);
+  });
+
   describe('that starts real I/O', () => {
     let server: Server;
     let port: number;
