@@ -8,7 +8,8 @@
  * The first batch the exporter fails (a collector that refuses it, or cannot be reached and
  * times out after its retries) ends the exports: the later batches are counted, not sent. A
  * collector that is down would otherwise cost each batch the exporter's whole timeout (10 s
- * by default, with retries), and black-friday sends twenty batches.
+ * by default, with retries), and black-friday sends twenty batches. A processor made for a
+ * collector that failed an earlier drill starts failed (telemetry-sdk.ts).
  */
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
@@ -26,8 +27,15 @@ export class ChunkedSpanProcessor implements SpanProcessor {
   /** Spans not sent: the failed batch's and every later one's. */
   #unsent = 0;
 
-  constructor(exporter: SpanExporter) {
+  /** `failedBefore`: what the collector said when it failed an earlier drill; nothing is sent. */
+  constructor(exporter: SpanExporter, failedBefore?: string) {
     this.#exporter = exporter;
+    this.#failure = failedBefore;
+  }
+
+  /** What the exporter said of the first batch it failed, if it failed one. */
+  get failure(): string | undefined {
+    return this.#failure;
   }
 
   /** The export failure, if any, with the spans it left unsent. */

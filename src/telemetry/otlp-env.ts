@@ -15,3 +15,18 @@ export function otlpEndpointSet(env: NodeJS.ProcessEnv, signal?: 'TRACES' | 'MET
     signals.some((s) => set(`OTEL_EXPORTER_OTLP_${s}_ENDPOINT`))
   );
 }
+
+/**
+ * The URL the variables name for `signal`'s exports, as OpenTelemetry's exporters read them: the
+ * signal's own endpoint as it is, or the common one with `/v1/traces` or `/v1/metrics` appended.
+ */
+export function otlpEndpoint(
+  env: NodeJS.ProcessEnv,
+  signal: 'TRACES' | 'METRICS',
+): string | undefined {
+  const own = (env[`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`] ?? '').trim();
+  if (own !== '') return own;
+  const common = (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '').trim();
+  if (common === '') return undefined;
+  return `${common.replace(/\/+$/, '')}/v1/${signal.toLowerCase()}`;
+}

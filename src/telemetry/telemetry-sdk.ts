@@ -31,8 +31,22 @@ import { DRILL, GEN_AI_METRICS } from './attributes.js';
 import { ChunkedSpanProcessor } from './chunked-span-processor.js';
 import { DrillHistogram, DrillHistogramProducer } from './drill-histograms.js';
 import { JsonlFile, telemetryFiles } from './otlp-jsonl-file.js';
-import { otlpEndpointSet } from './otlp-env.js';
+import { otlpEndpoint } from './otlp-env.js';
 import { seededIdGenerator } from './seeded-ids.js';
+
+/**
+ * Collectors that failed an export in this thread, by the URL it was sent to, with what the
+ * exporter said. A later drill sends them nothing and reports why: a collector that is down
+ * would otherwise cost each drill of a suite, sweep or scorecard the exporter's whole timeout
+ * (10 s by default). A pool's worker threads each learn it once; the CLI's main-thread drills
+ * share one telemetry thread, or this one.
+ */
+const failedCollectors = new Map<string, string>();
+
+/** What a later drill reports of a collector that failed an earlier one. */
+function failedEarlier(reason: string): string {
+  return `${reason}, in an earlier drill of this run; not sent again`;
+}
 
 /** Where a drill's telemetry goes. */
 export interface TelemetryOptions {
@@ -147,6 +161,9 @@ export class TelemetrySdk {
   readonly #files: JsonlFile[] = [];
   readonly #metricsFile: JsonlFile | undefined;
   readonly #metricExporter: OTLPMetricExporter | undefined;
+  /** The URLs the traces and the metrics are sent to, where they are. */
+  readonly #tracesUrl: string | undefined;
+  readonly #metricsUrl: string | undefined;
   readonly #meterProvider: MeterProvider;
   readonly #reader: EndOfDrillReader;
   readonly #drillSpan: DrillSpan;
@@ -169,15 +186,21 @@ export class TelemetrySdk {
     }
     if (options.otlp !== undefined) {
       const base = options.otlp === 'env' ? undefined : options.otlp.replace(/\/+$/, '');
-      if (base !== undefined || otlpEndpointSet(process.env, 'TRACES')) {
+      this.#tracesUrl =
+        base === undefined ? otlpEndpoint(process.env, 'TRACES') : `${base}/v1/traces`;
+      this.#metricsUrl =
+        base === undefined ? otlpEndpoint(process.env, 'METRICS') : `${base}/v1/metrics`;
+      if (this.#tracesUrl !== undefined) {
+        const failed = failedCollectors.get(this.#tracesUrl);
         this.#collector = new ChunkedSpanProcessor(
-          new OTLPTraceExporter(base === undefined ? {} : { url: `${base}/v1/traces` }),
+          new OTLPTraceExporter(base === undefined ? {} : { url: this.#tracesUrl }),
+          failed === undefined ? undefined : failedEarlier(failed),
         );
         this.#processors.push(this.#collector);
       }
-      if (base !== undefined || otlpEndpointSet(process.env, 'METRICS'))
+      if (this.#metricsUrl !== undefined)
         this.#metricExporter = new OTLPMetricExporter(
-          base === undefined ? {} : { url: `${base}/v1/metrics` },
+          base === undefined ? {} : { url: this.#metricsUrl },
         );
     }
     this.#tracerProvider = new TracerProvider({
@@ -228,19 +251,29 @@ export class TelemetrySdk {
     const metricsBytes = JsonMetricsSerializer.serializeRequest(stamped);
     if (this.#metricsFile !== undefined && metricsBytes !== undefined)
       this.#metricsFile.writeLine(metricsBytes);
+    const tracesFailure = this.#collector?.failure;
+    if (this.#tracesUrl !== undefined && tracesFailure !== undefined)
+      failedCollectors.set(this.#tracesUrl, failedCollectors.get(this.#tracesUrl) ?? tracesFailure);
+    const metricsFailedBefore =
+      this.#metricsUrl === undefined ? undefined : failedCollectors.get(this.#metricsUrl);
     // A collector that failed the traces is not sent the metrics: it would fail them too, after
-    // the same timeout.
+    // the same timeout. Nor is one that failed the metrics of an earlier drill.
     if (this.#metricExporter !== undefined && this.#collector?.failed === true)
       failures.push('metrics not sent: the collector failed the traces');
+    else if (this.#metricExporter !== undefined && metricsFailedBefore !== undefined)
+      failures.push(`metrics not sent: ${failedEarlier(metricsFailedBefore)}`);
     else if (this.#metricExporter !== undefined) {
       const exporter = this.#metricExporter;
       const result = await new Promise<{ code: ExportResultCode; error?: Error }>((resolve) =>
         exporter.export(stamped, resolve),
       );
-      if (result.code !== ExportResultCode.SUCCESS)
-        failures.push(result.error?.message ?? 'metrics export failed');
-      await exporter.shutdown();
+      if (result.code !== ExportResultCode.SUCCESS) {
+        const reason = result.error?.message ?? 'metrics export failed';
+        failures.push(reason);
+        if (this.#metricsUrl !== undefined) failedCollectors.set(this.#metricsUrl, reason);
+      }
     }
+    await this.#metricExporter?.shutdown();
     await this.#meterProvider.shutdown();
     return failures;
   }

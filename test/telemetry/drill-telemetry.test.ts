@@ -383,6 +383,62 @@ describe('a collector that fails', () => {
   });
 });
 
+describe('a collector that failed an earlier drill', () => {
+  it('is sent nothing by the later drills of the process, which say why', async () => {
+    const refusing = await collector(400);
+    try {
+      const drill = async (): Promise<readonly string[]> => {
+        let failures: readonly string[] = [];
+        await runDrill(loadScenario(scenarioFile()), {
+          telemetry: { dir: tempDir(), otlp: refusing.url },
+          onExportFailures: (messages) => (failures = messages),
+        });
+        return failures;
+      };
+      const first = await drill();
+      expect(first[0]).toMatch(/^\S.*\(\d+ spans not sent\)$/);
+      expect(first[0]).not.toMatch(/earlier drill/);
+      expect(refusing.paths).toEqual(['/v1/traces']);
+      const second = await drill();
+      expect(refusing.paths).toEqual(['/v1/traces']);
+      expect(second).toEqual([
+        expect.stringMatching(
+          /, in an earlier drill of this run; not sent again \(\d+ spans not sent\)$/,
+        ),
+        'metrics not sent: the collector failed the traces',
+      ]);
+      expect(second[0]?.startsWith(first[0]?.replace(/ \(\d+ spans not sent\)$/, '') ?? '-')).toBe(
+        true,
+      );
+    } finally {
+      await refusing.close();
+    }
+  });
+
+  it("that failed the metrics alone is not sent the later drills' metrics", async () => {
+    const refusing = await collector(400);
+    try {
+      for (const signal of ['', '_TRACES', '_METRICS'])
+        vi.stubEnv(`OTEL_EXPORTER_OTLP${signal}_ENDPOINT`, '');
+      vi.stubEnv('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', `${refusing.url}/v1/metrics`);
+      const failures: (readonly string[])[] = [];
+      for (let i = 0; i < 2; i++)
+        await runDrill(loadScenario(scenarioFile()), {
+          telemetry: { dir: tempDir(), otlp: 'env' },
+          onExportFailures: (messages) => failures.push(messages),
+        });
+      expect(refusing.paths).toEqual(['/v1/metrics']);
+      expect(failures).toHaveLength(2);
+      expect(failures[1]).toEqual([
+        `metrics not sent: ${failures[0]?.[0]}, in an earlier drill of this run; not sent again`,
+      ]);
+    } finally {
+      vi.unstubAllEnvs();
+      await refusing.close();
+    }
+  });
+});
+
 describe('a collector named by the standard variables', () => {
   it.each([
     ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', '/v1/traces', ['/v1/traces']],
@@ -466,5 +522,43 @@ describe('the run command', () => {
     );
     for (const file of ['report.json', 'traces.jsonl', 'metrics.jsonl'])
       expect(existsSync(join(out, file))).toBe(true);
+  });
+
+  it("tries a collector that cannot be reached once in a suite's drills, not once a drill", async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const result = spawnSync(
+      process.execPath,
+      [
+        bin,
+        'run',
+        scenarioFile(),
+        join(import.meta.dirname, '..', '..', 'scenarios', 'conduct', '500-once.yaml'),
+        '--workers',
+        '1',
+        '--out',
+        tempDir(),
+        '--otlp',
+        `http://127.0.0.1:${port}`,
+      ],
+      {
+        encoding: 'utf8',
+        // Refused connections are retried until the exporter's timeout (10 s by default).
+        env: { ...process.env, CI: 'true', OTEL_EXPORTER_OTLP_TIMEOUT: '1000' },
+        timeout: 60_000,
+      },
+    );
+    expect(result.status).toBe(1);
+    const refused = `connect ECONNREFUSED 127\\.0\\.0\\.1:${port}`;
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^failover-drill: telemetry export failed: ${refused} \\(\\d+ spans not sent\\)\n` +
+          'failover-drill: telemetry export failed: metrics not sent: the collector failed the traces\n' +
+          `failover-drill: telemetry export failed: ${refused}, in an earlier drill of this run; not sent again \\(\\d+ spans not sent\\)\n` +
+          'failover-drill: telemetry export failed: metrics not sent: the collector failed the traces\n$',
+      ),
+    );
   });
 });
