@@ -22,11 +22,12 @@
  *
  * - V8 sizes the semi-spaces' maximum only when a heap is made, so `--max-semi-space-size` would
  *   need Node to start again (the CLI once restarted itself with it through `process.execve`,
- *   which cost a second start of Node, 30-40 ms, and did nothing on Windows). V8 reads the
+ *   which cost a second start of Node, 40-60 ms, and did nothing on Windows). V8 reads the
  *   semi-spaces' growth factor at each scavenge, though, so the main thread watches its
  *   collections and sets the factor to 1 once its young generation has reached 16 MB
  *   semi-spaces, and back to V8's 2 if V8 shrinks it below ({@link youngGenerationGrowth}). A
- *   pool's worker threads get the young generation's size as a resource limit instead.
+ *   pool's worker threads, and the telemetry thread, get the young generation's size as a
+ *   resource limit instead.
  * - The growth is one of the flags V8 folds into the check of its code caches, so given to Node
  *   it made V8 refuse Node's cached code for every built-in module (undici, web streams,
  *   `child_process`…) and compile each from source. Set once the modules are loaded, it costs
