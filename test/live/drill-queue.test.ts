@@ -10,7 +10,7 @@ import { renderHtml } from '../../src/report/render-html.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
 import { renderSummary } from '../../src/report/render-summary.js';
 import { loadScenario } from '../../src/scenario/load-scenario.js';
-import { freePort, scenarioYaml, writeTemp } from '../support/helpers.js';
+import { chatCompletion, freePort, scenarioYaml, writeTemp } from '../support/helpers.js';
 
 /** A gateway that answers every request itself, after `delayMs` of wall time. */
 function slowGateway(delayMs: number): Server {
@@ -19,18 +19,7 @@ function slowGateway(delayMs: number): Server {
     req.on('end', () => {
       setTimeout(() => {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify({
-            id: 'x',
-            object: 'chat.completion',
-            created: 0,
-            model: 'gpt-4o',
-            choices: [
-              { index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' },
-            ],
-            usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-          }),
-        );
+        res.end(JSON.stringify(chatCompletion()));
       }, delayMs);
     });
   });

@@ -7,7 +7,7 @@ import { runDrill } from '../../src/simulator/run-drill.js';
 import { drillSubject } from '../../src/subject/drill-subject.js';
 import { loadSubject, SHIPPED_SUBJECTS } from '../../src/subject/load-subject.js';
 import { EscapeError } from '../../src/subject/virtual-globals.js';
-import { writeTemp } from '../support/helpers.js';
+import { chatCompletion, writeTemp } from '../support/helpers.js';
 
 const outage = loadScenario('scenarios/live/primary-outage.yaml');
 const streamedOutage = loadScenario('scenarios/live/primary-outage-streamed.yaml');
@@ -176,16 +176,7 @@ export default ({ providers }) => ({
         create: () => ({
           fetch: async () => {
             await new Promise((resolve) => realSetImmediate(resolve));
-            return Response.json({
-              id: 'x',
-              object: 'chat.completion',
-              created: 0,
-              model: 'm',
-              choices: [
-                { index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' },
-              ],
-              usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-            });
+            return Response.json(chatCompletion('m'));
           },
         }),
       };

@@ -60,6 +60,18 @@ slos:
   return text + (options.extra ?? '');
 }
 
+/** A whole OpenAI chat completion of one word, as a provider or a gateway answers it. */
+export function chatCompletion(model = 'gpt-4o'): Record<string, unknown> {
+  return {
+    id: 'x',
+    object: 'chat.completion',
+    created: 0,
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+  };
+}
+
 /** A loopback port nothing listens on just now. */
 export async function freePort(): Promise<number> {
   const server = createServer();
