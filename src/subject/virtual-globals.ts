@@ -128,9 +128,9 @@ function settle(): Promise<void> {
  */
 const IMMEDIATE_TURNS = 8;
 
-/** Whether every escape in `escaped` (as {@link VirtualGlobals.escapes} names them) is an immediate. */
-function onlyImmediates(escaped: readonly string[]): boolean {
-  return escaped.every((kind) => /^(\d+× )?Immediate$/.test(kind));
+/** Whether resources are outstanding and all of them are immediates. */
+function onlyImmediates(outstanding: ReadonlyMap<string, number>): boolean {
+  return outstanding.size > 0 && [...outstanding.keys()].every((kind) => kind === 'Immediate');
 }
 
 let installed = false;
@@ -212,10 +212,17 @@ export class VirtualGlobals implements Clock {
 
   /** Resources opened since the globals were installed and still open, by kind. */
   escapes(): string[] {
-    const out: string[] = [];
+    return [...this.#outstanding()].map(([kind, extra]) =>
+      extra === 1 ? kind : `${extra}× ${kind}`,
+    );
+  }
+
+  /** How many of each kind of resource are open beyond those open when the globals were installed. */
+  #outstanding(): Map<string, number> {
+    const out = new Map<string, number>();
     for (const [kind, count] of activeResources()) {
       const extra = count - (this.#baseline.get(kind) ?? 0);
-      if (extra > 0) out.push(extra === 1 ? kind : `${extra}× ${kind}`);
+      if (extra > 0) out.set(kind, extra);
     }
     return out;
   }
@@ -233,16 +240,11 @@ export class VirtualGlobals implements Clock {
     for (;;) {
       await settle();
       if (done()) return;
-      let escaped = this.escapes();
-      for (
-        let turn = 0;
-        turn < IMMEDIATE_TURNS && escaped.length > 0 && onlyImmediates(escaped);
-        turn++
-      ) {
+      for (let turn = 0; turn < IMMEDIATE_TURNS && onlyImmediates(this.#outstanding()); turn++) {
         await settle();
         if (done()) return;
-        escaped = this.escapes();
       }
+      const escaped = this.escapes();
       const stuck = this.#clock.countTimers() === 0;
       if (escaped.length > 0 || stuck) {
         if (options.waitForRealIo !== true) {

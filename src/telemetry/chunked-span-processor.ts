@@ -44,11 +44,6 @@ export class ChunkedSpanProcessor implements SpanProcessor {
     return [`${this.#failure} (${this.#unsent} spans not sent)`];
   }
 
-  /** Whether an export has failed, so later ones are not tried. */
-  get failed(): boolean {
-    return this.#failure !== undefined;
-  }
-
   onStart(): void {}
 
   onEnd(span: ReadableSpan): void {

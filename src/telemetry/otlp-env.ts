@@ -8,12 +8,8 @@
 
 /** Whether the variables name a collector for `signal`, or for either signal when none is given. */
 export function otlpEndpointSet(env: NodeJS.ProcessEnv, signal?: 'TRACES' | 'METRICS'): boolean {
-  const set = (name: string): boolean => (env[name] ?? '').trim() !== '';
   const signals = signal === undefined ? (['TRACES', 'METRICS'] as const) : [signal];
-  return (
-    set('OTEL_EXPORTER_OTLP_ENDPOINT') ||
-    signals.some((s) => set(`OTEL_EXPORTER_OTLP_${s}_ENDPOINT`))
-  );
+  return signals.some((s) => otlpEndpoint(env, s) !== undefined);
 }
 
 /**

@@ -37,8 +37,7 @@ import { seededIdGenerator } from './seeded-ids.js';
 /**
  * Collectors that failed an export in this thread, by the URL it was sent to, with what the
  * exporter said. A later drill sends them nothing and reports why: a collector that is down
- * would otherwise cost each drill of a suite, sweep or scorecard the exporter's whole timeout
- * (10 s by default). A pool's worker threads each learn it once; the CLI's main-thread drills
+ * would otherwise cost each drill of a suite the exporter's whole timeout (10 s by default). A pool's worker threads each learn it once; the CLI's main-thread drills
  * share one telemetry thread, or this one.
  */
 const failedCollectors = new Map<string, string>();
@@ -252,13 +251,17 @@ export class TelemetrySdk {
     if (this.#metricsFile !== undefined && metricsBytes !== undefined)
       this.#metricsFile.writeLine(metricsBytes);
     const tracesFailure = this.#collector?.failure;
-    if (this.#tracesUrl !== undefined && tracesFailure !== undefined)
-      failedCollectors.set(this.#tracesUrl, failedCollectors.get(this.#tracesUrl) ?? tracesFailure);
+    if (
+      this.#tracesUrl !== undefined &&
+      tracesFailure !== undefined &&
+      !failedCollectors.has(this.#tracesUrl)
+    )
+      failedCollectors.set(this.#tracesUrl, tracesFailure);
     const metricsFailedBefore =
       this.#metricsUrl === undefined ? undefined : failedCollectors.get(this.#metricsUrl);
     // A collector that failed the traces is not sent the metrics: it would fail them too, after
     // the same timeout. Nor is one that failed the metrics of an earlier drill.
-    if (this.#metricExporter !== undefined && this.#collector?.failed === true)
+    if (this.#metricExporter !== undefined && this.#collector?.failure !== undefined)
       failures.push('metrics not sent: the collector failed the traces');
     else if (this.#metricExporter !== undefined && metricsFailedBefore !== undefined)
       failures.push(`metrics not sent: ${failedEarlier(metricsFailedBefore)}`);
