@@ -26,6 +26,8 @@ export type InstructionFigures =
       readonly bare: number;
       /** Instructions of one warm black-friday engine run. */
       readonly drill: number;
+      /** Instructions of a process's first engine run of black-friday, V8's compiling included. */
+      readonly firstDrill: number;
       readonly requests: number;
     }
   | { readonly skipped: string };
@@ -112,7 +114,10 @@ const tracedDrillCode = (root: string, variant: TracingVariant, drills: number):
   rmSync(dir, { recursive: true, force: true });
 `;
 
-/** The two amounts of work on each side: drills of black-friday, and bare requests. */
+/**
+ * The two amounts of work on each side: drills of black-friday, and bare requests. A process that
+ * loads the same modules and drills none gives the first drill's own count.
+ */
 const DRILLS = [1, 3] as const;
 const BARE_REQUESTS = [2_000, 22_000] as const;
 
@@ -141,9 +146,10 @@ export async function instructionsPerRequest(
 ): Promise<InstructionFigures> {
   const missing = withoutValgrind();
   if (missing !== undefined) return missing;
-  const [oneDrill, threeDrills, bareShort, bareLong] = await pairs([
+  const [oneDrill, threeDrills, noDrill, bareShort, bareLong] = await pairs([
     () => countInstructions(engineCode(root, DRILLS[0])),
     () => countInstructions(engineCode(root, DRILLS[1])),
+    () => countInstructions(engineCode(root, 0)),
     ...(bare
       ? [
           () => countInstructions(bareCode(BARE_REQUESTS[0])),
@@ -151,7 +157,8 @@ export async function instructionsPerRequest(
         ]
       : []),
   ]);
-  if (oneDrill === undefined || threeDrills === undefined) return { skipped: 'a count is missing' };
+  if (oneDrill === undefined || threeDrills === undefined || noDrill === undefined)
+    return { skipped: 'a count is missing' };
   const requests = Number(threeDrills.stdout.trim());
   const drill = (threeDrills.instructions - oneDrill.instructions) / (DRILLS[1] - DRILLS[0]);
   return {
@@ -161,6 +168,7 @@ export async function instructionsPerRequest(
         ? Number.NaN
         : (bareLong.instructions - bareShort.instructions) / (BARE_REQUESTS[1] - BARE_REQUESTS[0]),
     drill,
+    firstDrill: oneDrill.instructions - noDrill.instructions,
     requests,
   };
 }

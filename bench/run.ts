@@ -75,15 +75,15 @@ console.log(
 console.log(
   `black-friday engine run:        ${Math.round(engineRate).toLocaleString('en-US')} simulated requests/s = ${engineRatio.toFixed(2)}x bare getResponse (median of the pairs' ratios, ${Math.min(...engineRatios).toFixed(2)}-${Math.max(...engineRatios).toFixed(2)}; target >= 0.50: ${mark(engineRatio >= 0.5)})`,
 );
-if (!quick) {
-  // The same comparison in instructions, which the machine's load does not move.
-  const counted = await instructionsPerRequest();
+// The same comparison in instructions, which the machine's load does not move; the cold drill
+// below takes its first engine run's count from here.
+const engineCounted = quick ? undefined : await instructionsPerRequest();
+if (engineCounted !== undefined)
   console.log(
-    'skipped' in counted
-      ? `instructions per request:       skipped: ${counted.skipped}`
-      : `instructions per request:       engine run ${(counted.engine / 1e6).toFixed(2)} M (${(counted.drill / 1e9).toFixed(2)} G a warm black-friday of ${counted.requests.toLocaleString('en-US')}), bare getResponse ${(counted.bare / 1e6).toFixed(2)} M = ${(counted.bare / counted.engine).toFixed(2)}x (cachegrind, V8 on one thread; steady where wall time is not)`,
+    'skipped' in engineCounted
+      ? `instructions per request:       skipped: ${engineCounted.skipped}`
+      : `instructions per request:       engine run ${(engineCounted.engine / 1e6).toFixed(2)} M (${(engineCounted.drill / 1e9).toFixed(2)} G a warm black-friday of ${engineCounted.requests.toLocaleString('en-US')}), bare getResponse ${(engineCounted.bare / 1e6).toFixed(2)} M = ${(engineCounted.bare / engineCounted.engine).toFixed(2)}x (cachegrind, V8 on one thread; steady where wall time is not)`,
   );
-}
 console.log(
   `black-friday whole drill:       ${drillWall} ms wall for 1h simulated, engine + baseline = ${Math.round(3_600_000 / drillWall).toLocaleString('en-US')}x real time (target < 1000 ms: ${mark(drillWall < 1_000)})`,
 );
@@ -129,7 +129,7 @@ const cliRun = (
   );
   const ms = performance.now() - started;
   if (result.status !== 0 && result.status !== 1) throw new Error(`${args[0]}: ${result.stderr}`);
-  const figures = /max-rss-kb (\d+) cpu-ms (\d+)\s*$/.exec(result.stderr);
+  const figures = /max-rss-kb (\d+) cpu-ms (\d+)/.exec(result.stderr);
   return {
     ms,
     rssMb: Math.round(Number(figures?.[1] ?? 0) / 1024),
@@ -263,6 +263,14 @@ console.log(
 console.log(
   `  of which:                     ${cold.drillMs} ms the drill itself, by its report's wallMs (${cold.drillRatio.toFixed(2)}x the warm one beside it: the JIT's warm-up), ${cold.restMs} ms Node's start, loading and the report files (medians, each run split by its own report)`,
 );
+const ms = (x: number): string => `${Math.round(x).toLocaleString('en-US')} ms`;
+console.log(
+  `  CPU time:                     ${ms(cold.coldCost.userMs)} in the process and ${ms(cold.coldCost.systemMs)} in the kernel, ${Math.round(cold.coldCost.faults).toLocaleString('en-US')} page faults (first touches of memory), against ${ms(cold.warmCost.userMs)}, ${ms(cold.warmCost.systemMs)} and ${Math.round(cold.warmCost.faults).toLocaleString('en-US')} for the warm drill (medians; every thread's, the cold run's from start to exit)`,
+);
+if (engineCounted !== undefined && !('skipped' in engineCounted))
+  console.log(
+    `  counted in instructions:      the first engine run in a process ${(engineCounted.firstDrill / 1e9).toFixed(2)} G = ${(engineCounted.firstDrill / engineCounted.drill).toFixed(2)}x a warm one: V8's compiling, and its code before it is optimized (cachegrind, V8 on one thread)`,
+  );
 
 // Tracing overhead, in a process of its own with the CLI's heap (bench/tracing.ts): median
 // ratios of paired runs, traced in full and at 1% against untraced.

@@ -21,8 +21,19 @@ function median(xs: number[]): number {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 }
 
-/** One spawn of Node with these arguments: its wall time and peak RSS. */
-function spawnOnce(name: string, args: readonly string[]): { ms: number; rssMb: number } {
+/**
+ * What a run cost: wall time, CPU time (every thread's) in the process and in the kernel, and
+ * minor page faults, the first touches of memory the kernel had to map, in ms and counts.
+ */
+export interface DrillCost {
+  readonly ms: number;
+  readonly userMs: number;
+  readonly systemMs: number;
+  readonly faults: number;
+}
+
+/** One spawn of Node with these arguments: its cost and peak RSS. */
+function spawnOnce(name: string, args: readonly string[]): DrillCost & { rssMb: number } {
   const started = performance.now();
   const child = spawnSync(process.execPath, ['--import', PRELOAD, ...args], {
     cwd: ROOT,
@@ -30,8 +41,15 @@ function spawnOnce(name: string, args: readonly string[]): { ms: number; rssMb: 
   });
   const ms = performance.now() - started;
   if (child.status !== 0) throw new Error(`${name} exited ${child.status}: ${child.stderr}`);
-  const kb = /max-rss-kb (\d+)/.exec(child.stderr)?.[1];
-  return { ms, rssMb: Number(kb) / 1024 };
+  const figure = (key: string): number =>
+    Number(new RegExp(`${key} (\\d+)`).exec(child.stderr)?.[1] ?? Number.NaN);
+  return {
+    ms,
+    rssMb: figure('max-rss-kb') / 1024,
+    userMs: figure('user-ms'),
+    systemMs: figure('system-ms'),
+    faults: figure('minor-faults'),
+  };
 }
 
 /** A short command's start-up: its median, and each of its runs against `node -e 0` beside it. */
@@ -80,6 +98,19 @@ export interface ColdDrill extends StartupFigure {
   readonly ratio: number;
   /** Each cold run's drill itself against the warm drill beside it: median of the ratios. */
   readonly drillRatio: number;
+  /** Medians of the cold runs' CPU time and page faults (the whole process: start to exit). */
+  readonly coldCost: Omit<DrillCost, 'ms'>;
+  /** Medians of the warm drills' CPU time and page faults (the drill alone). */
+  readonly warmCost: Omit<DrillCost, 'ms'>;
+}
+
+/** The medians of some runs' CPU time and page faults. */
+function medianCost(runs: readonly DrillCost[]): Omit<DrillCost, 'ms'> {
+  return {
+    userMs: median(runs.map((r) => r.userMs)),
+    systemMs: median(runs.map((r) => r.systemMs)),
+    faults: median(runs.map((r) => r.faults)),
+  };
 }
 
 /**
@@ -92,7 +123,7 @@ export interface ColdDrill extends StartupFigure {
 export async function coldDrill(
   runs: number,
   outDir: string,
-  warm: () => Promise<number>,
+  warm: () => Promise<DrillCost>,
 ): Promise<ColdDrill> {
   const name = 'black-friday via the CLI';
   const pairs = [];
@@ -109,7 +140,7 @@ export async function coldDrill(
     const report = JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) as {
       wallMs: number;
     };
-    pairs.push({ ...spawn, drillMs: report.wallMs, warmMs: await warm() });
+    pairs.push({ ...spawn, drillMs: report.wallMs, warm: await warm() });
   }
   return {
     name,
@@ -117,18 +148,20 @@ export async function coldDrill(
     rssMb: Math.round(median(pairs.map((s) => s.rssMb))),
     drillMs: median(pairs.map((s) => s.drillMs)),
     restMs: Math.round(median(pairs.map((s) => s.ms - s.drillMs))),
-    warmMs: median(pairs.map((s) => s.warmMs)),
-    ratio: median(pairs.map((s) => s.ms / s.warmMs)),
-    drillRatio: median(pairs.map((s) => s.drillMs / s.warmMs)),
+    warmMs: median(pairs.map((s) => s.warm.ms)),
+    ratio: median(pairs.map((s) => s.ms / s.warm.ms)),
+    drillRatio: median(pairs.map((s) => s.drillMs / s.warm.ms)),
+    coldCost: medianCost(pairs),
+    warmCost: medianCost(pairs.map((s) => s.warm)),
   };
 }
 
 /**
  * A warm drill on call, in a process of its own that only drills (bench/warm-drill.ts): `drill`
- * runs one and gives its wall time in ms; `close` ends the process.
+ * runs one and gives its cost; `close` ends the process.
  */
 export async function warmDriller(): Promise<{
-  drill: () => Promise<number>;
+  drill: () => Promise<DrillCost>;
   close: () => void;
 }> {
   const child = fork(new URL('./warm-drill.ts', import.meta.url).pathname, [], {
@@ -148,7 +181,7 @@ export async function warmDriller(): Promise<{
     drill: async () => {
       const reply = next();
       child.send('drill');
-      return Number(await reply);
+      return (await reply) as DrillCost;
     },
     close: () => child.kill(),
   };
