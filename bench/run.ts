@@ -261,7 +261,7 @@ console.log(
   `black-friday via the CLI, cold:  ${Math.round(cold.ms)} ms wall = ${cold.ratio.toFixed(2)}x a warm drill run beside each in a process that only drills (${Math.round(cold.warmMs)} ms; median of the pairs' ratios; target <= 1.5x: ${mark(cold.ratio <= 1.5)}), peak ${cold.rssMb} MB RSS (target <= 200 MB: ${mark(cold.rssMb <= 200)})`,
 );
 console.log(
-  `  of which:                     ${cold.drillMs} ms the drill itself, by its report's wallMs (${cold.drillRatio.toFixed(2)}x the warm one beside it: the JIT's warm-up), ${cold.restMs} ms Node's start, loading and the report files (medians, each run split by its own report)`,
+  `  of which:                     ${cold.drillMs} ms the drill itself, by its report's wallMs (${cold.drillRatio.toFixed(2)}x the warm one beside it: the JIT's warm-up and first touches of memory, below), ${cold.restMs} ms Node's start, loading and the report files (medians, each run split by its own report)`,
 );
 const ms = (x: number): string => `${Math.round(x).toLocaleString('en-US')} ms`;
 console.log(
