@@ -13,7 +13,7 @@ import { simulate } from '../dist/simulator/simulate.js';
 import { drillSubject, loadSubject } from '../dist/subject/index.js';
 import { bareGetResponseRate } from './bare-get-response.ts';
 import { instructionsPerRequest, tracingInstructions } from './instructions.ts';
-import { coldDrill, startupFigures, warmDriller } from './startup.ts';
+import { coldDrill, PRELOAD, preloadFigures, startupFigures, warmDriller } from './startup.ts';
 import { HEAP_GROWING_PERCENT, SEMI_SPACE_MB } from '../dist/cli/drill-heap.js';
 
 const quick = process.argv.includes('--quick');
@@ -118,7 +118,7 @@ const cliRun = (
     process.execPath,
     [
       '--import',
-      new URL('./max-rss.mjs', import.meta.url).pathname,
+      PRELOAD,
       new URL('../dist/bin/failover-drill.js', import.meta.url).pathname,
       ...args,
       '--workers',
@@ -129,12 +129,8 @@ const cliRun = (
   );
   const ms = performance.now() - started;
   if (result.status !== 0 && result.status !== 1) throw new Error(`${args[0]}: ${result.stderr}`);
-  const figures = /max-rss-kb (\d+) cpu-ms (\d+)/.exec(result.stderr);
-  return {
-    ms,
-    rssMb: Math.round(Number(figures?.[1] ?? 0) / 1024),
-    cpuMs: Number(figures?.[2] ?? 0),
-  };
+  const { rssMb, cpuMs } = preloadFigures(result.stderr);
+  return { ms, rssMb: Math.round(rssMb), cpuMs };
 };
 const cliWall = (args: readonly string[], workers: number): number => cliRun(args, workers).ms;
 /**

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const PRELOAD = new URL('./max-rss.mjs', import.meta.url).pathname;
+/** The preload that reports a process's peak RSS, CPU time and page faults as it exits. */
+export const PRELOAD = new URL('./max-rss.mjs', import.meta.url).pathname;
 /** The shipped CLI, as package.json's bin names it, from the project root. */
 const BIN = 'dist/bin/failover-drill.js';
 
@@ -41,13 +42,24 @@ function spawnOnce(name: string, args: readonly string[]): DrillCost & { rssMb: 
   });
   const ms = performance.now() - started;
   if (child.status !== 0) throw new Error(`${name} exited ${child.status}: ${child.stderr}`);
+  return { ms, ...preloadFigures(child.stderr) };
+}
+
+/** What {@link PRELOAD} printed as its process exited, from the process's stderr. */
+export function preloadFigures(stderr: string): Omit<DrillCost, 'ms'> & {
+  readonly rssMb: number;
+  /** CPU time of all threads, in the process and in the kernel. */
+  readonly cpuMs: number;
+} {
   const figure = (key: string): number =>
-    Number(new RegExp(`${key} (\\d+)`).exec(child.stderr)?.[1] ?? Number.NaN);
+    Number(new RegExp(`${key} (\\d+)`).exec(stderr)?.[1] ?? Number.NaN);
+  const userMs = figure('user-ms');
+  const systemMs = figure('system-ms');
   return {
-    ms,
     rssMb: figure('max-rss-kb') / 1024,
-    userMs: figure('user-ms'),
-    systemMs: figure('system-ms'),
+    userMs,
+    systemMs,
+    cpuMs: userMs + systemMs,
     faults: figure('minor-faults'),
   };
 }
