@@ -90,11 +90,9 @@ console.log(
 
 // Subjects: the same drill through a subject in virtual time (globals faked, the subject's own
 // code in the loop). Each subject drill is paired with a native drill run right after it, and the
-// figure is the median of the pairs' ratios. Divided by the one native drill measured above, the
-// ratios took that drill's moment of the machine's load: in one full run it fell in the run's slow
-// first minutes (1,822 ms against 1,168 in the run before), the subject drills took about what they
-// took then (3,889 against 3,690 ms through the engine subject), and every subject read well under
-// its ratio of the run before (portkey 3.71x against 6.76x).
+// figure is the median of the pairs' ratios: divided by the one native drill measured above, each
+// ratio took that drill's moment of the machine's load (docs/benchmark.md, Subjects, has a run
+// where it flattered every subject).
 for (const name of ['engine', 'portkey', 'openai-sdk']) {
   const subject = await loadSubject(name);
   const walls: number[] = [];

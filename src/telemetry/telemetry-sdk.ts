@@ -37,8 +37,9 @@ import { seededIdGenerator } from './seeded-ids.js';
 /**
  * Collectors that failed an export in this thread, by the URL it was sent to, with what the
  * exporter said. A later drill sends them nothing and reports why: a collector that is down
- * would otherwise cost each drill of a suite the exporter's whole timeout (10 s by default). A pool's worker threads each learn it once; the CLI's main-thread drills
- * share one telemetry thread, or this one.
+ * would otherwise cost each drill of a suite the exporter's whole timeout (10 s by default). A
+ * pool's worker threads each learn it once; the CLI's main-thread drills share one telemetry
+ * thread, or this one.
  */
 const failedCollectors = new Map<string, string>();
 
